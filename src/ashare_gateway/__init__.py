@@ -1,0 +1,9 @@
+"""ashare-gateway: one safe HTTP API in front of A-share broker desktop clients.
+
+The package is layered (see docs/architecture.md): ``api`` (HTTP dialects) calls ``service`` (sessions,
+validation, journal, lanes), which calls a broker adapter from ``brokers`` (the paper exchange in
+``brokers.sim``, GUI clients in ``brokers.xiadan`` / ``brokers.hexin``), which for GUI clients calls the
+``desktop`` driver. ``domain`` holds the market rules every layer shares.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,205 @@
+"""Ledger reads and writes for one fill, one order, one account: the paper broker's back office.
+
+Every function takes an open SQLAlchemy connection inside the caller's transaction, so an order's
+fills, its cash and its holdings change together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.engine import Connection
+
+from ...domain.fees import FeeSchedule, fill_fees, max_buy_fees
+from ...domain.instruments import Security
+from ...domain.models import Side
+from ...domain.statuses import OrderStatus
+from . import ledger as t
+
+ZERO = Decimal(0)
+
+
+def buy_reservation(fees: FeeSchedule, sec: Security, price: Decimal, remaining: int, on: dt.date) -> Decimal:
+    """Cash frozen for a buy's unfilled part: its value at the reserve price plus the most fees it can pay."""
+    if remaining <= 0:
+        return ZERO
+    amount = price * remaining
+    return amount + max_buy_fees(fees, sec, amount, on)
+
+
+def frozen_cash(conn: Connection, account_id: int, fees: FeeSchedule, resolve) -> Decimal:
+    rows = conn.execute(
+        select(t.orders).where(
+            and_(t.orders.c.account_id == account_id, t.orders.c.is_open, t.orders.c.side == "buy")
+        )
+    ).mappings()
+    total = ZERO
+    for o in rows:
+        total += buy_reservation(
+            fees,
+            resolve(o["code"]),
+            o["reserve_price"],
+            o["quantity"] - o["filled"] - o["cancelled"],
+            o["trade_date"],
+        )
+    return total
+
+
+def frozen_shares(conn: Connection, account_id: int) -> dict[str, int]:
+    rows = conn.execute(
+        select(t.orders.c.code, func.sum(t.orders.c.quantity - t.orders.c.filled - t.orders.c.cancelled))
+        .where(and_(t.orders.c.account_id == account_id, t.orders.c.is_open, t.orders.c.side == "sell"))
+        .group_by(t.orders.c.code)
+    )
+    return {code: int(n) for code, n in rows}
+
+
+def day_flows(conn: Connection, account_id: int, day: dt.date) -> dict[str, dict[str, int]]:
+    """Per code: shares bought that are not yet sellable (T+1) and shares bought/sold today."""
+    rows = conn.execute(
+        select(t.trades.c.code, t.trades.c.side, t.trades.c.t0, func.sum(t.trades.c.quantity))
+        .where(and_(t.trades.c.account_id == account_id, t.trades.c.trade_date == day))
+        .group_by(t.trades.c.code, t.trades.c.side, t.trades.c.t0)
+    )
+    out: dict[str, dict[str, int]] = {}
+    for code, side, t0, qty in rows:
+        entry = out.setdefault(code, {"bought": 0, "sold": 0, "locked": 0})
+        entry["bought" if side == "buy" else "sold"] += int(qty)
+        if side == "buy" and not t0:
+            entry["locked"] += int(qty)
+    return out
+
+
+def today_sale_proceeds(conn: Connection, account_id: int, day: dt.date) -> Decimal:
+    """Net cash from today's sells: usable at once, withdrawable from the next trading day."""
+    total = ZERO
+    for row in conn.execute(
+        select(
+            t.trades.c.amount, t.trades.c.commission, t.trades.c.stamp_duty, t.trades.c.transfer_fee
+        ).where(
+            and_(t.trades.c.account_id == account_id, t.trades.c.trade_date == day, t.trades.c.side == "sell")
+        )
+    ):
+        total += row.amount - row.commission - row.stamp_duty - row.transfer_fee
+    return total
+
+
+def apply_fill(
+    conn: Connection,
+    *,
+    order: dict,
+    sec: Security,
+    name: str,
+    price: Decimal,
+    quantity: int,
+    when: dt.datetime,
+    day: dt.date,
+    t0: bool,
+    fees: FeeSchedule,
+) -> None:
+    """Book one fill: the trade row with its fees, cash, the holding and the order's progress."""
+    is_sell = order["side"] == Side.SELL
+    amount = price * quantity
+    f = fill_fees(
+        fees,
+        sec,
+        is_sell=is_sell,
+        fill_amount=amount,
+        order_filled_before=order["filled_amount"],
+        commission_paid=order["commission_paid"],
+        on=day,
+    )
+    conn.execute(
+        t.trades.insert().values(
+            account_id=order["account_id"],
+            order_id=order["id"],
+            trade_date=day,
+            time=when.time().replace(microsecond=0),
+            code=sec.code,
+            side=order["side"],
+            price=price,
+            quantity=quantity,
+            amount=amount,
+            commission=f.commission,
+            stamp_duty=f.stamp_duty,
+            transfer_fee=f.transfer_fee,
+            t0=t0,
+        )
+    )
+    cash_delta = amount - f.total if is_sell else -(amount + f.total)
+    acct = conn.execute(select(t.accounts.c.cash).where(t.accounts.c.id == order["account_id"])).scalar_one()
+    conn.execute(
+        t.accounts.update().where(t.accounts.c.id == order["account_id"]).values(cash=acct + cash_delta)
+    )
+    _move_holding(
+        conn, order["account_id"], sec.code, name, quantity if not is_sell else -quantity, -cash_delta, day
+    )
+
+    order["filled"] += quantity
+    order["filled_amount"] += amount
+    order["commission_paid"] += f.commission
+    remaining = order["quantity"] - order["filled"] - order["cancelled"]
+    order["status"] = OrderStatus.FILLED if remaining == 0 else OrderStatus.PARTIALLY_FILLED
+    order["is_open"] = remaining > 0
+    save_order(conn, order)
+
+
+def _move_holding(
+    conn: Connection, account_id: int, code: str, name: str, qty: int, cost: Decimal, day: dt.date
+) -> None:
+    row = (
+        conn.execute(
+            select(t.positions).where(
+                and_(t.positions.c.account_id == account_id, t.positions.c.code == code)
+            )
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        conn.execute(
+            t.positions.insert().values(
+                account_id=account_id, code=code, name=name, quantity=qty, cost_amount=cost, last_change=day
+            )
+        )
+        return
+    new_qty = row["quantity"] + qty
+    new_cost = row["cost_amount"] + cost if new_qty > 0 else ZERO
+    conn.execute(
+        t.positions.update()
+        .where(t.positions.c.id == row["id"])
+        .values(quantity=new_qty, cost_amount=new_cost, last_change=day)
+    )
+
+
+def save_order(conn: Connection, order: dict) -> None:
+    values = {
+        k: order[k]
+        for k in (
+            "filled",
+            "filled_amount",
+            "cancelled",
+            "commission_paid",
+            "status",
+            "reason",
+            "is_open",
+            "price",
+            "reserve_price",
+            "trade_date",
+        )
+    }
+    values["status"] = str(values["status"])
+    conn.execute(t.orders.update().where(t.orders.c.id == order["id"]).values(**values))
+
+
+def close_order(conn: Connection, order: dict, *, reason: str = "") -> None:
+    """Cancel what is left of an order (a user's cancel, an IOC remainder or the end of the day)."""
+    remaining = order["quantity"] - order["filled"] - order["cancelled"]
+    order["cancelled"] += remaining
+    order["status"] = OrderStatus.PARTIALLY_CANCELLED if order["filled"] else OrderStatus.CANCELLED
+    order["is_open"] = False
+    if reason:
+        order["reason"] = reason
+    save_order(conn, order)

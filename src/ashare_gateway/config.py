@@ -1,0 +1,70 @@
+"""Settings: command-line options, and the spec's ``config.ini`` (§8.1) for auto-login.
+
+Passwords read from config.ini are held in :class:`Credentials`, whose repr hides them; they are never
+logged or returned.
+"""
+
+from __future__ import annotations
+
+import configparser
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .brokers.base import Credentials
+from .domain.errors import InvalidParameter
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 5000
+BROKER_KINDS = ("sim", "xiadan-fake", "xiadan")
+
+
+@dataclass(slots=True)
+class Settings:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    data_dir: Path = field(default_factory=lambda: Path("data"))
+    broker: str = "sim"
+    config_path: Path | None = None
+    demo_market: bool | None = None  # None: demo (always open) only when no config.ini is given
+    credentials: Credentials | None = None
+    exe_path: str | None = None
+    deadline: float = 30.0
+    pacing: float = 0.0
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "paper.sqlite3"
+
+    @property
+    def always_open(self) -> bool:
+        return self.demo_market if self.demo_market is not None else self.credentials is None
+
+
+def read_config_ini(path: Path) -> tuple[Credentials | None, str | None]:
+    """The [Account] credentials and [Trader] exe_path of a spec §8.1 config.ini."""
+    if not path.is_file():
+        raise InvalidParameter(f"配置文件不存在：{path}")
+    parser = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=("#", ";"))
+    for encoding in ("utf-8-sig", "gbk"):  # Windows editors save GBK as often as UTF-8
+        try:
+            parser.read_string(path.read_text(encoding=encoding))
+            break
+        except UnicodeDecodeError:
+            continue
+    exe_path = parser.get("Trader", "exe_path", fallback=None) or None
+    if not parser.has_section("Account"):
+        return None, exe_path
+    user = parser.get("Account", "user", fallback="").strip()
+    password = parser.get("Account", "password", fallback="")
+    comm = parser.get("Account", "comm_password", fallback="") or None
+    if not user or not password:
+        raise InvalidParameter("配置文件[Account]缺少 user 或 password")
+    return Credentials(user=user, password=password, comm_password=comm, exe_path=exe_path), exe_path
+
+
+def find_config(explicit: Path | None) -> Path | None:
+    """An explicit --config, else a config.ini in the working directory (the spec's "same folder")."""
+    if explicit is not None:
+        return explicit
+    here = Path("config.ini")
+    return here if here.is_file() else None

@@ -1,0 +1,107 @@
+"""The desktop-driver protocol: Win32 primitives, nothing about brokers.
+
+Handles are opaque ints (HWNDs on Windows). Implementations: ``win32.Win32Driver`` (pywinauto, win32
+backend; imported lazily, Windows only) and the fake clients in ``desktop.fake`` for tests on Linux.
+Every method returns promptly: waiting for a condition is the caller's job, through
+:func:`ashare_gateway.desktop.waiting.wait_until`, never a fixed sleep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+
+@dataclass(frozen=True, slots=True)
+class WindowInfo:
+    """A top-level window of the client's process (the main window or a dialog)."""
+
+    handle: int
+    title: str
+    class_name: str
+    visible: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ControlInfo:
+    handle: int
+    control_id: int
+    class_name: str
+    text: str
+    visible: bool = True
+    enabled: bool = True
+
+
+@runtime_checkable
+class DesktopDriver(Protocol):
+    # --- process -------------------------------------------------------------------------------
+    def start(self, exe_path: str) -> None:
+        """Start the client program (returns once the process exists, not when it is ready)."""
+        ...
+
+    def attach(self, exe_path: str | None = None, title_re: str | None = None) -> bool:
+        """Attach to a running client by exe path or main-window title; False if none is running."""
+        ...
+
+    def is_alive(self) -> bool: ...
+
+    def kill(self) -> None: ...
+
+    # --- windows and controls ------------------------------------------------------------------
+    def top_windows(self) -> list[WindowInfo]:
+        """Visible top-level windows of the attached process, topmost first."""
+        ...
+
+    def find_control(
+        self,
+        parent: int,
+        *,
+        control_id: int | None = None,
+        class_name: str | None = None,
+        title: str | None = None,
+    ) -> int | None:
+        """First visible descendant of ``parent`` matching every given criterion, or None."""
+        ...
+
+    def children(self, parent: int) -> list[ControlInfo]:
+        """Visible descendants of ``parent``, in Z/tab order."""
+        ...
+
+    def get_text(self, handle: int) -> str: ...
+
+    def set_text(self, handle: int, text: str) -> None:
+        """Replace an edit's whole text (WM_SETTEXT semantics: never appends)."""
+        ...
+
+    def type_keys(self, handle: int, keys: str) -> None:
+        """Send keystrokes to a control (pywinauto ``type_keys`` syntax: ``^a``, ``{ENTER}``, ``{F5}``)."""
+        ...
+
+    def click(self, handle: int) -> None:
+        """Click a button (BM_CLICK) or a control, without screen coordinates."""
+        ...
+
+    def send_command(self, window: int, command_id: int) -> None:
+        """Post ``WM_COMMAND`` with ``command_id`` to ``window`` (menu navigation without clicks)."""
+        ...
+
+    def select_tree_item(self, tree: int, path: list[str]) -> None:
+        """Select the SysTreeView32 item at ``path`` (e.g. ``["查询[F4]", "资金股票"]``)."""
+        ...
+
+    def combo_items(self, combo: int) -> list[str]: ...
+
+    def select_combo(self, combo: int, index: int) -> None: ...
+
+    def close_window(self, handle: int) -> None:
+        """Close a window (WM_CLOSE)."""
+        ...
+
+    # --- clipboard and images ------------------------------------------------------------------
+    def get_clipboard(self) -> str: ...
+
+    def clear_clipboard(self) -> None: ...
+
+    def capture_image(self, handle: int) -> bytes:
+        """PNG bytes of what the control shows (for the captcha)."""
+        ...

@@ -1,0 +1,64 @@
+"""User-facing messages, as data: one place to read and review every string a user can see.
+
+Wording follows the spec's error table (spec §6) and the clients' own texts where they exist.
+"""
+
+from __future__ import annotations
+
+# Spec §6 error table, verbatim.
+INVALID_SESSION = "无效的会话ID，请重新连接或登录"
+MISSING_PARAM = "缺少必填参数：{name}"
+BAD_AMOUNT = "委托数量不符合规则"
+CONNECT_FAILED = "连接客户端失败，请检查路径是否正确"
+LOGIN_FAILED = "登录失败，请检查账号密码"
+NOT_CONNECTED = "未连接到客户端"
+
+# Parameter format.
+BAD_PARAM = "参数格式错误：{name}{detail}"
+BAD_JSON = "请求体不是有效的JSON"
+BAD_SECURITY = "证券代码格式错误：{code}（应为6位数字，可带sh/sz/bj前缀）"
+UNSUPPORTED_SECURITY = "不支持的证券代码：{code}（{reason}）"
+MARKET_MISMATCH = "证券代码前缀与市场不符：{code}"
+UNKNOWN_SECURITY = "未找到证券：{code}"
+BAD_PRICE = "委托价格格式错误：{price}"
+BAD_SECONDS = "等待时间须在0到{max}秒之间"
+BAD_TTYPE = "不支持的市价类型：{ttype}（本市场可选：{choices}）"
+NOT_FOUND = "接口不存在：{method} {path}"
+METHOD_NOT_ALLOWED = "请求方法不允许：{method} {path}"
+SERVER_ERROR = "服务内部异常，请查看服务日志"
+
+# Order rules (the client's and the exchange's texts).
+AMOUNT_DETAIL = BAD_AMOUNT + "：{detail}"
+TICK_MISMATCH = "委托价格不符合最小价格变动单位：{price}（最小变动{tick}元）"
+PRICE_LIMIT = "提交失败：[{code}:{price}]超过涨跌限制。{up}-{down}。"
+PRICE_CAGE = "委托价格超出价格笼子范围：{price}（当前允许{low}-{high}）"
+INSUFFICIENT_CASH = "可用资金不足"
+INSUFFICIENT_SHARES = "委托失败，可交易股数为0"
+INSUFFICIENT_SHARES_N = "可用股份不足，可卖{available}股"
+MARKET_ORDER_PHASE = "市价委托仅在连续竞价时段有效"
+MARKET_ORDER_NO_LIMIT = "无价格涨跌幅限制的证券不接受市价委托"
+MARKET_ORDER_CLOSING = "收盘集合竞价阶段只接受限价委托"
+MARKET_ORDER_NO_QUOTE = "市价委托无对手方报价，已撤销"
+CANCEL_NOT_ALLOWED_PHASE = "当前时段不允许撤单（{phase}）"
+CANCEL_NOT_FOUND = "未找到可撤委托：合同编号{entrust_no}"
+CANCEL_NOT_CANCELABLE = "该委托不可撤销：合同编号{entrust_no}（{status}）"
+MAX_PER_ORDER = "单笔委托数量超过上限{max}"
+NOT_TRADABLE = "该证券当前不可交易：{reason}"
+IPO_NOT_SUBSCRIBABLE = "申购代码不接受普通委托，请使用新股申购"
+ORDER_OK = "您的{side}委托已成功提交，合同编号：{contract_no}。"
+BSE_CODE_RETIRED = "北交所证券已于2025-10-09切换为920代码，请使用新代码"
+
+# Success messages of the /api/trader dialect (spec §5).
+OK_CONNECT = "成功连接客户端"
+OK_LOGIN = "登录成功"
+OK_EXIT = "客户端已退出"
+OK_SESSION = "会话状态查询成功"
+OK_QUERY = "查询成功"
+OK_ORDER = "success"
+OK_CANCEL = "撤单成功"
+OK_CANCEL_ALL = "全部撤单操作已提交"
+OK_IPO = "新股申购完成"
+OK_REFRESH = "数据刷新完成"
+OK_WAIT = "等待完成（{seconds}秒）"
+OK_POP_CLOSED = "弹出对话框已关闭"
+OK_NO_POP = "没有弹出对话框"

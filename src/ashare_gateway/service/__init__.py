@@ -1,0 +1,1 @@
+"""What every broker shares: sessions, validation, the per-client lane (and, later, journal and risk)."""

@@ -1,0 +1,111 @@
+"""One serial lane per client: broker calls run one at a time, in order, with a deadline.
+
+A desktop client has one GUI; two requests driving it at once interleave keystrokes (the peers' most
+dangerous bug). Each connected client therefore gets one worker thread that takes calls from a queue:
+cancels before everything else, then first come first served. A caller waits at most its deadline (the
+spec's 30 s). A call still queued when its caller gives up is dropped, never run later behind the
+caller's back; a call already running when the deadline passes has an unknown outcome, and says so.
+"""
+
+from __future__ import annotations
+
+import itertools
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ..domain.errors import OperationTimeout
+
+T = TypeVar("T")
+
+PRIORITY_CANCEL = 0
+PRIORITY_NORMAL = 1
+DEFAULT_DEADLINE = 30.0
+
+
+@dataclass(order=True)
+class _Job:
+    priority: int
+    seq: int
+    fn: Callable[[], Any] = field(compare=False)
+    future: Future = field(compare=False)
+    label: str = field(compare=False, default="")
+    abandoned: bool = field(compare=False, default=False)
+
+
+class Lane:
+    def __init__(self, name: str, *, pacing: float = 0.0) -> None:
+        self.name = name
+        self.pacing = pacing  # minimum seconds between two calls (configurable GUI pacing)
+        self._queue: queue.PriorityQueue[_Job] = queue.PriorityQueue()
+        self._seq = itertools.count()
+        self._lock = threading.Lock()
+        self.in_flight: str | None = None
+        self.last_error: str | None = None
+        self.completed = 0
+        self._last_end = 0.0
+        self._thread = threading.Thread(target=self._work, name=f"lane-{name}", daemon=True)
+        self._thread.start()
+
+    @property
+    def depth(self) -> int:
+        return self._queue.qsize()
+
+    def run(
+        self,
+        fn: Callable[[], T],
+        *,
+        label: str = "",
+        deadline: float = DEFAULT_DEADLINE,
+        priority: int = PRIORITY_NORMAL,
+    ) -> T:
+        job = _Job(priority, next(self._seq), fn, Future(), label)
+        self._queue.put(job)
+        try:
+            return job.future.result(timeout=deadline)
+        except TimeoutError:
+            with self._lock:
+                started = job.future.running() or job.future.done()
+                job.abandoned = not started
+            if job.future.done():
+                return job.future.result()  # finished between the timeout and the lock
+            if not started:
+                raise OperationTimeout(
+                    f"客户端繁忙，{deadline:g}秒内未能执行：{label or '操作'}（未执行）"
+                ) from None
+            raise OperationTimeout(
+                f"操作超时（{deadline:g}秒）：{label or '操作'}，结果未知，请查询当日委托确认"
+            ) from None
+
+    def _work(self) -> None:
+        while True:
+            job = self._queue.get()
+            with self._lock:
+                if job.abandoned or not job.future.set_running_or_notify_cancel():
+                    continue
+                self.in_flight = job.label
+            wait = self.pacing - (time.monotonic() - self._last_end)
+            if wait > 0:
+                time.sleep(wait)  # configured pacing between GUI actions, off by default
+            try:
+                job.future.set_result(job.fn())
+            except BaseException as exc:
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                job.future.set_exception(exc)
+            finally:
+                self._last_end = time.monotonic()
+                self.in_flight = None
+                self.completed += 1
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "queue_depth": self.depth,
+            "in_flight": self.in_flight,
+            "last_error": self.last_error,
+            "completed": self.completed,
+        }

@@ -1,0 +1,202 @@
+"""The trader service: every dialect's one entry point. Sessions in, domain objects out.
+
+Dialects parse HTTP and render envelopes; this class owns what they share: which client a caller
+drives, that every broker call goes through that client's lane, and the order checks. It knows no HTTP
+and no Win32.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from ..brokers.base import ConnectInfo, Credentials
+from ..domain import messages as msg
+from ..domain.clock import Clock, SystemClock
+from ..domain.errors import GatewayError, InvalidParameter, NotConnected
+from ..domain.instruments import parse_security
+from ..domain.models import (
+    Balance,
+    Entrust,
+    IpoResult,
+    OrderAck,
+    OrderRequest,
+    Position,
+    Quote,
+    Side,
+    Trade,
+)
+from . import validation
+from .clients import ClientHandle, ClientRegistry
+from .lane import PRIORITY_CANCEL
+from .sessions import Session, SessionStore
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MAX_WAIT_SECONDS = 60.0
+
+
+class TraderService:
+    def __init__(
+        self, clients: ClientRegistry, *, clock: Clock | None = None, deadline: float = 30.0
+    ) -> None:
+        self.clients = clients
+        self.clock = clock or SystemClock()
+        self.sessions = SessionStore(lambda: self.clock.now().replace(tzinfo=None))
+        self.deadline = deadline
+        self.auto_login_error: str | None = None
+        self._started = dt.datetime.now()
+        self._wait_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ sessions
+    def connect(self, exe_path: str | None, *, auto: bool = False) -> tuple[Session, ConnectInfo]:
+        handle = self.clients.connect(exe_path)
+        return self.sessions.create(handle.key, handle.account, auto=auto), handle.info
+
+    def login(self, credentials: Credentials, *, auto: bool = False) -> tuple[Session, ConnectInfo]:
+        handle = self.clients.login(credentials)
+        log.info("logged in account %s on %s", credentials.user, handle.kind)
+        return self.sessions.create(handle.key, handle.account, auto=auto), handle.info
+
+    def auto_login(self, credentials: Credentials | None) -> Session | None:
+        """Log in at start-up (config.ini) or attach to the default client; failures are kept, not raised."""
+        try:
+            if credentials is None:
+                session, _ = self.connect(None, auto=True)
+            else:
+                session, _ = self.login(credentials, auto=True)
+        except GatewayError as exc:
+            self.auto_login_error = exc.message
+            log.warning("auto-login failed: %s", exc.message)
+            return None
+        self.auto_login_error = None
+        return session
+
+    def session(self, session_id: str | None) -> Session:
+        return self.sessions.get(session_id)
+
+    def session_status(self, session_id: str | None) -> Session:
+        return self.sessions.get(session_id, touch=False)
+
+    def exit(self, session_id: str | None) -> None:
+        session = self.sessions.get(session_id)
+        handle = self._handle(session)
+        handle.lane.run(handle.broker.exit, label="退出", deadline=self.deadline)
+        self.sessions.end_client(handle.key)
+        self.clients.drop(handle.key)
+
+    def _handle(self, session: Session) -> ClientHandle:
+        handle = self.clients.get(session.client_key)
+        if handle is None:
+            raise NotConnected(msg.NOT_CONNECTED)
+        return handle
+
+    def _call(
+        self,
+        session_id: str | None,
+        label: str,
+        fn: Callable[[ClientHandle], T],
+        *,
+        priority: int = 1,
+        extra_time: float = 0.0,
+    ) -> T:
+        handle = self._handle(self.sessions.get(session_id))
+        return handle.lane.run(
+            lambda: fn(handle), label=label, deadline=self.deadline + extra_time, priority=priority
+        )
+
+    # ------------------------------------------------------------------ queries
+    def balance(self, session_id: str | None) -> Balance:
+        return self._call(session_id, "查询资金", lambda h: h.broker.balance())
+
+    def positions(self, session_id: str | None) -> list[Position]:
+        return self._call(session_id, "查询持仓", lambda h: h.broker.positions())
+
+    def today_entrusts(self, session_id: str | None) -> list[Entrust]:
+        return self._call(session_id, "查询当日委托", lambda h: h.broker.today_entrusts())
+
+    def today_trades(self, session_id: str | None) -> list[Trade]:
+        return self._call(session_id, "查询当日成交", lambda h: h.broker.today_trades())
+
+    def cancelable_entrusts(self, session_id: str | None) -> list[Entrust]:
+        return self._call(session_id, "查询可撤委托", lambda h: h.broker.cancelable_entrusts())
+
+    def quote(self, session_id: str | None, security: object) -> Quote:
+        self.sessions.get(session_id)
+        sec = parse_security(security)
+        return self._call(session_id, "查询行情", lambda h: h.broker.quote(sec.code))
+
+    # ------------------------------------------------------------------ orders
+    def limit_order(self, session_id: str | None, side: Side, body: Mapping[str, Any]) -> OrderAck:
+        self.sessions.get(session_id)
+        request = validation.limit_order(side, body)
+        return self.place(session_id, request)
+
+    def market_order(self, session_id: str | None, side: Side, body: Mapping[str, Any]) -> OrderAck:
+        self.sessions.get(session_id)
+        request = validation.market_order(side, body)
+        return self.place(session_id, request)
+
+    def place(self, session_id: str | None, request: OrderRequest) -> OrderAck:
+        label = f"{request.side.label} {request.code} {request.amount}"
+        ack = self._call(session_id, label, lambda h: h.broker.place_order(request))
+        log.info("order %s → 合同编号 %s", label, ack.contract_no)
+        return ack
+
+    def cancel(self, session_id: str | None, entrust_no: object) -> str:
+        self.sessions.get(session_id)
+        if entrust_no is None or not str(entrust_no).strip():
+            raise InvalidParameter(msg.MISSING_PARAM.format(name="entrust_no"))
+        contract_no = str(entrust_no).strip()
+        if not contract_no.isalnum() or len(contract_no) > 32:
+            raise InvalidParameter(msg.BAD_PARAM.format(name="entrust_no", detail=""))
+        self._call(
+            session_id,
+            f"撤单 {contract_no}",
+            lambda h: h.broker.cancel(contract_no),
+            priority=PRIORITY_CANCEL,
+        )
+        return contract_no
+
+    def cancel_all(self, session_id: str | None) -> int:
+        return self._call(session_id, "全部撤单", lambda h: h.broker.cancel_all(), priority=PRIORITY_CANCEL)
+
+    def auto_ipo(self, session_id: str | None) -> IpoResult:
+        return self._call(session_id, "新股申购", lambda h: h.broker.auto_ipo())
+
+    # ------------------------------------------------------------------ tools
+    def refresh(self, session_id: str | None) -> None:
+        self._call(session_id, "刷新", lambda h: h.broker.refresh())
+
+    def check_pop_dialog(self, session_id: str | None) -> bool:
+        return self._call(session_id, "检查弹窗", lambda h: h.broker.has_pop_dialog())
+
+    def close_pop_dialog(self, session_id: str | None) -> bool:
+        return self._call(session_id, "关闭弹窗", lambda h: h.broker.close_pop_dialog())
+
+    def wait(self, session_id: str | None, seconds: object) -> float:
+        """Hold the client's lane for ``seconds`` (spec §5.4.2): later calls on it queue behind."""
+        self.sessions.get(session_id)
+        value = _seconds(seconds)
+        self._call(session_id, f"等待{value:g}秒", lambda h: time.sleep(value), extra_time=value)
+        return value
+
+
+def _seconds(raw: object) -> float:
+    if raw is None or raw == "":
+        raise InvalidParameter(msg.MISSING_PARAM.format(name="seconds"))
+    if isinstance(raw, bool):
+        raise InvalidParameter(msg.BAD_SECONDS.format(max=int(MAX_WAIT_SECONDS)))
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        raise InvalidParameter(msg.BAD_SECONDS.format(max=int(MAX_WAIT_SECONDS))) from None
+    if not value.is_finite() or value < 0 or value > Decimal(str(MAX_WAIT_SECONDS)):
+        raise InvalidParameter(msg.BAD_SECONDS.format(max=int(MAX_WAIT_SECONDS)))
+    return float(value)

@@ -1,0 +1,77 @@
+"""Shared fixtures: a gateway served over real HTTP (uvicorn on a loopback port) with a clock tests move."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from ashare_gateway.api import create_app
+from ashare_gateway.config import Settings
+from ashare_gateway.domain.clock import ManualClock
+from ashare_gateway.gateway import Gateway, build_gateway
+
+# A Friday, in continuous trading: deterministic quotes for every test that does not set its own time.
+TRADING_MORNING = "2026-11-20 10:00:00"
+
+
+@dataclass
+class Served:
+    url: str
+    gateway: Gateway
+    clock: ManualClock
+
+    @property
+    def api(self) -> str:
+        return f"{self.url}/api/trader"
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.api, timeout=30)
+
+
+@contextlib.contextmanager
+def serve(settings: Settings, clock: ManualClock) -> Iterator[Served]:
+    """Run the real app under uvicorn in a thread, on a free loopback port, until the block ends."""
+    gateway = build_gateway(settings, clock=clock)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(gateway), log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("server failed to start")
+            threading.Event().wait(0.01)
+        yield Served(f"http://127.0.0.1:{port}", gateway, clock)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+        gateway.close()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(TRADING_MORNING)
+
+
+@pytest.fixture
+def served(tmp_path: Path, clock: ManualClock) -> Iterator[Served]:
+    """The zero-config gateway: paper broker, demo account auto-logged-in, real trading hours."""
+    with serve(Settings(data_dir=tmp_path, demo_market=False), clock) as s:
+        yield s
+
+
+@pytest.fixture
+def api(served: Served) -> Iterator[httpx.Client]:
+    with served.client() as client:
+        yield client

@@ -47,6 +47,7 @@ from ...domain.rules import (
     tick_size,
 )
 from ...domain.sessions import MarketState, Phase, TradingCalendar, has_after_hours
+from ...domain.statuses import OrderStatus
 from ...store.db import open_engine
 from . import bookkeeping as bk
 from . import ledger as t
@@ -321,11 +322,32 @@ class SimExchange:
                 fees=self.fees,
             )
 
+    def _mark_now(self, code: str, day: dt.date, now: dt.datetime, state: MarketState) -> None:
+        key = (code, day)
+        if key not in self._marks:
+            pos = snapshot_index_at(state, now.time()) if state.demo else target_position(state, now.time())
+            self._marks[key] = pos
+
     def _ticks(self, code: str, price: Decimal) -> int:
         return int(price / tick_size(self.security(code)))
 
     def _reload_book(self) -> None:
+        """After a restart: resting orders back in the book, each code replayed from its oldest order's time.
+
+        The market did not stop while the gateway was down, so what would have filled meanwhile fills on the
+        next call; what happened before an order existed never touches it.
+        """
+        tz = self.clock.now().tzinfo
         with self.db.connect() as conn:
+            oldest = conn.execute(
+                select(t.orders.c.code, t.orders.c.trade_date, t.orders.c.created_at)
+                .where(and_(t.orders.c.is_open, t.orders.c.status != "未报"))
+                .order_by(t.orders.c.id.desc())
+            ).all()
+            for code, day, created in oldest:  # newest first, so the oldest order's mark wins
+                when = created.replace(tzinfo=tz)
+                self._marks.pop((code, day), None)
+                self._mark_now(code, day, when, self.state(when))
             rows = conn.execute(
                 select(t.orders).where(and_(t.orders.c.is_open, t.orders.c.status != "未报"))
             ).mappings()
@@ -345,13 +367,16 @@ class SimExchange:
         with self._lock, self.db.begin() as conn:
             now = self.clock.now()
             self._sync(conn, now)
-            return self._place(conn, account_id, req, now)
+            ack = self._place(conn, account_id, req, now)
+        if ack.status is OrderStatus.REJECTED:
+            raise OrderRejected(ack.message)  # after the commit: the 废单 stays in 当日委托, as at a broker
+        return ack
 
     def _place(self, conn, account_id: int, req: OrderRequest, now: dt.datetime) -> OrderAck:
+        if parse_security(req.code).kind is Kind.IPO_SUBSCRIPTION:
+            raise OrderRejected(msg.IPO_NOT_SUBSCRIBABLE)
         ref = self._reference(req.code)
         sec = ref.security
-        if sec.kind is Kind.IPO_SUBSCRIPTION:
-            raise OrderRejected(msg.IPO_NOT_SUBSCRIBABLE)
         state = self.state(now)
         bdate = self.business_date(now)
         band = self.band(ref, bdate)
@@ -436,7 +461,8 @@ class SimExchange:
         contract_no = str(CONTRACT_BASE + order["id"])
         conn.execute(t.orders.update().where(t.orders.c.id == order["id"]).values(contract_no=contract_no))
         if status == "废单":
-            raise OrderRejected(f"{reason}，合同编号：{contract_no}（废单）")
+            text = f"{reason}，合同编号：{contract_no}（废单）"
+            return OrderAck(contract_no, contract_no, text, OrderStatus.REJECTED)
 
         if status == "已报":
             self._execute_new(conn, order, ref, req, now, state, snap, after_hours, protect)
@@ -474,6 +500,7 @@ class SimExchange:
                 )
                 bk.close_order(conn, order, reason="盘后固定价格未成交")
             return
+        self._mark_now(req.code, bdate, now, state)  # a new order meets the market from now on, not before
         continuous = state.phase is Phase.CONTINUOUS or state.demo
         if not continuous:
             self._book.rest(book)  # auctions: matched at the auction price
@@ -872,16 +899,10 @@ def _entrust(r, quotes: QuoteSource) -> Entrust:
         filled_quantity=filled,
         filled_avg_price=(r["filled_amount"] / filled).quantize(Decimal("0.001")) if filled else Decimal(0),
         cancelled_quantity=r["cancelled"],
-        status=_status(r["status"]),
+        status=OrderStatus(r["status"]),
         market_type=MarketType(r["market_type"]) if r["market_type"] else None,
         reason=r["reason"],
     )
-
-
-def _status(value: str):
-    from ...domain.statuses import OrderStatus
-
-    return OrderStatus(value)
 
 
 def _trade(r, quotes: QuoteSource) -> Trade:

@@ -14,8 +14,8 @@ from ashare_gateway.domain.clock import ManualClock
 from ashare_gateway.domain.errors import InvalidParameter, OrderRejected
 from ashare_gateway.domain.market_orders import MarketType
 from ashare_gateway.domain.models import OrderRequest, Side
-from ashare_gateway.domain.statuses import OrderStatus
 from ashare_gateway.domain.sessions import TradingCalendar
+from ashare_gateway.domain.statuses import OrderStatus
 
 FRIDAY = "2026-11-20"
 MONDAY = "2026-11-23"
@@ -41,11 +41,11 @@ def sell(code: str, amount: int, price: str | None = None, **kw) -> OrderRequest
     return OrderRequest(code, Side.SELL, amount, D(price) if price else None, **kw)
 
 
-def entrust(broker, contract_no: str):  # noqa: ANN001, ANN201
+def entrust(broker, contract_no: str):
     return next(e for e in broker.today_entrusts() if e.contract_no == contract_no)
 
 
-def quote_now(broker, code: str):  # noqa: ANN001, ANN201
+def quote_now(broker, code: str):
     return broker.quote(code)
 
 

@@ -30,27 +30,41 @@ class Settings:
     exe_path: str | None = None
     deadline: float = 30.0
     pacing: float = 0.0
+    read_freshness: float = 0.5  # identical reads within this many seconds share one client read
+    duplicate_window: float = 0.0  # >0: refuse an identical order without a key within this many seconds
 
     @property
     def db_path(self) -> Path:
         return self.data_dir / "paper.sqlite3"
 
     @property
+    def journal_path(self) -> Path:
+        return self.data_dir / "journal.sqlite3"
+
+    @property
     def always_open(self) -> bool:
         return self.demo_market if self.demo_market is not None else self.credentials is None
 
 
-def read_config_ini(path: Path) -> tuple[Credentials | None, str | None]:
-    """The [Account] credentials and [Trader] exe_path of a spec §8.1 config.ini."""
+def parse_ini(path: Path) -> configparser.ConfigParser:
+    """A config.ini as saved by Windows editors (UTF-8 with or without BOM, or GBK)."""
     if not path.is_file():
         raise InvalidParameter(f"配置文件不存在：{path}")
     parser = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=("#", ";"))
-    for encoding in ("utf-8-sig", "gbk"):  # Windows editors save GBK as often as UTF-8
+    for encoding in ("utf-8-sig", "gbk"):
         try:
             parser.read_string(path.read_text(encoding=encoding))
             break
         except UnicodeDecodeError:
             continue
+        except configparser.Error as exc:
+            raise InvalidParameter(f"配置文件格式错误：{path}（{exc.message}）") from None
+    return parser
+
+
+def read_config_ini(path: Path) -> tuple[Credentials | None, str | None]:
+    """The [Account] credentials and [Trader] exe_path of a spec §8.1 config.ini."""
+    parser = parse_ini(path)
     exe_path = parser.get("Trader", "exe_path", fallback=None) or None
     if not parser.has_section("Account"):
         return None, exe_path

@@ -1,4 +1,4 @@
-"""The composition root: builds the exchange, the broker provider, the service, from :class:`Settings`.
+"""The composition root: builds the exchange, the broker provider, the journal and the service.
 
 The only module that knows every concrete class; everything else receives what it needs.
 """
@@ -9,11 +9,14 @@ import logging
 from dataclasses import dataclass
 
 from .brokers.sim import SimExchange
-from .config import Settings
-from .domain.clock import Clock
+from .config import Settings, parse_ini
+from .domain.clock import Clock, SystemClock
 from .domain.errors import InvalidParameter
 from .domain.sessions import TradingCalendar
 from .service.clients import BrokerProvider, ClientRegistry, SimProvider
+from .service.journal import Journal
+from .service.orders import OrderDesk
+from .service.risk import RiskGuard, RiskLimits, load_limits
 from .service.trader import TraderService
 
 log = logging.getLogger(__name__)
@@ -24,20 +27,40 @@ class Gateway:
     settings: Settings
     exchange: SimExchange
     service: TraderService
+    journal: Journal
+    risk: RiskGuard
 
     def close(self) -> None:
         self.exchange.db.dispose()
+        self.journal.close()
 
 
 def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
+    clock = clock or SystemClock()
     calendar = TradingCalendar(always_open=settings.always_open)
     exchange = SimExchange(settings.db_path, clock=clock, calendar=calendar)
     provider = make_provider(settings, exchange)
+    journal = Journal(settings.journal_path, now=clock.now)
+    default, per_account = (
+        load_limits(parse_ini(settings.config_path)) if settings.config_path else (RiskLimits(), {})
+    )
+    risk = RiskGuard(journal.db, default=default, per_account=per_account, now=clock.now)
+    desk = OrderDesk(
+        journal, risk, now=clock.now, deadline=settings.deadline, duplicate_window=settings.duplicate_window
+    )
+    registry = ClientRegistry(provider, pacing=settings.pacing, read_freshness=settings.read_freshness)
     service = TraderService(
-        ClientRegistry(provider, pacing=settings.pacing), clock=clock, deadline=settings.deadline
+        registry,
+        clock=clock,
+        deadline=settings.deadline,
+        orders=desk,
+        market_state=lambda: calendar.state(clock.now()),
     )
     service.auto_login(settings.credentials)
-    return Gateway(settings, exchange, service)
+    settled = service.reconcile_all()  # orders whose outcome a crash lost are settled before new ones
+    if settled:
+        log.warning("reconciled %d order(s) left open by the previous run", settled)
+    return Gateway(settings, exchange, service, journal, risk)
 
 
 def make_provider(settings: Settings, exchange: SimExchange) -> BrokerProvider:

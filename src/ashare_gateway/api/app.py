@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 from .. import __version__
 from ..gateway import Gateway
 from . import errors
+from .ops_routes import build_router as ops_router
 from .pages import dashboard_html
 from .trader_routes import PREFIX as TRADER_PREFIX
 from .trader_routes import build_router as trader_router
@@ -21,6 +22,7 @@ def create_app(gateway: Gateway) -> FastAPI:
     )
     app.state.gateway = gateway
     app.include_router(trader_router())
+    app.include_router(ops_router())
     errors.install(app, {TRADER_PREFIX: errors.plain}, errors.plain)
 
     @app.get("/", include_in_schema=False)
@@ -37,7 +39,11 @@ def create_app(gateway: Gateway) -> FastAPI:
             "demo_market": gateway.settings.always_open,
             "auto_login": service.sessions.auto_session_id is not None,
             "auto_login_error": service.auto_login_error,
-            "lanes": [h.lane.status() for h in service.clients.all()],
+            "lanes": [
+                {**h.lane.status(), "reads": h.reads.reads, "shared_reads": h.reads.shared}
+                for h in service.clients.all()
+            ],
+            "kill_switch": gateway.risk.kill_switch(),
         }
 
     return app

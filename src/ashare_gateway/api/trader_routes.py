@@ -23,7 +23,9 @@ def _service(request: Request) -> TraderService:
 
 
 def _order_data(ack: OrderAck) -> dict:
-    return {"message": msg.OK_ORDER, "委托编号": ack.entrust_no, "合同编号": ack.contract_no}
+    # A dry-run order has no 合同编号: its message says so instead of "success".
+    text = msg.OK_ORDER if ack.contract_no else ack.message
+    return {"message": text, "委托编号": ack.entrust_no, "合同编号": ack.contract_no}
 
 
 def build_router() -> APIRouter:
@@ -109,7 +111,8 @@ def build_router() -> APIRouter:
             body = await body_dict(request)
             service = _service(request)
             fn = service.market_order if market else service.limit_order
-            ack = await run_in_threadpool(fn, session_id(request), side, body)
+            key = request.headers.get("idempotency-key")
+            ack = await run_in_threadpool(lambda: fn(session_id(request), side, body, key=key))
             return ok(_order_data(ack), msg.OK_ORDER)
 
     order_route("/buy", Side.BUY, market=False, summary="限价买入")

@@ -55,3 +55,17 @@ class OperationTimeout(GatewayError):
     """A broker call did not finish within its deadline; its outcome may be unknown."""
 
     status_code = 504
+
+
+class OutcomeUnknown(OperationTimeout):
+    """A call was under way when it failed or its deadline passed: it may or may not have taken effect."""
+
+
+class Conflict(GatewayError):
+    """The request contradicts an earlier one (an idempotency key reused for a different order)."""
+
+    status_code = 409
+
+
+class RiskRefused(GatewayError):
+    """A configured risk limit, or the kill switch, refuses the order before any broker sees it."""

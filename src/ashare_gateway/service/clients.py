@@ -15,6 +15,7 @@ from typing import Protocol
 from ..brokers.base import Broker, ConnectInfo, Credentials
 from ..domain import messages as msg
 from ..domain.errors import BrokerUnavailable
+from .coalescing import ReadCoalescer
 from .lane import Lane
 
 
@@ -26,6 +27,7 @@ class ClientHandle:
     broker: Broker
     lane: Lane
     info: ConnectInfo
+    reads: ReadCoalescer
 
 
 class BrokerProvider(Protocol):
@@ -64,9 +66,10 @@ class SimProvider:
 
 
 class ClientRegistry:
-    def __init__(self, provider: BrokerProvider, *, pacing: float = 0.0) -> None:
+    def __init__(self, provider: BrokerProvider, *, pacing: float = 0.0, read_freshness: float = 0.5) -> None:
         self.provider = provider
         self.pacing = pacing
+        self.read_freshness = read_freshness
         self._lock = threading.Lock()
         self._clients: dict[str, ClientHandle] = {}
 
@@ -89,7 +92,13 @@ class ClientRegistry:
             handle = self._clients.get(key)
             if handle is None:
                 handle = ClientHandle(
-                    key, self.provider.kind, info.account, broker, Lane(key, pacing=self.pacing), info
+                    key,
+                    self.provider.kind,
+                    info.account,
+                    broker,
+                    Lane(key, pacing=self.pacing),
+                    info,
+                    ReadCoalescer(self.read_freshness),
                 )
                 self._clients[key] = handle
             return handle

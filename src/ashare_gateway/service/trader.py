@@ -1,15 +1,13 @@
 """The trader service: every dialect's one entry point. Sessions in, domain objects out.
 
 Dialects parse HTTP and render envelopes; this class owns what they share: which client a caller
-drives, that every broker call goes through that client's lane, and the order checks. It knows no HTTP
-and no Win32.
+drives, that every broker call goes through that client's lane, identical reads coalesced, and orders
+placed through the journal (idempotency, risk, reconciliation). It knows no HTTP and no Win32.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import threading
 import time
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -20,20 +18,12 @@ from ..domain import messages as msg
 from ..domain.clock import Clock, SystemClock
 from ..domain.errors import GatewayError, InvalidParameter, NotConnected
 from ..domain.instruments import parse_security
-from ..domain.models import (
-    Balance,
-    Entrust,
-    IpoResult,
-    OrderAck,
-    OrderRequest,
-    Position,
-    Quote,
-    Side,
-    Trade,
-)
+from ..domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
+from ..domain.sessions import MarketState
 from . import validation
 from .clients import ClientHandle, ClientRegistry
 from .lane import PRIORITY_CANCEL
+from .orders import OrderDesk
 from .sessions import Session, SessionStore
 
 log = logging.getLogger(__name__)
@@ -44,15 +34,21 @@ MAX_WAIT_SECONDS = 60.0
 
 class TraderService:
     def __init__(
-        self, clients: ClientRegistry, *, clock: Clock | None = None, deadline: float = 30.0
+        self,
+        clients: ClientRegistry,
+        *,
+        clock: Clock | None = None,
+        deadline: float = 30.0,
+        orders: OrderDesk | None = None,
+        market_state: Callable[[], MarketState] | None = None,
     ) -> None:
         self.clients = clients
         self.clock = clock or SystemClock()
         self.sessions = SessionStore(lambda: self.clock.now().replace(tzinfo=None))
         self.deadline = deadline
+        self.orders = orders  # the journal-backed order path; None only in bare set-ups (benchmarks)
+        self.market_state = market_state
         self.auto_login_error: str | None = None
-        self._started = dt.datetime.now()
-        self._wait_lock = threading.Lock()
 
     # ------------------------------------------------------------------ sessions
     def connect(self, exe_path: str | None, *, auto: bool = False) -> tuple[Session, ConnectInfo]:
@@ -85,8 +81,7 @@ class TraderService:
         return self.sessions.get(session_id, touch=False)
 
     def exit(self, session_id: str | None) -> None:
-        session = self.sessions.get(session_id)
-        handle = self._handle(session)
+        handle = self._handle(self.sessions.get(session_id))
         handle.lane.run(handle.broker.exit, label="退出", deadline=self.deadline)
         self.sessions.end_client(handle.key)
         self.clients.drop(handle.key)
@@ -97,6 +92,9 @@ class TraderService:
             raise NotConnected(msg.NOT_CONNECTED)
         return handle
 
+    def handle_for(self, session_id: str | None) -> ClientHandle:
+        return self._handle(self.sessions.get(session_id))
+
     def _call(
         self,
         session_id: str | None,
@@ -106,48 +104,79 @@ class TraderService:
         priority: int = 1,
         extra_time: float = 0.0,
     ) -> T:
-        handle = self._handle(self.sessions.get(session_id))
+        handle = self.handle_for(session_id)
         return handle.lane.run(
             lambda: fn(handle), label=label, deadline=self.deadline + extra_time, priority=priority
         )
 
+    def _read(self, session_id: str | None, label: str, name: str, fn: Callable[[ClientHandle], T]) -> T:
+        """A read through the lane, shared with identical reads inside the freshness window."""
+        handle = self.handle_for(session_id)
+        return handle.reads.read(
+            name, lambda: handle.lane.run(lambda: fn(handle), label=label, deadline=self.deadline)
+        )
+
     # ------------------------------------------------------------------ queries
     def balance(self, session_id: str | None) -> Balance:
-        return self._call(session_id, "查询资金", lambda h: h.broker.balance())
+        return self._read(session_id, "查询资金", "balance", lambda h: h.broker.balance())
 
     def positions(self, session_id: str | None) -> list[Position]:
-        return self._call(session_id, "查询持仓", lambda h: h.broker.positions())
+        return self._read(session_id, "查询持仓", "positions", lambda h: h.broker.positions())
 
     def today_entrusts(self, session_id: str | None) -> list[Entrust]:
-        return self._call(session_id, "查询当日委托", lambda h: h.broker.today_entrusts())
+        return self._read(session_id, "查询当日委托", "entrusts", lambda h: h.broker.today_entrusts())
 
     def today_trades(self, session_id: str | None) -> list[Trade]:
-        return self._call(session_id, "查询当日成交", lambda h: h.broker.today_trades())
+        return self._read(session_id, "查询当日成交", "trades", lambda h: h.broker.today_trades())
 
     def cancelable_entrusts(self, session_id: str | None) -> list[Entrust]:
-        return self._call(session_id, "查询可撤委托", lambda h: h.broker.cancelable_entrusts())
+        return self._read(session_id, "查询可撤委托", "cancelable", lambda h: h.broker.cancelable_entrusts())
 
     def quote(self, session_id: str | None, security: object) -> Quote:
         self.sessions.get(session_id)
         sec = parse_security(security)
-        return self._call(session_id, "查询行情", lambda h: h.broker.quote(sec.code))
+        return self._read(session_id, "查询行情", f"quote:{sec.code}", lambda h: h.broker.quote(sec.code))
 
     # ------------------------------------------------------------------ orders
-    def limit_order(self, session_id: str | None, side: Side, body: Mapping[str, Any]) -> OrderAck:
+    def limit_order(
+        self, session_id: str | None, side: Side, body: Mapping[str, Any], *, key: str | None = None
+    ) -> OrderAck:
         self.sessions.get(session_id)
-        request = validation.limit_order(side, body)
-        return self.place(session_id, request)
+        return self.place(session_id, validation.limit_order(side, body), key=key)
 
-    def market_order(self, session_id: str | None, side: Side, body: Mapping[str, Any]) -> OrderAck:
+    def market_order(
+        self, session_id: str | None, side: Side, body: Mapping[str, Any], *, key: str | None = None
+    ) -> OrderAck:
         self.sessions.get(session_id)
-        request = validation.market_order(side, body)
-        return self.place(session_id, request)
+        return self.place(session_id, validation.market_order(side, body), key=key)
 
-    def place(self, session_id: str | None, request: OrderRequest) -> OrderAck:
+    def place(self, session_id: str | None, request: OrderRequest, *, key: str | None = None) -> OrderAck:
+        """Send one validated order through the journal (idempotency, risk, reconciliation) and the lane."""
+        handle = self.handle_for(session_id)
         label = f"{request.side.label} {request.code} {request.amount}"
-        ack = self._call(session_id, label, lambda h: h.broker.place_order(request))
-        log.info("order %s → 合同编号 %s", label, ack.contract_no)
+        try:
+            if self.orders is None:
+                ack = handle.lane.run(
+                    lambda: handle.broker.place_order(request), label=label, deadline=self.deadline
+                )
+            else:
+                ack = self.orders.place(handle, request, key=key, market_state=self.market_state)
+        finally:
+            handle.reads.invalidate()
+        log.info("order %s → 合同编号 %s", label, ack.contract_no or "（演练）")
         return ack
+
+    def reconcile_all(self) -> int:
+        """Settle orders whose outcome was lost (e.g. the gateway was killed), on every connected client."""
+        if self.orders is None:
+            return 0
+        settled = 0
+        for handle in self.clients.all():
+            try:
+                settled += len(self.orders.reconcile(handle))
+            except GatewayError as exc:  # the client is not answering yet: the next retry settles it
+                log.warning("reconciliation on %s postponed: %s", handle.key, exc.message)
+        return settled
 
     def cancel(self, session_id: str | None, entrust_no: object) -> str:
         self.sessions.get(session_id)
@@ -156,23 +185,45 @@ class TraderService:
         contract_no = str(entrust_no).strip()
         if not contract_no.isalnum() or len(contract_no) > 32:
             raise InvalidParameter(msg.BAD_PARAM.format(name="entrust_no", detail=""))
-        self._call(
-            session_id,
-            f"撤单 {contract_no}",
-            lambda h: h.broker.cancel(contract_no),
-            priority=PRIORITY_CANCEL,
+        self._mutate(
+            session_id, f"撤单 {contract_no}", lambda h: h.broker.cancel(contract_no), PRIORITY_CANCEL
         )
         return contract_no
 
     def cancel_all(self, session_id: str | None) -> int:
-        return self._call(session_id, "全部撤单", lambda h: h.broker.cancel_all(), priority=PRIORITY_CANCEL)
+        return self._mutate(session_id, "全部撤单", lambda h: h.broker.cancel_all(), PRIORITY_CANCEL)
+
+    def cancel_everything(self) -> int:
+        """Cancel open orders on every connected client (the kill switch)."""
+        total = 0
+        for handle in self.clients.all():
+            try:
+                total += handle.lane.run(
+                    handle.broker.cancel_all,
+                    label="紧急停止：全部撤单",
+                    deadline=self.deadline,
+                    priority=PRIORITY_CANCEL,
+                )
+            except GatewayError as exc:
+                log.error("kill switch could not cancel on %s: %s", handle.key, exc.message)
+            handle.reads.invalidate()
+        return total
 
     def auto_ipo(self, session_id: str | None) -> IpoResult:
-        return self._call(session_id, "新股申购", lambda h: h.broker.auto_ipo())
+        return self._mutate(session_id, "新股申购", lambda h: h.broker.auto_ipo())
+
+    def _mutate(
+        self, session_id: str | None, label: str, fn: Callable[[ClientHandle], T], priority: int = 1
+    ) -> T:
+        handle = self.handle_for(session_id)
+        try:
+            return handle.lane.run(lambda: fn(handle), label=label, deadline=self.deadline, priority=priority)
+        finally:
+            handle.reads.invalidate()
 
     # ------------------------------------------------------------------ tools
     def refresh(self, session_id: str | None) -> None:
-        self._call(session_id, "刷新", lambda h: h.broker.refresh())
+        self._mutate(session_id, "刷新", lambda h: h.broker.refresh())
 
     def check_pop_dialog(self, session_id: str | None) -> bool:
         return self._call(session_id, "检查弹窗", lambda h: h.broker.has_pop_dialog())

@@ -1,0 +1,137 @@
+"""Operations endpoints: the order journal (query, audit, export, reconcile) and the kill switch.
+
+Same ``{code, message, data}`` envelope as ``/api/trader``. These are for the operator, not for the
+spec's clients, so they live under ``/api/journal`` and ``/api/admin``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+
+from ..domain.errors import GatewayError, InvalidParameter
+from .envelope import ok
+from .requests import body_dict
+
+JOURNAL_PREFIX = "/api/journal"
+ADMIN_PREFIX = "/api/admin"
+STATES = ("received", "sent", "accepted", "rejected", "unknown", "failed", "dry_run")
+
+
+def _day(raw: str | None) -> str | None:
+    if raw is None or raw == "":
+        return None
+    text = raw.replace("-", "")
+    if len(text) != 8 or not text.isdigit():
+        raise InvalidParameter("参数格式错误：day（应为YYYYMMDD或YYYY-MM-DD）")
+    return text
+
+
+def _filters(request: Request) -> dict:
+    q = request.query_params
+    state = q.get("state") or None
+    if state is not None and state not in STATES:
+        raise InvalidParameter(f"参数格式错误：state（可选：{'、'.join(STATES)}）")
+    code = q.get("code") or None
+    if code is not None and not (len(code) == 6 and code.isdigit()):
+        raise InvalidParameter("参数格式错误：code（应为6位数字）")
+    return {"day": _day(q.get("day")), "code": code, "state": state, "account": q.get("account") or None}
+
+
+def build_router() -> APIRouter:
+    router = APIRouter(tags=["ops"])
+
+    def gateway(request: Request):
+        return request.app.state.gateway
+
+    @router.get(f"{JOURNAL_PREFIX}/orders", summary="委托日志查询（按日期、代码、状态）")
+    async def journal_orders(request: Request) -> JSONResponse:
+        rows = gateway(request).journal.query(**_filters(request))
+        return ok([r.public() for r in rows])
+
+    @router.get(JOURNAL_PREFIX + "/orders/{order_id}", summary="一笔委托的日志与审计轨迹")
+    async def journal_order(request: Request, order_id: str) -> JSONResponse:
+        if not order_id.isdigit():
+            raise InvalidParameter("参数格式错误：order_id")
+        journal = gateway(request).journal
+        try:
+            entry = journal.get(int(order_id))
+        except Exception:
+            raise GatewayError(f"委托日志不存在：{order_id}", status_code=404) from None
+        return ok({**entry.public(), "events": journal.events(order_id=entry.id)})
+
+    @router.get(f"{JOURNAL_PREFIX}/events", summary="审计事件")
+    async def journal_events(request: Request) -> JSONResponse:
+        return ok(gateway(request).journal.events(day=_day(request.query_params.get("day"))))
+
+    @router.get(f"{JOURNAL_PREFIX}/export", summary="导出委托日志（csv 或 json）")
+    async def journal_export(request: Request) -> Response:
+        fmt = request.query_params.get("format", "csv")
+        if fmt not in ("csv", "json"):
+            raise InvalidParameter("参数格式错误：format（csv 或 json）")
+        rows = [r.public() for r in gateway(request).journal.query(**_filters(request), limit=100_000)]
+        if fmt == "json":
+            body = json.dumps(rows, ensure_ascii=False, indent=1)
+            return Response(
+                body,
+                media_type="application/json",
+                headers={"Content-Disposition": 'attachment; filename="journal.json"'},
+            )
+        out = io.StringIO()
+        columns = [
+            "id",
+            "trade_date",
+            "created_at",
+            "sent_at",
+            "updated_at",
+            "account",
+            "broker",
+            "idempotency_key",
+            "state",
+            "合同编号",
+            "message",
+            "reconciled",
+            "dry_run",
+            "request",
+        ]
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({**r, "request": json.dumps(r["request"], ensure_ascii=False)})
+        return Response(
+            "\ufeff" + out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="journal.csv"'},
+        )
+
+    @router.post(f"{JOURNAL_PREFIX}/reconcile", summary="与当日委托核对结果未知的委托")
+    async def journal_reconcile(request: Request) -> JSONResponse:
+        settled = await run_in_threadpool(gateway(request).service.reconcile_all)
+        return ok({"reconciled": settled}, "核对完成")
+
+    @router.get(f"{ADMIN_PREFIX}/kill-switch", summary="紧急停止状态")
+    async def kill_switch_state(request: Request) -> JSONResponse:
+        account = request.query_params.get("account") or None
+        return ok({"on": gateway(request).risk.kill_switch(account), "account": account})
+
+    @router.post(f"{ADMIN_PREFIX}/kill-switch", summary="开启（撤销全部委托并拒绝新委托）或解除紧急停止")
+    async def kill_switch(request: Request) -> JSONResponse:
+        body = await body_dict(request)
+        on = body.get("on")
+        if not isinstance(on, bool):
+            raise InvalidParameter("缺少必填参数：on（true 开启，false 解除）")
+        account = body.get("account") or None
+        gw = gateway(request)
+        gw.risk.set_kill_switch(on, account)
+        cancelled = await run_in_threadpool(gw.service.cancel_everything) if on else 0
+        return ok(
+            {"on": on, "account": account, "撤销数量": cancelled},
+            "紧急停止已开启" if on else "紧急停止已解除",
+        )
+
+    return router

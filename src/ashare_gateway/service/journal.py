@@ -1,0 +1,305 @@
+"""The order journal: every order request is written (and synced) before any broker sees it.
+
+States: ``received`` (journalled) → ``sent`` (handed to the broker) → ``accepted`` (合同编号) or
+``rejected`` (the reason); ``unknown`` when the outcome was lost (deadline passed mid-call, client
+died, gateway killed) until reconciliation settles it; ``failed`` when it provably never reached the
+broker (safe to send on a retry); ``dry_run`` when validated and journalled but deliberately not sent.
+SQLite in WAL mode with ``synchronous=FULL``: a committed state survives a power cut.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..domain.models import OrderRequest
+from ..store.db import open_engine
+from ..store.journal_tables import journal_events, journal_orders, metadata
+
+OPEN_STATES = ("received", "sent", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    id: int
+    account: str
+    broker: str
+    idem_key: str | None
+    fingerprint: str
+    request: dict[str, Any]
+    state: str
+    contract_no: str | None
+    message: str
+    status_code: int | None
+    reconciled: str
+    dry_run: bool
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    updated_at: dt.datetime
+    trade_date: str
+
+    def public(self) -> dict[str, Any]:
+        """The journal row as the HTTP API shows it."""
+        return {
+            "id": self.id,
+            "account": self.account,
+            "broker": self.broker,
+            "idempotency_key": self.idem_key,
+            "request": self.request,
+            "state": self.state,
+            "合同编号": self.contract_no,
+            "message": self.message,
+            "reconciled": self.reconciled,
+            "dry_run": self.dry_run,
+            "created_at": self.created_at.isoformat(sep=" ", timespec="milliseconds"),
+            "sent_at": self.sent_at.isoformat(sep=" ", timespec="milliseconds") if self.sent_at else None,
+            "updated_at": self.updated_at.isoformat(sep=" ", timespec="milliseconds"),
+            "trade_date": self.trade_date,
+        }
+
+
+def request_json(req: OrderRequest) -> dict[str, Any]:
+    return {
+        "code": req.code,
+        "side": str(req.side),
+        "amount": req.amount,
+        "price": str(req.price) if req.price is not None else None,
+        "market_type": str(req.market_type) if req.market_type else None,
+        "protect_price": str(req.protect_price) if req.protect_price is not None else None,
+    }
+
+
+def fingerprint(account: str, req: OrderRequest) -> str:
+    canonical = json.dumps([account, request_json(req)], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Journal:
+    def __init__(self, path: Path, *, now: Callable[[], dt.datetime]) -> None:
+        self.db = open_engine(path, synchronous="FULL")
+        metadata.create_all(self.db)
+        self._now = now
+        self._lock = threading.Lock()
+
+    def _stamp(self) -> dt.datetime:
+        return self._now().replace(tzinfo=None)
+
+    # ---- writes ----------------------------------------------------------------------------
+    def record(
+        self, *, account: str, broker: str, key: str | None, req: OrderRequest, dry_run: bool
+    ) -> JournalEntry:
+        """Journal a new order as ``received``; raises KeyError(existing) if the key is taken."""
+        now = self._stamp()
+        values = {
+            "account": account,
+            "broker": broker,
+            "idem_key": key,
+            "fingerprint": fingerprint(account, req),
+            "request": json.dumps(request_json(req), ensure_ascii=False),
+            "state": "received",
+            "message": "",
+            "reconciled": "",
+            "dry_run": dry_run,
+            "created_at": now,
+            "updated_at": now,
+            "trade_date": now.strftime("%Y%m%d"),
+        }
+        try:
+            with self.db.begin() as conn:
+                oid = conn.execute(journal_orders.insert().values(**values)).inserted_primary_key[0]
+                conn.execute(
+                    journal_events.insert().values(order_id=oid, at=now, state="received", detail="")
+                )
+        except IntegrityError:
+            existing = self.find(account, key) if key else None
+            raise KeyError(existing) from None
+        return self.get(oid)
+
+    def transition(
+        self,
+        oid: int,
+        state: str,
+        *,
+        contract_no: str | None = None,
+        message: str | None = None,
+        status_code: int | None = None,
+        reconciled: str | None = None,
+        detail: str = "",
+    ) -> JournalEntry:
+        now = self._stamp()
+        values: dict[str, Any] = {"state": state, "updated_at": now}
+        if state == "sent":
+            values["sent_at"] = now
+        if contract_no is not None:
+            values["contract_no"] = contract_no
+        if message is not None:
+            values["message"] = message
+        if status_code is not None:
+            values["status_code"] = status_code
+        if reconciled is not None:
+            values["reconciled"] = reconciled
+        with self.db.begin() as conn:
+            conn.execute(journal_orders.update().where(journal_orders.c.id == oid).values(**values))
+            conn.execute(
+                journal_events.insert().values(
+                    order_id=oid,
+                    at=now,
+                    state=state,
+                    detail=detail or message or reconciled or (contract_no or ""),
+                )
+            )
+        return self.get(oid)
+
+    # ---- reads -----------------------------------------------------------------------------
+    def get(self, oid: int) -> JournalEntry:
+        with self.db.connect() as conn:
+            return _entry(
+                conn.execute(select(journal_orders).where(journal_orders.c.id == oid)).mappings().one()
+            )
+
+    def find(self, account: str, key: str) -> JournalEntry | None:
+        with self.db.connect() as conn:
+            row = (
+                conn.execute(
+                    select(journal_orders).where(
+                        and_(journal_orders.c.account == account, journal_orders.c.idem_key == key)
+                    )
+                )
+                .mappings()
+                .first()
+            )
+        return _entry(row) if row else None
+
+    def recent_duplicate(self, account: str, fp: str, since: dt.datetime) -> JournalEntry | None:
+        with self.db.connect() as conn:
+            row = (
+                conn.execute(
+                    select(journal_orders)
+                    .where(
+                        and_(
+                            journal_orders.c.account == account,
+                            journal_orders.c.fingerprint == fp,
+                            journal_orders.c.created_at >= since.replace(tzinfo=None),
+                            journal_orders.c.state.in_(("received", "sent", "accepted", "unknown")),
+                        )
+                    )
+                    .order_by(journal_orders.c.id.desc())
+                )
+                .mappings()
+                .first()
+            )
+        return _entry(row) if row else None
+
+    def open_entries(self, account: str | None = None) -> list[JournalEntry]:
+        cond = [journal_orders.c.state.in_(OPEN_STATES)]
+        if account is not None:
+            cond.append(journal_orders.c.account == account)
+        with self.db.connect() as conn:
+            rows = conn.execute(
+                select(journal_orders).where(and_(*cond)).order_by(journal_orders.c.id)
+            ).mappings()
+            return [_entry(r) for r in rows]
+
+    def linked_contracts(self, account: str) -> set[str]:
+        with self.db.connect() as conn:
+            rows = conn.execute(
+                select(journal_orders.c.contract_no).where(
+                    and_(journal_orders.c.account == account, journal_orders.c.contract_no.is_not(None))
+                )
+            )
+            return {r[0] for r in rows}
+
+    def day_totals(self, account: str, trade_date: str) -> tuple[int, float]:
+        """Orders sent today and their notional value (for the daily risk limits)."""
+        count, value = 0, 0.0
+        with self.db.connect() as conn:
+            rows = conn.execute(
+                select(journal_orders.c.request).where(
+                    and_(
+                        journal_orders.c.account == account,
+                        journal_orders.c.trade_date == trade_date,
+                        journal_orders.c.state.in_(("sent", "accepted", "unknown")),
+                    )
+                )
+            )
+            for (raw,) in rows:
+                req = json.loads(raw)
+                count += 1
+                if req["price"]:
+                    value += float(req["price"]) * req["amount"]
+        return count, value
+
+    def query(
+        self,
+        *,
+        day: str | None = None,
+        code: str | None = None,
+        state: str | None = None,
+        account: str | None = None,
+        limit: int = 1000,
+    ) -> list[JournalEntry]:
+        cond = []
+        if day:
+            cond.append(journal_orders.c.trade_date == day)
+        if state:
+            cond.append(journal_orders.c.state == state)
+        if account:
+            cond.append(journal_orders.c.account == account)
+        if code:
+            cond.append(journal_orders.c.request.like(f'%"code": "{code}"%'))
+        with self.db.connect() as conn:
+            stmt = select(journal_orders).order_by(journal_orders.c.id.desc()).limit(limit)
+            if cond:
+                stmt = stmt.where(and_(*cond))
+            return [_entry(r) for r in conn.execute(stmt).mappings()]
+
+    def events(self, *, order_id: int | None = None, day: str | None = None, limit: int = 5000) -> list[dict]:
+        with self.db.connect() as conn:
+            stmt = select(journal_events).order_by(journal_events.c.id).limit(limit)
+            if order_id is not None:
+                stmt = stmt.where(journal_events.c.order_id == order_id)
+            if day:
+                stmt = stmt.where(func.strftime("%Y%m%d", journal_events.c.at) == day)
+            return [
+                {
+                    "id": r.id,
+                    "order_id": r.order_id,
+                    "at": r.at.isoformat(sep=" ", timespec="milliseconds"),
+                    "state": r.state,
+                    "detail": r.detail,
+                }
+                for r in conn.execute(stmt)
+            ]
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def _entry(row: Any) -> JournalEntry:
+    return JournalEntry(
+        id=row["id"],
+        account=row["account"],
+        broker=row["broker"],
+        idem_key=row["idem_key"],
+        fingerprint=row["fingerprint"],
+        request=json.loads(row["request"]),
+        state=row["state"],
+        contract_no=row["contract_no"],
+        message=row["message"],
+        status_code=row["status_code"],
+        reconciled=row["reconciled"],
+        dry_run=row["dry_run"],
+        created_at=row["created_at"],
+        sent_at=row["sent_at"],
+        updated_at=row["updated_at"],
+        trade_date=row["trade_date"],
+    )

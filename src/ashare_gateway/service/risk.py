@@ -1,0 +1,163 @@
+"""Risk limits per account and the kill switch: checked after journalling, before any broker call.
+
+Limits come from ``config.ini`` sections ``[Risk]`` (every account) and ``[Risk:<account>]``
+(overrides). The kill switch lives in the journal database, so it holds across restarts and the CLI can
+flip it while the gateway runs.
+"""
+
+from __future__ import annotations
+
+import configparser
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ..domain.errors import InvalidParameter, RiskRefused
+from ..domain.models import OrderRequest, Quote
+from ..domain.sessions import MarketState
+from ..store.journal_tables import risk_state
+
+KILL_SWITCH = "kill_switch"
+
+TEXTS = {
+    "kill": (
+        "风控：紧急停止已开启，拒绝新委托"
+        "（解除：ashare-gateway kill-switch off 或 POST /api/admin/kill-switch）"
+    ),
+    "value": "风控：单笔委托金额{value:.2f}超过上限{limit:.2f}",
+    "amount": "风控：单笔委托数量{value}超过上限{limit}",
+    "orders": "风控：当日委托笔数已达上限{limit}",
+    "turnover": "风控：当日委托金额将达{value:.2f}，超过上限{limit:.2f}",
+    "allow": "风控：{code}不在允许交易的证券列表中",
+    "deny": "风控：{code}在禁止交易的证券列表中",
+    "hours": "风控：非交易时段（{phase}），已开启交易时段保护",
+    "deviation": "风控：委托价{price}偏离最新价{last}超过{limit:.1%}",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RiskLimits:
+    max_order_value: float | None = None
+    max_order_amount: int | None = None
+    max_daily_orders: int | None = None
+    max_daily_turnover: float | None = None
+    allow_codes: frozenset[str] | None = None
+    deny_codes: frozenset[str] = field(default_factory=frozenset)
+    trading_hours_only: bool = False
+    max_price_deviation: float | None = None  # fraction of the last price, e.g. 0.03
+    dry_run: bool = False  # validate and journal, never send
+
+
+def _parse(section: configparser.SectionProxy, base: RiskLimits) -> RiskLimits:
+    values = {}
+    for f in fields(RiskLimits):
+        if f.name not in section:
+            continue
+        raw = section[f.name].strip()
+        try:
+            if f.name in ("allow_codes", "deny_codes"):
+                values[f.name] = frozenset(c.strip() for c in raw.replace("，", ",").split(",") if c.strip())
+            elif f.name in ("trading_hours_only", "dry_run"):
+                values[f.name] = section.getboolean(f.name)
+            elif f.name in ("max_order_amount", "max_daily_orders"):
+                values[f.name] = int(raw)
+            else:
+                values[f.name] = float(raw)
+        except ValueError:
+            raise InvalidParameter(f"配置[{section.name}] {f.name} 的值无效：{raw}") from None
+    return replace(base, **values)
+
+
+def load_limits(parser: configparser.ConfigParser) -> tuple[RiskLimits, dict[str, RiskLimits]]:
+    default = _parse(parser["Risk"], RiskLimits()) if parser.has_section("Risk") else RiskLimits()
+    per_account = {
+        name.split(":", 1)[1].strip(): _parse(parser[name], default)
+        for name in parser.sections()
+        if name.startswith("Risk:")
+    }
+    return default, per_account
+
+
+class RiskGuard:
+    def __init__(
+        self,
+        db,
+        *,
+        default: RiskLimits | None = None,
+        per_account: dict[str, RiskLimits] | None = None,
+        now: Callable[[], dt.datetime],
+    ) -> None:
+        self.db = db
+        self.default = default or RiskLimits()
+        self.per_account = per_account or {}
+        self._now = now
+
+    def limits(self, account: str) -> RiskLimits:
+        return self.per_account.get(account, self.default)
+
+    # ---- kill switch ------------------------------------------------------------------------
+    def kill_switch(self, account: str | None = None) -> bool:
+        keys = [KILL_SWITCH] + ([f"{KILL_SWITCH}:{account}"] if account else [])
+        with self.db.connect() as conn:
+            rows = conn.execute(select(risk_state.c.value).where(risk_state.c.key.in_(keys))).all()
+        return any(v == "on" for (v,) in rows)
+
+    def set_kill_switch(self, on: bool, account: str | None = None) -> None:
+        key = f"{KILL_SWITCH}:{account}" if account else KILL_SWITCH
+        with self.db.begin() as conn:
+            conn.execute(risk_state.delete().where(risk_state.c.key == key))
+            conn.execute(
+                risk_state.insert().values(
+                    key=key, value="on" if on else "off", updated_at=self._now().replace(tzinfo=None)
+                )
+            )
+
+    # ---- checks ----------------------------------------------------------------------------
+    def check(
+        self,
+        account: str,
+        req: OrderRequest,
+        *,
+        day_totals: Callable[[], tuple[int, float]],
+        market_state: Callable[[], MarketState] | None = None,
+        quote: Callable[[], Quote] | None = None,
+    ) -> None:
+        """Raise RiskRefused with the first limit the order breaks."""
+        if self.kill_switch(account):
+            raise RiskRefused(TEXTS["kill"])
+        lim = self.limits(account)
+        if lim.allow_codes is not None and req.code not in lim.allow_codes:
+            raise RiskRefused(TEXTS["allow"].format(code=req.code))
+        if req.code in lim.deny_codes:
+            raise RiskRefused(TEXTS["deny"].format(code=req.code))
+        if lim.max_order_amount is not None and req.amount > lim.max_order_amount:
+            raise RiskRefused(TEXTS["amount"].format(value=req.amount, limit=lim.max_order_amount))
+        price = req.price if req.price is not None else req.protect_price
+        value = float(price * req.amount) if price is not None else None
+        if lim.max_order_value is not None and value is not None and value > lim.max_order_value:
+            raise RiskRefused(TEXTS["value"].format(value=value, limit=lim.max_order_value))
+        if lim.max_daily_orders is not None or lim.max_daily_turnover is not None:
+            count, turnover = day_totals()
+            if lim.max_daily_orders is not None and count >= lim.max_daily_orders:
+                raise RiskRefused(TEXTS["orders"].format(limit=lim.max_daily_orders))
+            if (
+                lim.max_daily_turnover is not None
+                and value is not None
+                and turnover + value > lim.max_daily_turnover
+            ):
+                raise RiskRefused(
+                    TEXTS["turnover"].format(value=turnover + value, limit=lim.max_daily_turnover)
+                )
+        if lim.trading_hours_only and market_state is not None:
+            state = market_state()
+            if not (state.orders_go_to_exchange or state.demo):
+                raise RiskRefused(TEXTS["hours"].format(phase=state.phase.value))
+        if lim.max_price_deviation is not None and req.price is not None and quote is not None:
+            last = quote().last
+            if last > 0 and abs(req.price - last) / last > Decimal(str(lim.max_price_deviation)):
+                raise RiskRefused(
+                    TEXTS["deviation"].format(price=req.price, last=last, limit=lim.max_price_deviation)
+                )

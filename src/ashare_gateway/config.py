@@ -7,11 +7,15 @@ logged or returned.
 from __future__ import annotations
 
 import configparser
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .brokers.base import Credentials
 from .domain.errors import InvalidParameter
+from .secrets import decrypt, is_encrypted
+
+log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
@@ -69,8 +73,12 @@ def read_config_ini(path: Path) -> tuple[Credentials | None, str | None]:
     if not parser.has_section("Account"):
         return None, exe_path
     user = parser.get("Account", "user", fallback="").strip()
-    password = parser.get("Account", "password", fallback="")
-    comm = parser.get("Account", "comm_password", fallback="") or None
+    raw_password = parser.get("Account", "password", fallback="")
+    raw_comm = parser.get("Account", "comm_password", fallback="")
+    if (raw_password and not is_encrypted(raw_password)) or (raw_comm and not is_encrypted(raw_comm)):
+        log.warning("%s holds plaintext passwords: run `ashare-gateway encrypt-config %s`", path, path)
+    password = decrypt(raw_password)
+    comm = decrypt(raw_comm) if raw_comm else None
     if not user or not password:
         raise InvalidParameter("配置文件[Account]缺少 user 或 password")
     return Credentials(user=user, password=password, comm_password=comm, exe_path=exe_path), exe_path

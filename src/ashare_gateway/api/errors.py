@@ -23,7 +23,11 @@ log = logging.getLogger(__name__)
 Renderer = Callable[[int, str], Response]
 
 
-def install(app: FastAPI, renderers: dict[str, Renderer], default: Renderer) -> None:
+def install(
+    app: FastAPI, renderers: dict[str, Renderer], default: Renderer
+) -> Callable[[Request, int, str], Response]:
+    """Install the handlers; returns the renderer so other middleware (security) answers the same way."""
+
     def render(request: Request, status: int, message: str) -> Response:
         path = request.url.path
         best = max((p for p in renderers if path.startswith(p)), key=len, default=None)
@@ -59,6 +63,8 @@ def install(app: FastAPI, renderers: dict[str, Renderer], default: Renderer) -> 
         except Exception:
             log.exception("unhandled error on %s %s", request.method, request.url.path)
             return render(request, 500, msg.SERVER_ERROR)
+
+    return render
 
 
 def plain(status: int, message: str) -> Response:

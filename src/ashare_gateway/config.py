@@ -35,6 +35,7 @@ class Settings:
     deadline: float = 30.0
     pacing: float = 0.0
     read_freshness: float = 0.5  # identical reads within this many seconds share one client read
+    journal_sync: str = "FULL"  # FULL: the pre-send write survives a power cut; NORMAL: a process crash
     duplicate_window: float = 0.0  # >0: refuse an identical order without a key within this many seconds
 
     @property

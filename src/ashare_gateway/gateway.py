@@ -40,7 +40,7 @@ def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
     calendar = TradingCalendar(always_open=settings.always_open)
     exchange = SimExchange(settings.db_path, clock=clock, calendar=calendar)
     provider = make_provider(settings, exchange)
-    journal = Journal(settings.journal_path, now=clock.now)
+    journal = Journal(settings.journal_path, now=clock.now, synchronous=settings.journal_sync)
     default, per_account = (
         load_limits(parse_ini(settings.config_path)) if settings.config_path else (RiskLimits(), {})
     )

@@ -11,7 +11,7 @@ import os
 import random
 import signal
 
-POINTS = ("after_received", "after_sent", "after_broker", "after_accepted")
+POINTS = ("after_sent", "after_broker", "after_accepted")
 
 
 def crash_point(name: str) -> None:

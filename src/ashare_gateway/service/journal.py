@@ -84,8 +84,12 @@ def fingerprint(account: str, req: OrderRequest) -> str:
 
 
 class Journal:
-    def __init__(self, path: Path, *, now: Callable[[], dt.datetime]) -> None:
-        self.db = open_engine(path, synchronous="FULL")
+    def __init__(self, path: Path, *, now: Callable[[], dt.datetime], synchronous: str = "FULL") -> None:
+        # Two connections to one file: writes before the broker sees an order are synced (an fsync each);
+        # outcomes after it are written without waiting for the disk. A power cut can lose an outcome,
+        # never an order: the row stays ``sent`` and reconciliation against the entrusts settles it.
+        self.db = open_engine(path, synchronous=synchronous)
+        self._outcomes = open_engine(path, synchronous="NORMAL")
         metadata.create_all(self.db)
         self._now = now
         self._lock = threading.Lock()
@@ -95,9 +99,23 @@ class Journal:
 
     # ---- writes ----------------------------------------------------------------------------
     def record(
-        self, *, account: str, broker: str, key: str | None, req: OrderRequest, dry_run: bool
+        self,
+        *,
+        account: str,
+        broker: str,
+        key: str | None,
+        req: OrderRequest,
+        dry_run: bool,
+        state: str = "sent",
+        message: str = "",
+        status_code: int | None = None,
     ) -> JournalEntry:
-        """Journal a new order as ``received``; raises KeyError(existing) if the key is taken."""
+        """Journal a new order, already in its first decided state, in one synced transaction.
+
+        The usual first state is ``sent``: risk checks are reads and run before this, so the order is
+        written once, durably, before the broker sees it (the audit trail still shows ``received``).
+        Raises KeyError(existing entry) if the idempotency key is taken.
+        """
         now = self._stamp()
         values = {
             "account": account,
@@ -105,24 +123,28 @@ class Journal:
             "idem_key": key,
             "fingerprint": fingerprint(account, req),
             "request": json.dumps(request_json(req), ensure_ascii=False),
-            "state": "received",
-            "message": "",
+            "state": state,
+            "contract_no": None,
+            "message": message,
+            "status_code": status_code,
             "reconciled": "",
             "dry_run": dry_run,
             "created_at": now,
+            "sent_at": now if state == "sent" else None,
             "updated_at": now,
             "trade_date": now.strftime("%Y%m%d"),
         }
         try:
             with self.db.begin() as conn:
                 oid = conn.execute(journal_orders.insert().values(**values)).inserted_primary_key[0]
-                conn.execute(
-                    journal_events.insert().values(order_id=oid, at=now, state="received", detail="")
-                )
+                events = [{"order_id": oid, "at": now, "state": "received", "detail": ""}]
+                if state != "received":
+                    events.append({"order_id": oid, "at": now, "state": state, "detail": message})
+                conn.execute(journal_events.insert(), events)
         except IntegrityError:
             existing = self.find(account, key) if key else None
             raise KeyError(existing) from None
-        return self.get(oid)
+        return JournalEntry(id=oid, **{**values, "request": request_json(req)})
 
     def transition(
         self,
@@ -134,7 +156,7 @@ class Journal:
         status_code: int | None = None,
         reconciled: str | None = None,
         detail: str = "",
-    ) -> JournalEntry:
+    ) -> None:
         now = self._stamp()
         values: dict[str, Any] = {"state": state, "updated_at": now}
         if state == "sent":
@@ -147,7 +169,8 @@ class Journal:
             values["status_code"] = status_code
         if reconciled is not None:
             values["reconciled"] = reconciled
-        with self.db.begin() as conn:
+        engine = self.db if state in ("sent", "received") else self._outcomes
+        with engine.begin() as conn:
             conn.execute(journal_orders.update().where(journal_orders.c.id == oid).values(**values))
             conn.execute(
                 journal_events.insert().values(
@@ -157,7 +180,6 @@ class Journal:
                     detail=detail or message or reconciled or (contract_no or ""),
                 )
             )
-        return self.get(oid)
 
     # ---- reads -----------------------------------------------------------------------------
     def get(self, oid: int) -> JournalEntry:
@@ -282,6 +304,7 @@ class Journal:
 
     def close(self) -> None:
         self.db.dispose()
+        self._outcomes.dispose()
 
 
 def _entry(row: Any) -> JournalEntry:

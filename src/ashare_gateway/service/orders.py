@@ -109,34 +109,55 @@ class OrderDesk:
                     )
                 )
         limits = self.risk.limits(handle.account)
-        try:
-            entry = self.journal.record(
-                account=handle.account, broker=handle.kind, key=key, req=req, dry_run=limits.dry_run
-            )
-        except KeyError as exc:  # lost a race for the key in another process
-            raise Conflict(TEXTS["key_reused"].format(key=key)) from exc
-        crash_point("after_received")
-        try:
+        refusal: GatewayError | None = None
+        try:  # risk checks only read, so they run first and the order is written once, already decided
             self.risk.check(
                 handle.account,
                 req,
-                day_totals=lambda: self.journal.day_totals(handle.account, entry.trade_date),
+                day_totals=lambda: self.journal.day_totals(handle.account, self._now().strftime("%Y%m%d")),
                 market_state=market_state,
                 quote=lambda: handle.lane.run(
                     lambda: handle.broker.quote(req.code), label="风控查询行情", deadline=self.deadline
                 ),
             )
         except GatewayError as exc:
-            self.journal.transition(entry.id, "rejected", message=exc.message, status_code=exc.status_code)
-            raise
+            refusal = exc
+        if refusal is not None:
+            state, message, status = "rejected", refusal.message, refusal.status_code
+        elif limits.dry_run:
+            state, message, status = "dry_run", TEXTS["dry_run"], None
+        else:
+            state, message, status = "sent", "", None
+        try:
+            entry = self.journal.record(
+                account=handle.account,
+                broker=handle.kind,
+                key=key,
+                req=req,
+                dry_run=limits.dry_run,
+                state=state,
+                message=message,
+                status_code=status,
+            )
+        except KeyError as exc:  # lost a race for the key in another process
+            raise Conflict(TEXTS["key_reused"].format(key=key)) from exc
+        if refusal is not None:
+            raise refusal
         if limits.dry_run:
-            self.journal.transition(entry.id, "dry_run", message=TEXTS["dry_run"])
             return OrderAck(contract_no="", entrust_no="", message=TEXTS["dry_run"])
-        return self._send(handle, req, entry)
+        return self._send(handle, req, entry, journalled_as_sent=True)
 
     # ---- sending -----------------------------------------------------------------------------
-    def _send(self, handle: ClientHandle, req: OrderRequest, entry: JournalEntry) -> OrderAck:
-        self.journal.transition(entry.id, "sent")
+    def _send(
+        self,
+        handle: ClientHandle,
+        req: OrderRequest,
+        entry: JournalEntry,
+        *,
+        journalled_as_sent: bool = False,
+    ) -> OrderAck:
+        if not journalled_as_sent:
+            self.journal.transition(entry.id, "sent")
         crash_point("after_sent")
         label = f"{req.side.label} {req.code} {req.amount}"
         try:

@@ -259,3 +259,11 @@ def test_every_endpoint_rejects_an_unknown_session(api: httpx.Client, method: st
         pytest.skip("creates sessions; takes none")
     resp = api.request(method, path, params={"session_id": "x" * 36}, json={})
     envelope(resp, 401)
+
+
+def test_odd_identifiers_are_400(api: httpx.Client) -> None:
+    assert envelope(api.post("/cancel-entrust", json={"entrust_no": "XyeÊ"}), 400)["message"].startswith(
+        "参数格式错误"
+    )
+    login = api.post("/login", json={"user": "wÙ\U000f9a64v", "password": "p", "comm_password": "c"})
+    assert envelope(login, 400)["message"].startswith("参数格式错误：user")

@@ -15,6 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from ..domain.errors import GatewayError, InvalidParameter
+from . import openapi
 from .envelope import ok
 from .requests import body_dict
 
@@ -44,7 +45,7 @@ def _filters(request: Request) -> dict:
 
 
 def build_router() -> APIRouter:
-    router = APIRouter(tags=["ops"])
+    router = APIRouter(tags=["ops"], responses=openapi.responses())
 
     def gateway(request: Request):
         return request.app.state.gateway
@@ -69,7 +70,19 @@ def build_router() -> APIRouter:
     async def journal_events(request: Request) -> JSONResponse:
         return ok(gateway(request).journal.events(day=_day(request.query_params.get("day"))))
 
-    @router.get(f"{JOURNAL_PREFIX}/export", summary="导出委托日志（csv 或 json）")
+    @router.get(
+        f"{JOURNAL_PREFIX}/export",
+        summary="导出委托日志（csv 或 json）",
+        responses={
+            200: {
+                "description": "导出文件",
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+                },
+            }
+        },
+    )
     async def journal_export(request: Request) -> Response:
         fmt = request.query_params.get("format", "csv")
         if fmt not in ("csv", "json"):
@@ -119,7 +132,11 @@ def build_router() -> APIRouter:
         account = request.query_params.get("account") or None
         return ok({"on": gateway(request).risk.kill_switch(account), "account": account})
 
-    @router.post(f"{ADMIN_PREFIX}/kill-switch", summary="开启（撤销全部委托并拒绝新委托）或解除紧急停止")
+    @router.post(
+        f"{ADMIN_PREFIX}/kill-switch",
+        summary="开启（撤销全部委托并拒绝新委托）或解除紧急停止",
+        openapi_extra=openapi.KILL_SWITCH,
+    )
     async def kill_switch(request: Request) -> JSONResponse:
         body = await body_dict(request)
         on = body.get("on")

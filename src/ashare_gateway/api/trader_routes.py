@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
@@ -10,12 +10,20 @@ from ..brokers.base import Credentials
 from ..domain import fields
 from ..domain import messages as msg
 from ..domain.models import OrderAck, Side
+from ..service import validation
 from ..service.trader import TraderService
 from ..service.validation import require
+from . import openapi
 from .envelope import ok
 from .requests import body_dict, session_id
 
 PREFIX = "/api/trader"
+
+
+def _session_param(
+    session_id: str | None = Query(None, description="会话ID（自动登录模式可省略；也可用 X-Session-Id 头）"),
+) -> None:
+    """Declares ``session_id`` in the OpenAPI document; the value itself is read by ``session_id()``."""
 
 
 def _service(request: Request) -> TraderService:
@@ -29,21 +37,23 @@ def _order_data(ack: OrderAck) -> dict:
 
 
 def build_router() -> APIRouter:
-    router = APIRouter(prefix=PREFIX, tags=["trader"])
+    router = APIRouter(
+        prefix=PREFIX, tags=["trader"], responses=openapi.responses(), dependencies=[Depends(_session_param)]
+    )
 
     # ---- 5.1 connection and login ------------------------------------------------------------
-    @router.post("/connect", summary="连接已登录客户端")
+    @router.post("/connect", summary="连接已登录客户端", openapi_extra=openapi.CONNECT)
     async def connect(request: Request) -> JSONResponse:
         body = await body_dict(request)
         exe_path = body.get("exe_path") or None
         session, info = await run_in_threadpool(_service(request).connect, exe_path)
         return ok({"exe_path": info.exe_path, "session_id": session.session_id}, msg.OK_CONNECT)
 
-    @router.post("/login", summary="手动登录客户端")
+    @router.post("/login", summary="手动登录客户端", openapi_extra=openapi.LOGIN)
     async def login(request: Request) -> JSONResponse:
         body = await body_dict(request)
         creds = Credentials(
-            user=str(require(body, "user")).strip(),
+            user=validation.account_name(require(body, "user")),
             password=str(require(body, "password")),
             comm_password=str(require(body, "comm_password")),
             exe_path=body.get("exe_path") or None,
@@ -98,7 +108,21 @@ def build_router() -> APIRouter:
         rows = await run_in_threadpool(_service(request).cancelable_entrusts, session_id(request))
         return ok([fields.cancelable_row(e) for e in rows], msg.OK_QUERY)
 
-    @router.get("/quote", summary="查询行情（五档、涨跌停价、是否可交易）")
+    @router.get(
+        "/quote",
+        summary="查询行情（五档、涨跌停价、是否可交易）",
+        openapi_extra={
+            "parameters": [
+                {
+                    "name": "security",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string"},
+                    "example": "600000",
+                }
+            ]
+        },
+    )
     async def quote(request: Request) -> JSONResponse:
         security = request.query_params.get("security")
         q = await run_in_threadpool(_service(request).quote, session_id(request), security)
@@ -106,7 +130,12 @@ def build_router() -> APIRouter:
 
     # ---- 5.3 trading -------------------------------------------------------------------------
     def order_route(path: str, side: Side, *, market: bool, summary: str) -> None:
-        @router.post(path, summary=summary, name=path.strip("/"))
+        @router.post(
+            path,
+            summary=summary,
+            name=path.strip("/"),
+            openapi_extra=openapi.MARKET_ORDER if market else openapi.LIMIT_ORDER,
+        )
         async def place(request: Request) -> JSONResponse:
             body = await body_dict(request)
             service = _service(request)
@@ -120,7 +149,7 @@ def build_router() -> APIRouter:
     order_route("/market-buy", Side.BUY, market=True, summary="市价买入")
     order_route("/market-sell", Side.SELL, market=True, summary="市价卖出")
 
-    @router.post("/cancel-entrust", summary="撤销指定委托")
+    @router.post("/cancel-entrust", summary="撤销指定委托", openapi_extra=openapi.CANCEL)
     async def cancel_entrust(request: Request) -> JSONResponse:
         body = await body_dict(request)
         contract_no = await run_in_threadpool(
@@ -153,7 +182,7 @@ def build_router() -> APIRouter:
         await run_in_threadpool(_service(request).refresh, session_id(request))
         return ok(None, msg.OK_REFRESH)
 
-    @router.post("/wait", summary="等待指定时间")
+    @router.post("/wait", summary="等待指定时间", openapi_extra=openapi.WAIT)
     async def wait(request: Request) -> JSONResponse:
         body = await body_dict(request)
         seconds = await run_in_threadpool(_service(request).wait, session_id(request), body.get("seconds"))

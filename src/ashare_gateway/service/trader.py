@@ -183,7 +183,7 @@ class TraderService:
         if entrust_no is None or not str(entrust_no).strip():
             raise InvalidParameter(msg.MISSING_PARAM.format(name="entrust_no"))
         contract_no = str(entrust_no).strip()
-        if not contract_no.isalnum() or len(contract_no) > 32:
+        if not (contract_no.isascii() and contract_no.isalnum()) or len(contract_no) > 32:
             raise InvalidParameter(msg.BAD_PARAM.format(name="entrust_no", detail=""))
         self._mutate(
             session_id, f"撤单 {contract_no}", lambda h: h.broker.cancel(contract_no), PRIORITY_CANCEL

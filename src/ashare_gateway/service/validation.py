@@ -7,6 +7,7 @@ the broker's to check (the paper exchange does it like the exchange; a real clie
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,17 @@ def require(body: Mapping[str, Any], name: str) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise InvalidParameter(msg.MISSING_PARAM.format(name=name))
     return value
+
+
+_ACCOUNT_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,32}$")
+
+
+def account_name(raw: object) -> str:
+    """A 资金账号/用户名: 1–32 letters, digits or ``_.@-`` (what brokers issue); anything else is a 400."""
+    text = str(raw).strip()
+    if not _ACCOUNT_RE.match(text):
+        raise InvalidParameter(msg.BAD_PARAM.format(name="user", detail="（1到32位字母、数字或_.@-）"))
+    return text
 
 
 def tradable_security(raw: object) -> Security:

@@ -1,0 +1,90 @@
+"""What the OpenAPI document says about the ``/api/trader`` dialect: bodies and every status it answers.
+
+Bodies are parsed by hand (for the spec's own error texts), so FastAPI cannot infer them; they are
+declared here instead, which makes ``/docs`` complete and lets a schema fuzzer (schemathesis) check
+that every response matches what is documented.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ENVELOPE: dict[str, Any] = {
+    "type": "object",
+    "required": ["code", "message", "data"],
+    "properties": {
+        "code": {"type": "integer"},
+        "message": {"type": "string"},
+        "data": {},
+    },
+}
+
+_ERRORS = {
+    400: "参数缺失或格式错误、委托被拒绝",
+    401: "session_id 无效或过期（或缺少 API 令牌）",
+    403: "来源地址不在允许列表中",
+    404: "接口不存在",
+    405: "请求方法不允许",
+    409: "幂等键已用于另一笔委托",
+    413: "请求体过大",
+    429: "请求过于频繁",
+    500: "服务内部异常或客户端连接失败",
+    501: "当前客户端不支持该操作",
+    504: "操作超时",
+}
+
+
+def responses() -> dict[int | str, dict[str, Any]]:
+    """Every status an endpoint can answer, each in the envelope."""
+    out: dict[int | str, dict[str, Any]] = {
+        200: {"description": "成功", "content": {"application/json": {"schema": ENVELOPE}}}
+    }
+    for code, text in _ERRORS.items():
+        out[code] = {"description": text, "content": {"application/json": {"schema": ENVELOPE}}}
+    return out
+
+
+def _num_or_str() -> dict[str, Any]:
+    return {"anyOf": [{"type": "number"}, {"type": "string"}]}
+
+
+def body(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    """``openapi_extra`` declaring a JSON request body."""
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = required
+    return {"requestBody": {"required": bool(required), "content": {"application/json": {"schema": schema}}}}
+
+
+CONNECT = body({"exe_path": {"type": "string"}})
+LOGIN = body(
+    {
+        "user": {"type": "string"},
+        "password": {"type": "string"},
+        "comm_password": {"type": "string"},
+        "exe_path": {"type": "string"},
+    },
+    ["user", "password", "comm_password"],
+)
+LIMIT_ORDER = body(
+    {
+        "security": {"type": "string", "examples": ["600000"]},
+        "price": _num_or_str(),
+        "amount": _num_or_str(),
+        "client_order_id": {"type": "string"},
+    },
+    ["security", "price", "amount"],
+)
+MARKET_ORDER = body(
+    {
+        "security": {"type": "string"},
+        "amount": _num_or_str(),
+        "ttype": {"type": "string"},
+        "limit_price": _num_or_str(),
+        "client_order_id": {"type": "string"},
+    },
+    ["security", "amount"],
+)
+CANCEL = body({"entrust_no": {"type": "string"}}, ["entrust_no"])
+WAIT = body({"seconds": _num_or_str()}, ["seconds"])
+KILL_SWITCH = body({"on": {"type": "boolean"}, "account": {"type": "string"}}, ["on"])

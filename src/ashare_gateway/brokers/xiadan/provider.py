@@ -1,0 +1,45 @@
+"""The service's provider for ``--broker xiadan``: a real xiadan.exe driven through pywinauto (Windows only).
+
+One adapter per account, reused across connects (so one keep-alive per client). The flavour decides
+the layout table: 'ht' for 华泰 (通讯密码 required), 'universal' for the generic 同花顺 build.
+"""
+
+from __future__ import annotations
+
+from ..base import Broker, ConnectInfo, Credentials
+from .adapter import XiadanBroker
+from .layouts import layout_for
+from .timeouts import Timeouts
+
+
+class XiadanProvider:
+    kind = "xiadan"
+
+    def __init__(self, exe_path: str | None = None, flavour: str = "ht", *,
+                 keepalive_interval: float | None = 60.0, timeouts: Timeouts | None = None) -> None:
+        self.exe_path = exe_path
+        self.layout = layout_for(flavour)
+        self.keepalive_interval = keepalive_interval
+        self.timeouts = timeouts
+        self._brokers: dict[str, XiadanBroker] = {}
+
+    def _new(self) -> XiadanBroker:
+        from ...desktop.win32 import Win32Driver  # Windows only: pywinauto is imported here, lazily
+
+        return XiadanBroker(Win32Driver(), self.layout, timeouts=self.timeouts,
+                            keepalive_interval=self.keepalive_interval)
+
+    def connect(self, exe_path: str | None) -> tuple[Broker, ConnectInfo]:
+        broker = self._brokers.get("") or self._new()
+        info = broker.connect(exe_path or self.exe_path)
+        self._brokers[""] = broker
+        return broker, info
+
+    def login(self, credentials: Credentials) -> tuple[Broker, ConnectInfo]:
+        broker = self._brokers.get(credentials.user) or self._new()
+        if credentials.exe_path is None and self.exe_path:
+            credentials = Credentials(credentials.user, credentials.password, credentials.comm_password,
+                                      self.exe_path)
+        info = broker.login(credentials)
+        self._brokers[credentials.user] = broker
+        return broker, info

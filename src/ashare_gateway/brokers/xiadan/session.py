@@ -1,0 +1,309 @@
+"""The client's life: find and attach, start and log in, keep it unlocked and awake, restart it when it dies.
+
+Why apart from the adapter: these concerns cut across every operation. Before each one the adapter
+calls :meth:`ClientSession.ensure_ready`, which restarts a dead client (and logs in again with the
+stored credentials), closes stray pop-ups, answers the idle-timeout notice and unlocks the lock screen
+with the stored trade password. :class:`KeepAlive` sends a harmless key now and then so the client
+never reaches its idle lock in the first place.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+import time
+from collections.abc import Callable
+
+from ...desktop.driver import DesktopDriver
+from ...domain import messages as msg
+from ...domain.errors import BrokerUnavailable, GatewayError, InvalidParameter, NotConnected, OperationTimeout
+from ..base import ConnectInfo, Credentials
+from .dialogs import DialogKind
+from .layouts import DATA_PAGES, Layout
+from .popups import Popup, Popups
+from .timeouts import Timeouts
+
+log = logging.getLogger(__name__)
+
+SETTLE_LIMIT = 12  # more stray pop-ups in a row than this means something is wrong
+
+
+class ClientSession:
+    def __init__(
+        self,
+        driver: DesktopDriver,
+        layout: Layout,
+        timeouts: Timeouts,
+        *,
+        path_exists: Callable[[str], bool] = os.path.exists,
+    ) -> None:
+        self.driver = driver
+        self.layout = layout
+        self.timeouts = timeouts
+        self.path_exists = path_exists
+        self.main: int | None = None
+        self.main_title = layout.main_title
+        self.exe_path: str | None = None
+        self.credentials: Credentials | None = None
+        self.page: str | None = None
+        self.restarts = 0
+        self.unlocks = 0
+        self.last_input = time.monotonic()
+        self._login_window: int | None = None
+        self.popups = Popups(driver, layout, timeouts, self._not_popups)
+
+    def _not_popups(self) -> set[int]:
+        return {h for h in (self.main, self._login_window) if h is not None}
+
+
+    # --- finding the client ------------------------------------------------------------------------
+    def candidates(self, exe_path: str | None) -> list[str]:
+        """The given path, else the layout's usual folders that hold a xiadan.exe."""
+        if exe_path:
+            return [exe_path]
+        return [p for p in self.layout.exe_paths if self.path_exists(p)]
+
+    def find_main(self) -> int | None:
+        pattern = re.compile(self.layout.main_title_re)
+        for w in self.driver.top_windows():
+            if w.class_name != "#32770" and pattern.search(w.title):
+                self.main_title = w.title
+                return w.handle
+        return None
+
+    def connect(self, exe_path: str | None = None) -> ConnectInfo:
+        found = next((p for p in self.candidates(exe_path) if self.driver.attach(exe_path=p)), None)
+        if found is None and not exe_path and self.driver.attach(title_re=self.layout.main_title_re):
+            found = ""
+        if found is None:
+            raise BrokerUnavailable(msg.CONNECT_FAILED)
+        main = self.find_main()
+        if main is None:
+            raise BrokerUnavailable("客户端已启动但尚未登录，请调用登录接口")
+        self.main, self.exe_path, self.page = main, found, None
+        self.settle_popups()
+        return ConnectInfo(exe_path=found, account=self.credentials.user if self.credentials else "",
+                           main_window_title=self.main_title)
+
+    # --- login -------------------------------------------------------------------------------------
+    def login(self, credentials: Credentials) -> ConnectInfo:
+        if self.layout.requires_comm_password and not credentials.comm_password:
+            raise InvalidParameter(msg.MISSING_PARAM.format(name="comm_password"))
+        exe = next(iter(self.candidates(credentials.exe_path)), None)
+        if exe is None:
+            raise BrokerUnavailable(msg.CONNECT_FAILED)
+        attached = self.driver.attach(exe_path=exe)
+        main = self.find_main() if attached else None
+        if main is None:
+            if not attached:
+                self.driver.start(exe)
+            main = self._fill_login_window(credentials)
+        self.main, self.exe_path, self.credentials, self.page = main, exe, credentials, None
+        self.settle_popups()
+        self.last_input = time.monotonic()
+        return ConnectInfo(exe_path=exe, account=credentials.user, main_window_title=self.main_title)
+
+    def _fill_login_window(self, credentials: Credentials) -> int:
+        pattern = re.compile(self.layout.login_title_re)
+        window = self.timeouts.wait(
+            lambda: next((w.handle for w in self.driver.top_windows() if pattern.search(w.title)), None),
+            self.timeouts.start, "登录窗口出现",
+        )
+        self._login_window = window
+        try:
+            fields = self.layout.login_fields
+            edits = self.timeouts.wait(
+                lambda: (e := [c for c in self.driver.children(window) if c.class_name == "Edit"])
+                and len(e) >= len(fields) and e,
+                self.timeouts.control, "登录输入框出现",
+            )
+            values = {"user": credentials.user, "password": credentials.password,
+                      "comm_password": credentials.comm_password or ""}
+            for name, edit in zip(fields, edits, strict=False):
+                self.driver.set_text(edit.handle, values[name])
+                if name == "user":  # password edits cannot be read back from another process
+                    self.timeouts.wait(lambda h=edit.handle: self.driver.get_text(h) == credentials.user,
+                              self.timeouts.field, "账号写入")
+            button = next((c.handle for c in self.driver.children(window)
+                           if c.class_name == "Button" and c.text in self.layout.login_button_titles), None)
+            if button is None:
+                raise BrokerUnavailable("登录窗口中找不到确定按钮")
+            self.driver.click(button)
+            def outcome() -> tuple[str, int] | None:
+                main = self.find_main()
+                if main is not None:
+                    return ("main", main)
+                popups = self.popups.handles()
+                return ("popup", popups[0]) if popups else None
+
+            what, handle = self.timeouts.wait(outcome, self.timeouts.login, "登录完成")
+            if what == "popup":
+                popup = self.popups.read(handle)
+                self.popups.acknowledge(popup)
+                raise BrokerUnavailable(f"{msg.LOGIN_FAILED}（{popup.classified.message}）", status_code=401)
+            return handle
+        finally:
+            self._login_window = None
+
+    # --- keeping it usable -------------------------------------------------------------------------
+    def ensure_ready(self) -> int:
+        """The main window, ready for input: restarted if dead, unlocked, with no pop-up in the way."""
+        if self.main is None:
+            raise NotConnected(msg.NOT_CONNECTED)
+        if not self.driver.is_alive():
+            self.restart("客户端已退出")
+        self.settle_popups()
+        return self.main  # type: ignore[return-value]
+
+    def restart(self, why: str) -> None:
+        if self.credentials is None:
+            self.main = None
+            raise BrokerUnavailable(f"{why}，且没有保存的登录信息，无法自动重启，请重新登录")
+        log.warning("%s: restarting the client and logging in again", why)
+        self.restarts += 1
+        if self.driver.is_alive():
+            self.driver.kill()
+        self.main = None
+        credentials = self.credentials
+        if not credentials.exe_path and self.exe_path:  # start it again from where it was found
+            credentials = Credentials(credentials.user, credentials.password, credentials.comm_password,
+                                      self.exe_path)
+        self.login(credentials)
+
+    def settle_popups(self) -> None:
+        """Close every stray pop-up, recovering from the idle timeout and the lock screen."""
+        for _ in range(SETTLE_LIMIT):
+            handles = self.popups.handles()
+            if not handles:
+                return
+            popup = self.popups.read(handles[0])
+            self.popups.seen.append(popup.classified)
+            if popup.kind is DialogKind.LOCK:
+                self.unlock(popup)
+            else:
+                self.popups.dismiss(popup)
+        raise BrokerUnavailable("客户端弹出的对话框无法全部关闭")
+
+    def unlock(self, popup: Popup) -> None:
+        if self.credentials is None:
+            raise BrokerUnavailable("客户端已锁定，请重新登录以便自动解锁")
+        d = self.layout.dialogs
+        edit = self.driver.find_control(popup.handle, control_id=d.lock_password)
+        if edit is None or d.ok not in popup.buttons:
+            raise BrokerUnavailable("锁屏窗口中找不到密码框")
+        self.driver.set_text(edit, self.credentials.password)
+        self.driver.click(popup.buttons[d.ok])
+        outcome = self.timeouts.wait(
+            lambda: "ok" if popup.handle not in self.popups.handles() else
+            ("wrong" if any("错误" in c.text for c in self.driver.children(popup.handle)) else None),
+            self.timeouts.dialog_close, "解锁",
+        )
+        if outcome == "wrong":
+            raise BrokerUnavailable("客户端已锁定，保存的交易密码无法解锁")
+        self.unlocks += 1
+        log.info("unlocked the client")
+
+    def keep_alive(self) -> None:
+        """One harmless key (F5) so the client's idle timer starts over."""
+        if self.main is None or not self.driver.is_alive():
+            return
+        if self.popups.handles():
+            self.settle_popups()
+        self.driver.type_keys(self.main, self.layout.keys.keep_alive)
+        self.last_input = time.monotonic()
+
+    # --- navigation --------------------------------------------------------------------------------
+    def navigate(self, page: str, ready_id: int) -> int:
+        """Show ``page`` and return the handle of its ``ready_id`` control once visible.
+
+        Re-selecting the tree item already selected does nothing in a real tree view, so a data page
+        that is already shown is refreshed with F5 instead; a fresh grid is what the caller wants.
+        """
+        main = self.ensure_ready()
+        layout = self.layout
+        if layout.navigation == "command" and page in layout.commands:
+            self.driver.send_command(main, layout.commands[page])
+        elif page == self.page and page in DATA_PAGES:
+            self.driver.type_keys(main, layout.keys.refresh)
+        else:
+            tree = self.timeouts.wait(lambda: self.driver.find_control(main, control_id=layout.tree_id),
+                             self.timeouts.control, "左侧菜单树出现")
+            self.driver.select_tree_item(tree, list(layout.menu[page]))
+        self.page = page
+        self.last_input = time.monotonic()
+        try:
+            handle = self.timeouts.wait(lambda: self.driver.find_control(main, control_id=ready_id),
+                               self.timeouts.control, f"页面“{'/'.join(layout.menu.get(page, (page,)))}”的"
+                               f"控件{ready_id}出现")
+        except OperationTimeout:
+            self.page = None
+            raise
+        self.settle_popups()
+        return handle
+
+    def control(self, control_id: int, what: str, timeout: float | None = None) -> int:
+        main = self.main
+        if main is None:
+            raise NotConnected(msg.NOT_CONNECTED)
+        return self.timeouts.wait(lambda: self.driver.find_control(main, control_id=control_id),
+                         self.timeouts.control if timeout is None else timeout, what)
+
+    # --- exit --------------------------------------------------------------------------------------
+    def exit(self) -> None:
+        """Close the main window, confirm 退出, and kill the process if it is still there at the deadline."""
+        if self.main is None:
+            self.credentials = None
+            return
+        try:
+            if self.driver.is_alive():
+                self.driver.close_window(self.main)
+                for _ in range(SETTLE_LIMIT):
+                    found = self.timeouts.wait(lambda: "gone" if not self.driver.is_alive()
+                                      else next(iter(self.popups.handles()), None),
+                                      self.timeouts.exit, "客户端退出")
+                    if found == "gone":
+                        break
+                    popup = self.popups.read(found)
+                    if popup.kind is DialogKind.EXIT_CONFIRM:
+                        self.popups.accept(popup)
+                    else:
+                        self.popups.dismiss(popup)
+        except (GatewayError, OperationTimeout):
+            log.warning("the client did not close by itself: killing it", exc_info=True)
+        finally:
+            if self.driver.is_alive():
+                self.driver.kill()
+            self.main, self.credentials, self.page = None, None, None
+
+
+class KeepAlive:
+    """A daemon thread that calls ``tick`` every ``interval`` seconds until stopped.
+
+    ``Event.wait`` is a timer between keep-alive ticks, not a wait in the client path: no operation
+    waits on it.
+    """
+
+    def __init__(self, tick: Callable[[], None], interval: float) -> None:
+        self._tick = tick
+        self.interval = interval
+        self._stop = threading.Event()
+        self.ticks = 0
+        self._thread = threading.Thread(target=self._run, name="xiadan-keepalive", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self._tick()
+                self.ticks += 1
+            except Exception:
+                log.warning("keep-alive tick failed", exc_info=True)

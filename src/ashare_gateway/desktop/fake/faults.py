@@ -1,0 +1,45 @@
+"""Latencies and faults a test can inject into the fake client (all off by default).
+
+Each one mirrors a failure users report with the real clients (client-automation.md §6): slow and
+missing controls, captchas on copy/save, the IME eating the first Ctrl+C, GBK text in the clipboard,
+pop-ups at random, lock screen and idle timeout, a client that dies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Latency:
+    """Seconds until something the client does becomes visible (modelled, never slept)."""
+
+    page: float = 0.0  # a page's controls after navigation
+    lookup: float = 0.0  # stock name, price, 可买/可卖 after a code is entered
+    dialog: float = 0.0  # a confirm/result dialog after a click
+    query: float = 0.0  # a grid or the balance statics after navigation or F5
+    start: float = 0.0  # the login window after the exe is started
+    login: float = 0.0  # the main window after 确定 on the login window
+    copy: float = 0.0  # the clipboard after Ctrl+C
+
+
+@dataclass
+class Faults:
+    latency: Latency = field(default_factory=Latency)
+    control_delay: dict[int, float] = field(default_factory=dict)  # control id → extra seconds
+    missing_controls: frozenset[int] = frozenset()  # these IDs never appear
+    captcha_on_copy: bool = False
+    captcha_on_save: bool = False
+    captcha_rejects: int = 0  # the next N captcha answers are refused whatever they are
+    ime_eats_copy: int = 0  # the next N Ctrl+C keystrokes are swallowed
+    clipboard_mojibake: bool = False  # CF_TEXT only: GBK bytes read as a Western code page
+    confirm_dialog: bool = True  # 委托确认 shown (设置→快速交易 not turned off)
+    risk_codes: frozenset[str] = frozenset()  # codes that raise a 风险提示 before the confirm
+    agreement_on_login: bool = False  # 网上交易用户协议 after login
+    lock_after_idle: float | None = None  # seconds without input before the lock screen
+    idle_timeout_after: float | None = None  # seconds without input before "请求已超时"
+    popup_rate: float = 0.0  # chance per navigation of an unexpected pop-up
+    seed: int = 7
+    no_market_orders: bool = False  # the market-order combobox says 不支持市价委托
+    exit_confirm: bool = True  # closing the main window asks 是否退出
+    crash_on_submit: int = 0  # the next N clicks on 买入/卖出 kill the client

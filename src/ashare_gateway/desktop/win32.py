@@ -1,0 +1,271 @@
+"""Win32Driver: the DesktopDriver protocol on real Windows, with pywinauto 0.6.9 (win32 backend) and pywin32.
+
+Windows only, imported lazily: pywinauto and pywin32 are installed through environment markers
+(``sys_platform == 'win32'``), so importing this module on Linux works and constructing the driver
+there raises a clear error instead.
+
+Choices made for xiadan.exe (client-automation.md §5):
+- Messages that need no memory in the client's process where possible: ``WM_SETTEXT`` (marshalled by
+  Windows), ``WM_COMMAND`` navigation, ``BM_CLICK``, the clipboard. The 32-bit client and a 64-bit
+  Python then do not trip over each other; only the tree view's item lookup reads remote memory.
+- Clicks are *posted*: a submit button opens a modal confirm dialog, and a sent ``BM_CLICK`` would not
+  return until that dialog closed.
+- Sent messages use ``SendMessageTimeout`` with ``SMTO_ABORTIFHUNG``, so a hung client cannot hang us.
+- No pywinauto waits: ``wait_for_idle=False`` on start and ``pause=0`` between keys; waiting is the
+  caller's job (``wait_until``), never a fixed sleep here.
+- Every Win32/pywinauto failure becomes ``BrokerUnavailable`` with a Chinese message.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ..domain.errors import BrokerUnavailable, GatewayError
+from .driver import ControlInfo, WindowInfo
+from .waiting import wait_until
+
+WM_SETTEXT = 0x000C
+WM_CLOSE = 0x0010
+WM_COMMAND = 0x0111
+WM_LBUTTONDOWN = 0x0201
+WM_LBUTTONUP = 0x0202
+MK_LBUTTON = 0x0001
+BM_CLICK = 0x00F5
+SMTO_ABORTIFHUNG = 0x0002
+CF_TEXT = 1
+CF_UNICODETEXT = 13
+SEND_TIMEOUT_MS = 5000
+
+
+class Win32Driver:
+    """One attached client process. Handles are HWNDs."""
+
+    def __init__(self) -> None:
+        self._pw = _import_pywinauto()
+        self._app: Any = None
+
+    # --- process ---------------------------------------------------------------------------------
+    def start(self, exe_path: str) -> None:
+        application = self._pw["application"]
+        with _win32_errors("启动客户端"):
+            app = application.Application(backend="win32")
+            app.start(f'"{exe_path}"', wait_for_idle=False, work_dir=os.path.dirname(exe_path) or None)
+        self._app = app
+
+    def attach(self, exe_path: str | None = None, title_re: str | None = None) -> bool:
+        application, findwindows = self._pw["application"], self._pw["findwindows"]
+        app = application.Application(backend="win32")
+        try:
+            if exe_path is not None:
+                if not os.path.exists(exe_path):
+                    return False
+                app.connect(path=exe_path)
+            elif title_re is not None:
+                found = findwindows.find_elements(title_re=title_re, top_level_only=True, visible_only=True,
+                                                  backend="win32")
+                if not found:
+                    return False
+                app.connect(handle=found[0].handle)
+            else:
+                return False
+        except Exception:
+            return False
+        self._app = app
+        return True
+
+    def is_alive(self) -> bool:
+        if self._app is None:
+            return False
+        try:
+            return bool(self._app.is_process_running())
+        except Exception:
+            return False
+
+    def kill(self) -> None:
+        if self._app is None:
+            return
+        with _win32_errors("结束客户端进程"):
+            self._app.kill(soft=False)
+
+    # --- windows and controls --------------------------------------------------------------------
+    def top_windows(self) -> list[WindowInfo]:
+        if not self.is_alive():
+            return []
+        findwindows = self._pw["findwindows"]
+        with _win32_errors("列出窗口"):
+            elements = findwindows.find_elements(process=self._app.process, top_level_only=True,
+                                                 visible_only=True, backend="win32")
+            return [WindowInfo(e.handle, e.name or "", e.class_name or "") for e in elements]
+
+    def find_control(
+        self,
+        parent: int,
+        *,
+        control_id: int | None = None,
+        class_name: str | None = None,
+        title: str | None = None,
+    ) -> int | None:
+        findwindows = self._pw["findwindows"]
+        with _win32_errors("查找控件"):
+            elements = findwindows.find_elements(parent=parent, top_level_only=False, visible_only=True,
+                                                 control_id=control_id, class_name=class_name, title=title,
+                                                 backend="win32")
+        return elements[0].handle if elements else None
+
+    def children(self, parent: int) -> list[ControlInfo]:
+        findwindows = self._pw["findwindows"]
+        with _win32_errors("列出控件"):
+            elements = findwindows.find_elements(parent=parent, top_level_only=False, visible_only=True,
+                                                 backend="win32")
+            return [ControlInfo(e.handle, e.control_id or 0, e.class_name or "", e.name or "", True,
+                                bool(e.enabled)) for e in elements]
+
+    def get_text(self, handle: int) -> str:
+        handleprops = self._pw["handleprops"]
+        with _win32_errors("读取文字"):
+            return handleprops.text(handle) or ""
+
+    def set_text(self, handle: int, text: str) -> None:
+        buffer = ctypes.create_unicode_buffer(text)
+        with _win32_errors("写入文字"):
+            _send(handle, WM_SETTEXT, 0, ctypes.addressof(buffer))
+
+    def type_keys(self, handle: int, keys: str) -> None:
+        wrapper = self._pw["hwndwrapper"].HwndWrapper
+        with _win32_errors("发送按键"):
+            wrapper(handle).type_keys(keys, pause=0, with_spaces=True, set_foreground=True)
+
+    def click(self, handle: int) -> None:
+        win32gui = self._pw["win32gui"]
+        with _win32_errors("点击"):
+            if win32gui.GetClassName(handle) == "Button":
+                win32gui.PostMessage(handle, BM_CLICK, 0, 0)
+                return
+            # Not a button (e.g. the captcha image): a click in the middle of the control, in the
+            # control's own client coordinates (never screen coordinates).
+            left, top, right, bottom = win32gui.GetClientRect(handle)
+            point = ((bottom - top) // 2 << 16) | ((right - left) // 2 & 0xFFFF)
+            win32gui.PostMessage(handle, WM_LBUTTONDOWN, MK_LBUTTON, point)
+            win32gui.PostMessage(handle, WM_LBUTTONUP, 0, point)
+
+    def send_command(self, window: int, command_id: int) -> None:
+        win32gui = self._pw["win32gui"]
+        with _win32_errors("发送菜单命令"):
+            win32gui.PostMessage(window, WM_COMMAND, command_id, 0)
+
+    def select_tree_item(self, tree: int, path: list[str]) -> None:
+        tree_view = self._pw["common_controls"].TreeViewWrapper
+        try:
+            item = tree_view(tree).get_item(list(path))
+            item.select()
+        except GatewayError:
+            raise
+        except Exception as exc:
+            raise BrokerUnavailable(f"菜单中没有“{'/'.join(path)}”（{exc}）") from exc
+
+    def combo_items(self, combo: int) -> list[str]:
+        combo_box = self._pw["win32_controls"].ComboBoxWrapper
+        with _win32_errors("读取下拉框"):
+            return list(combo_box(combo).item_texts())
+
+    def select_combo(self, combo: int, index: int) -> None:
+        combo_box = self._pw["win32_controls"].ComboBoxWrapper
+        with _win32_errors("选择下拉项"):
+            combo_box(combo).select(index)
+
+    def close_window(self, handle: int) -> None:
+        win32gui = self._pw["win32gui"]
+        with _win32_errors("关闭窗口"):
+            win32gui.PostMessage(handle, WM_CLOSE, 0, 0)
+
+    # --- clipboard and images --------------------------------------------------------------------
+    def get_clipboard(self) -> str:
+        clip = self._pw["win32clipboard"]
+        with self._clipboard():
+            if clip.IsClipboardFormatAvailable(CF_UNICODETEXT):
+                return clip.GetClipboardData(CF_UNICODETEXT) or ""
+            if clip.IsClipboardFormatAvailable(CF_TEXT):
+                data = clip.GetClipboardData(CF_TEXT) or b""
+                return data.decode("gb18030", errors="replace") if isinstance(data, bytes) else str(data)
+            return ""
+
+    def clear_clipboard(self) -> None:
+        with self._clipboard():
+            self._pw["win32clipboard"].EmptyClipboard()
+
+    def capture_image(self, handle: int) -> bytes:
+        wrapper = self._pw["hwndwrapper"].HwndWrapper
+        with _win32_errors("截取验证码图片"):
+            image = wrapper(handle).capture_as_image()
+            if image is None:
+                raise BrokerUnavailable("无法截取控件图像（窗口是否最小化或被遮挡？）")
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG")
+            return buffer.getvalue()
+
+    @contextmanager
+    def _clipboard(self) -> Iterator[None]:
+        """Open the clipboard, which another program may hold for a moment: retried until a deadline."""
+        clip = self._pw["win32clipboard"]
+
+        def opened() -> bool:
+            try:
+                clip.OpenClipboard()
+            except Exception:
+                return False
+            return True
+
+        wait_until(opened, timeout=2.0, what="打开剪贴板")
+        try:
+            yield
+        finally:
+            clip.CloseClipboard()
+
+
+def _import_pywinauto() -> dict[str, Any]:
+    try:
+        import win32clipboard
+        import win32gui
+        from pywinauto import application, findwindows, handleprops
+        from pywinauto.controls import common_controls, hwndwrapper, win32_controls
+    except ImportError as exc:
+        raise BrokerUnavailable(
+            f"真实客户端驱动需要Windows上的pywinauto和pywin32（{exc}）；在其他系统上请使用 xiadan-fake"
+        ) from exc
+    return {
+        "application": application,
+        "findwindows": findwindows,
+        "handleprops": handleprops,
+        "hwndwrapper": hwndwrapper,
+        "common_controls": common_controls,
+        "win32_controls": win32_controls,
+        "win32gui": win32gui,
+        "win32clipboard": win32clipboard,
+    }
+
+
+def _send(handle: int, message: int, wparam: int, lparam: int) -> int:
+    user32 = ctypes.windll.user32  # type: ignore[attr-defined]
+    result = ctypes.c_size_t()
+    user32.SendMessageTimeoutW.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_size_t, ctypes.c_ssize_t,
+                                           ctypes.c_uint, ctypes.c_uint, ctypes.POINTER(ctypes.c_size_t)]
+    ok = user32.SendMessageTimeoutW(handle, message, wparam, lparam, SMTO_ABORTIFHUNG, SEND_TIMEOUT_MS,
+                                    ctypes.byref(result))
+    if not ok:
+        raise BrokerUnavailable("客户端没有响应（消息超时）")
+    return result.value
+
+
+@contextmanager
+def _win32_errors(what: str) -> Iterator[None]:
+    try:
+        yield
+    except GatewayError:
+        raise
+    except Exception as exc:
+        raise BrokerUnavailable(f"Windows操作失败（{what}）：{exc}") from exc

@@ -1,0 +1,257 @@
+"""The hexin adapter against the fake 同花顺 8.x and 9.x (and its sibling xiadan.exe), on the paper exchange.
+
+The exchange is the judge: an order the adapter reports must be in its book with the same 合同编号,
+price and amount. Both fakes must record no misuse (input under a pop-up, appending to a field, a price
+written before the lookup, submitting before it), checked at teardown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+
+import pytest
+
+from ashare_gateway.brokers.base import Credentials
+from ashare_gateway.brokers.hexin.adapter import HexinBroker
+from ashare_gateway.brokers.hexin.fake_factory import HEXIN_EXE, make_fake_hexin_broker
+from ashare_gateway.brokers.hexin.layouts import V8, V9
+from ashare_gateway.brokers.hexin.version import layout_for, parse_title
+from ashare_gateway.brokers.xiadan.timeouts import Timeouts
+from ashare_gateway.desktop.fake.client import FakeXiadan
+from ashare_gateway.desktop.fake_hexin import FakeHexin
+from ashare_gateway.domain.errors import BrokerUnavailable, NotSupported, OrderRejected
+from ashare_gateway.domain.fees import FeeSchedule
+from ashare_gateway.domain.instruments import resolve_code
+from ashare_gateway.domain.market_orders import MarketType
+from ashare_gateway.domain.models import Entrust, OrderRequest, Side
+from ashare_gateway.service.sizing import max_buy_amount
+
+USER, PASSWORD = "hx", "hx-pass"  # 同花顺's own trading login: no 通讯密码
+
+
+@pytest.fixture
+def account(exchange):
+    exchange.create_account(USER, PASSWORD, cash=Decimal("1000000"),
+                            holdings=(("600000", 1000, Decimal("8.50")), ("688981", 400, Decimal("90.00"))))
+    return exchange.broker(USER)
+
+
+@pytest.fixture(params=["8", "9"])
+def version(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def make(account, fast: Timeouts) -> Iterator[Callable[..., HexinBroker]]:
+    """``make(version, connect=True, allow_misuse=False, **faults)`` → a HexinBroker over the fakes."""
+    made: list[tuple[HexinBroker, bool]] = []
+
+    def factory(version: str = "8", *, connect: bool = True, allow_misuse: bool = False, **kw) -> HexinBroker:
+        kw.setdefault("trading_timeout", 0.5)
+        broker = make_fake_hexin_broker(account, version, timeouts=fast, password=PASSWORD, **kw)
+        made.append((broker, allow_misuse))
+        if connect:
+            broker.connect()
+        return broker
+
+    yield factory
+    for broker, allow in made:
+        if not allow:
+            assert hexin_of(broker).misuse == [], hexin_of(broker).misuse
+            assert trading_of(broker).misuse == [], trading_of(broker).misuse
+
+
+def hexin_of(broker: HexinBroker) -> FakeHexin:
+    return broker.driver  # type: ignore[return-value]
+
+
+def trading_of(broker: HexinBroker) -> FakeXiadan:
+    return broker.trading.driver  # type: ignore[union-attr, return-value]
+
+
+def booked(account, contract_no: str) -> Entrust:
+    return next(e for e in account.today_entrusts() if e.contract_no == contract_no)
+
+
+def limit(code: str, side: Side, amount: int, price: str | None) -> OrderRequest:
+    return OrderRequest(code=code, side=side, amount=amount, price=Decimal(price) if price else None)
+
+
+# ---- finding 同花顺 and its version ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("title", "family"),
+    [("同花顺(v8.90.73) - 首页", 8), ("同花顺(v9.20.40) - 600000 浦发银行", 9),
+     ("同花顺(v10.1.2) - 自选股", 9), ("同花顺 (v8.80.52)", 8)],
+)
+def test_the_version_comes_from_the_title(title: str, family: int) -> None:
+    version = parse_title(title)
+    assert version is not None and layout_for(version).family == family
+
+
+def test_titles_that_are_not_a_supported_hexin() -> None:
+    assert parse_title("网上股票交易系统5.0") is None
+    old = parse_title("同花顺(v7.95.70) - 首页")
+    assert old is not None
+    with pytest.raises(BrokerUnavailable, match=r"不支持的同花顺版本：v7\.95\.70"):
+        layout_for(old)
+
+
+def test_connect_finds_the_running_client(make, version: str) -> None:
+    broker = make(version, connect=False)
+    info = broker.connect()
+    assert info.exe_path == HEXIN_EXE and info.main_window_title.startswith(f"同花顺(v{version}.")
+    assert broker.layout is (V8 if version == "8" else V9)
+
+
+def test_connect_without_a_running_client_says_so(make) -> None:
+    broker = make("8", connect=False)
+    hexin_of(broker).kill()
+    with pytest.raises(BrokerUnavailable, match="未找到运行中的同花顺"):
+        broker.connect()
+    with pytest.raises(BrokerUnavailable, match="未找到运行中的同花顺"):
+        broker.connect(r"D:\elsewhere\hexin.exe")
+
+
+# ---- orders through the flash-order dialog --------------------------------------------------------
+def test_orders_land_on_the_exchange(make, account, version: str) -> None:
+    broker = make(version)
+    buy = broker.place_order(limit("600000", Side.BUY, 300, "8.50"))
+    sell = broker.place_order(limit("688981", Side.SELL, 201, "95.00"))
+    assert buy.message == f"您的买入委托已成功提交，合同编号：{buy.contract_no}。"
+    for ack, (code, side, amount, price) in ((buy, ("600000", Side.BUY, 300, "8.50")),
+                                            (sell, ("688981", Side.SELL, 201, "95.00"))):
+        e = booked(account, ack.contract_no)
+        assert (e.code, e.side, e.quantity, e.price) == (code, side, amount, Decimal(price))
+    fake = hexin_of(broker)
+    assert [e.detail for e in fake.events if e.kind == "key"] == ["21↵", "23↵"]
+    assert any(e.kind == "dialog" and e.detail.startswith("委托确认") for e in fake.events)
+    assert fake.dialog_titles() == [f"{fake.build.main_title_prefix} - 首页"]  # nothing left open
+
+
+def test_no_price_is_the_clients_default_price(make, account, exchange, version: str) -> None:
+    broker = make(version)
+    buy = booked(account, broker.place_order(limit("600160", Side.BUY, 100, None)).contract_no)
+    sell = booked(account, broker.place_order(limit("600000", Side.SELL, 100, None)).contract_no)
+    assert buy.price == exchange.quote("600160").asks[0].price  # 对手价
+    assert sell.price == exchange.quote("600000").bids[0].price
+
+
+def test_the_most_tradable_is_the_clients_own_figure(make, account, version: str) -> None:
+    broker = make(version)
+    cash = account.balance().available
+    on = account.exchange.clock.now().date()
+    assert broker.max_amount(Side.BUY, "600160", Decimal("21.21")) == max_buy_amount(
+        resolve_code("600160"), Decimal("21.21"), cash, FeeSchedule(), on)
+    assert broker.max_amount(Side.BUY, "688981", Decimal("90.00")) == max_buy_amount(
+        resolve_code("688981"), Decimal("90.00"), cash, FeeSchedule(), on)  # STAR: 200 + steps of 1
+    assert broker.max_amount(Side.SELL, "600000", None) == 1000
+    assert broker.max_amount(Side.SELL, "688981", None) == 400
+    assert broker.max_amount(Side.SELL, "600160", None) == 0
+    assert hexin_of(broker).orders_sent == []  # reading 可用 sends nothing
+
+
+def test_the_brokers_rejections_pass_through(make, version: str) -> None:
+    broker = make(version)
+    with pytest.raises(OrderRejected, match=r"^提交失败：\[600160:14\.590\]超过涨跌限制。25\.93-21\.21。$"):
+        broker.place_order(limit("600160", Side.BUY, 100, "14.59"))
+    with pytest.raises(OrderRejected, match=r"^委托失败，可交易股数为0$"):
+        broker.place_order(limit("600160", Side.SELL, 100, "21.21"))
+    with pytest.raises(OrderRejected, match="证券代码600001无效"):
+        broker.place_order(limit("600001", Side.BUY, 100, "30.00"))  # not in the paper market: no lookup
+    fake = hexin_of(broker)
+    assert fake.dialog_titles() == [f"{fake.build.main_title_prefix} - 首页"]  # the dialogs were closed
+
+
+def test_the_dialog_opens_with_the_shown_stock_and_the_code_is_typed_over(make, account) -> None:
+    broker = make("8")
+    hexin_of(broker).show_stock("000001")
+    ack = broker.place_order(limit("600000", Side.BUY, 100, "8.50"))
+    assert booked(account, ack.contract_no).code == "600000"
+
+
+def test_a_slow_client_is_waited_for_not_raced(make, account, version: str) -> None:
+    broker = make(version, latency={"dialog": 0.03, "lookup": 0.08, "refresh": 0.05})
+    ack = broker.place_order(limit("600000", Side.BUY, 100, "8.40"))  # price written after the lookup only
+    assert booked(account, ack.contract_no).price == Decimal("8.40")
+    assert broker.max_amount(Side.SELL, "600000", None) == 1000
+
+
+def test_without_the_confirm_dialog(make, account) -> None:
+    broker = make("9", confirm_dialog=False, close_after_order=False)
+    ack = broker.place_order(limit("600000", Side.BUY, 100, "8.50"))
+    assert booked(account, ack.contract_no).quantity == 100
+    assert not any(e.detail.startswith("委托确认") for e in hexin_of(broker).events)
+
+
+def test_a_stray_popup_is_closed_before_the_order(make, account) -> None:
+    broker = make("8")
+    fake = hexin_of(broker)
+    fake.popup("消息中心", "您有3条未读消息")
+    ack = broker.place_order(limit("600000", Side.BUY, 100, "8.50"))
+    assert booked(account, ack.contract_no).quantity == 100 and "消息中心" not in fake.dialog_titles()
+
+
+def test_quick_keys_that_open_nothing_fail_clearly(make) -> None:
+    broker = make("8", quick_keys_work=False)
+    with pytest.raises(BrokerUnavailable, match=r"同花顺未打开闪电买入对话框（快捷键21\{ENTER\}）"):
+        broker.place_order(limit("600000", Side.BUY, 100, "8.50"))
+
+
+def test_a_restarted_hexin_is_found_again(make, account) -> None:
+    broker = make("9")
+    fake = hexin_of(broker)
+    fake.crash()
+    fake.start(HEXIN_EXE)
+    ack = broker.place_order(limit("600000", Side.BUY, 100, "8.50"))
+    assert booked(account, ack.contract_no).quantity == 100
+
+
+# ---- what each version can do ---------------------------------------------------------------------
+def test_balance_and_positions_per_version(make, account, version: str) -> None:
+    broker = make(version)
+    assert broker.balance().available == account.balance().available
+    if version == "8":
+        assert {p.code: p.quantity for p in broker.positions()} == {"600000": 1000, "688981": 400}
+    else:
+        with pytest.raises(NotSupported, match=r"^同花顺9\.x不支持持仓查询$"):
+            broker.positions()
+
+
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [(lambda b: b.today_entrusts(), "当日委托查询"), (lambda b: b.today_trades(), "当日成交查询"),
+     (lambda b: b.cancelable_entrusts(), "可撤委托查询"), (lambda b: b.cancel("10000001"), "撤单"),
+     (lambda b: b.cancel_all(), "全部撤单"), (lambda b: b.auto_ipo(), "新股申购"),
+     (lambda b: b.quote("600000"), "行情查询"),
+     (lambda b: b.place_order(OrderRequest("600000", Side.BUY, 100, market_type=MarketType.BEST5_IOC)),
+      "市价委托")],
+)
+def test_what_hexin_lacks_is_not_supported_in_chinese(make, version: str, call, words: str) -> None:
+    broker = make(version)
+    with pytest.raises(NotSupported, match=rf"^同花顺{version}\.x不支持{words}$"):
+        call(broker)
+
+
+# ---- the sibling trading client (xiadan.exe) ------------------------------------------------------
+def test_login_starts_and_logs_in_the_trading_client(make, account) -> None:
+    broker = make("8", connect=False, trading_running=False)
+    broker.login(Credentials(USER, PASSWORD))
+    assert broker.balance().cash == account.balance().cash
+    assert trading_of(broker).logged_in
+
+
+def test_without_credentials_f12_is_pressed_and_the_wait_ends_clearly(make) -> None:
+    broker = make("9", trading_running=False)
+    with pytest.raises(BrokerUnavailable, match="请在同花顺中按F12登录交易账户"):
+        broker.balance()
+    assert any(e.kind == "key" and e.detail == "F12" for e in hexin_of(broker).events)
+    assert trading_of(broker).running and not trading_of(broker).logged_in  # at its login window
+
+
+def test_pop_dialog_check_and_close(make) -> None:
+    broker = make("8")
+    assert broker.has_pop_dialog() is False
+    hexin_of(broker).popup("同花顺公告", "系统升级通知")
+    assert broker.has_pop_dialog() is True and broker.close_pop_dialog() is True
+    assert broker.has_pop_dialog() is False and broker.close_pop_dialog() is False

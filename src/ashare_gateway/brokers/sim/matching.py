@@ -11,6 +11,7 @@ Pure and in-memory (no I/O), so it is fast enough to benchmark on its own. Rules
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ...domain.market_orders import MarketType
@@ -73,16 +74,29 @@ class MatchingEngine:
         self._taken.clear()
 
     # --- taking liquidity ----------------------------------------------------------------------
-    def _levels(self, snap: Snapshot, code: str, take_buy_side: bool) -> tuple[list[tuple[int, int]], _Taken]:
+    def _levels(
+        self, snap: Snapshot, code: str, take_buy_side: bool
+    ) -> tuple[Sequence[tuple[int, int]], _Taken]:
         """Opposite-side levels with what this snapshot still shows after our earlier fills."""
         taken = self._taken.setdefault((code, take_buy_side), _Taken())
         if taken.index != snap.index:
             taken.index, taken.by_price = snap.index, {}
         levels = snap.bids if take_buy_side else snap.asks
-        return [(p, v - taken.by_price.get(p, 0)) for p, v in levels], taken
+        by_price = taken.by_price
+        if not by_price:  # nothing taken yet in this snapshot: the displayed levels as they are
+            return levels, taken
+        return [(p, v - by_price.get(p, 0)) for p, v in levels], taken
 
     def take(self, order: BookOrder, snap: Snapshot, *, limit: int | None, max_levels: int = 5) -> list[Fill]:
         """Fill ``order`` against opposite levels priced within ``limit`` (None: any displayed level)."""
+        # Fast path (performance only): most calls come from on_snapshot for resting orders the market
+        # has not reached; when the best opposite price is outside the limit nothing can fill.
+        opposite = snap.asks if order.is_buy else snap.bids
+        if order.remaining <= 0 or not opposite:
+            return []
+        best = opposite[0][0]
+        if limit is not None and (best > limit if order.is_buy else best < limit):
+            return []
         levels, taken = self._levels(snap, order.code, take_buy_side=not order.is_buy)
         fills: list[Fill] = []
         for price, available in levels[:max_levels]:

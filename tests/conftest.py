@@ -64,10 +64,18 @@ def clock() -> ManualClock:
     return ManualClock(TRADING_MORNING)
 
 
+BROKERS = ["sim", "xiadan-fake"]
+
+
 @pytest.fixture
-def served(tmp_path: Path, clock: ManualClock) -> Iterator[Served]:
-    """The zero-config gateway: paper broker, demo account auto-logged-in, real trading hours."""
-    with serve(Settings(data_dir=tmp_path, demo_market=False), clock) as s:
+def served(request: pytest.FixtureRequest, tmp_path: Path, clock: ManualClock) -> Iterator[Served]:
+    """The zero-config gateway, demo account auto-logged-in, real trading hours.
+
+    The broker is the paper exchange unless a module parametrizes ``served`` indirectly with
+    ``BROKERS``: then the same tests also run through the whole GUI path of the fake xiadan client.
+    """
+    broker = getattr(request, "param", "sim")
+    with serve(Settings(data_dir=tmp_path, demo_market=False, broker=broker), clock) as s:
         yield s
 
 

@@ -56,6 +56,7 @@ def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
         orders=desk,
         market_state=lambda: calendar.state(clock.now()),
     )
+    service.quote_source = exchange.quote  # the same quote source the paper exchange trades on
     service.auto_login(settings.credentials)
     settled = service.reconcile_all()  # orders whose outcome a crash lost are settled before new ones
     if settled:

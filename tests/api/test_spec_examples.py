@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import requests
 
-from tests.conftest import Served
+from tests.conftest import BROKERS, Served
 
 # §7.1, verbatim but for the port the test server listens on.
 SPEC_7_1 = """
+import pytest
 import requests
 import json
 
@@ -34,6 +36,8 @@ print("买入结果:", json.loads(buy_response.text))
 entrusts_response = requests.get(f"{BASE_URL}/today-entrusts")
 print("当日委托:", json.loads(entrusts_response.text)["data"])
 """
+
+pytestmark = pytest.mark.parametrize("served", BROKERS, indirect=True)
 
 
 def test_spec_7_1_python_example_runs_verbatim(served: Served, capsys) -> None:

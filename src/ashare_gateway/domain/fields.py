@@ -54,7 +54,7 @@ def position_row(p: Position) -> dict[str, Any]:
 
 
 def entrust_row(e: Entrust) -> dict[str, Any]:
-    return {
+    row = {
         "操作日期": e.trade_date.strftime("%Y%m%d"),
         "委托时间": e.time.strftime("%H:%M:%S"),
         "委托编号": e.entrust_no,
@@ -69,9 +69,11 @@ def entrust_row(e: Entrust) -> dict[str, Any]:
         "撤消数量": e.cancelled_quantity,
         "委托状态": e.status.value,
         "备注": e.reason or e.status.remark,
-        "委托类别": e.market_type.value if e.market_type else "限价委托",
         "交易市场": e.market.label,
     }
+    if e.market_type is not None:  # client grids have no such column: only brokers that know say it
+        row["委托类别"] = e.market_type.value
+    return row
 
 
 def cancelable_row(e: Entrust) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from ..brokers.base import ConnectInfo, Credentials
 from ..domain import messages as msg
 from ..domain.clock import Clock, SystemClock
-from ..domain.errors import GatewayError, InvalidParameter, NotConnected
+from ..domain.errors import GatewayError, InvalidParameter, NotConnected, NotSupported
 from ..domain.instruments import parse_security
 from ..domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
 from ..domain.sessions import MarketState
@@ -48,6 +48,7 @@ class TraderService:
         self.deadline = deadline
         self.orders = orders  # the journal-backed order path; None only in bare set-ups (benchmarks)
         self.market_state = market_state
+        self.quote_source: Callable[[str], Quote] | None = None  # quotes for brokers that have none
         self.auto_login_error: str | None = None
 
     # ------------------------------------------------------------------ sessions
@@ -135,7 +136,16 @@ class TraderService:
     def quote(self, session_id: str | None, security: object) -> Quote:
         self.sessions.get(session_id)
         sec = parse_security(security)
-        return self._read(session_id, "查询行情", f"quote:{sec.code}", lambda h: h.broker.quote(sec.code))
+        return self._read(session_id, "查询行情", f"quote:{sec.code}", lambda h: self._quote(h, sec.code))
+
+    def _quote(self, handle: ClientHandle, code: str) -> Quote:
+        """The broker's quote; a GUI client without one is answered from the gateway's quote source."""
+        try:
+            return handle.broker.quote(code)
+        except NotSupported:
+            if self.quote_source is None:
+                raise
+            return self.quote_source(code)
 
     # ------------------------------------------------------------------ orders
     def limit_order(

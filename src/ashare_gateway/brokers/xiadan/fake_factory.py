@@ -14,7 +14,9 @@ from ...desktop.fake.builds import BUILDS
 from ...desktop.fake.client import FakeXiadan
 from ...desktop.fake.faults import Faults, Latency
 from ...domain.clock import Clock
+from ...domain.errors import BrokerUnavailable
 from ...domain.instruments import Kind, Market, parse_security, resolve_code
+from ...domain.messages import LOGIN_FAILED
 from ..base import Broker, ConnectInfo, Credentials
 from .adapter import XiadanBroker
 from .layouts import layout_for
@@ -129,6 +131,9 @@ class FakeXiadanProvider:
         if not self.exchange.has_account(credentials.user):
             self.exchange.create_account(credentials.user, credentials.password, credentials.comm_password,
                                          cash=self.opening_cash)
+        elif not self.exchange.check_login(credentials.user, credentials.password, credentials.comm_password):
+            # The broker's server refuses wrong passwords even when a client for the account is already up.
+            raise BrokerUnavailable(LOGIN_FAILED, status_code=401)
         broker = self._broker(credentials.user, credentials.exe_path, logged_in=False, password="")
         return broker, broker.login(credentials)
 

@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
-from .config import BROKER_KINDS, DEFAULT_HOST, DEFAULT_PORT, Settings, find_config, read_config_ini
+from .api.security import is_loopback
+from .brokers.sim.sources import SPEC_HELP as QUOTES_HELP
+from .config import (
+    BROKER_KINDS,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    FLAVOURS,
+    Settings,
+    find_config,
+    read_config_ini,
+    read_token_file,
+    write_token_file,
+)
 from .domain.errors import GatewayError
+from .secrets import encrypt_config_file, new_token
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="A-share broker clients behind one HTTP API."
@@ -36,18 +51,87 @@ def serve(
         ),
     ] = None,
     log_level: Annotated[str, typer.Option(help="debug, info, warning.")] = "info",
+    dialect: Annotated[
+        str,
+        typer.Option(
+            help="Who owns the root paths on --port: ht (dashboard only; the API is under /api/trader), "
+            "ths (ths_http_trader's /balance /position /buy /sell) or easytrader (easytrader's remote "
+            "server). /api/trader, /ths/... and /easytrader/... are served on every port."
+        ),
+    ] = "ht",
+    listen: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Another port of the same gateway, as PORT:DIALECT (e.g. 8888:ths, 1430:easytrader). "
+            "Repeatable."
+        ),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            help="API token required on every request (default: $ASHARE_GATEWAY_TOKEN, or the "
+            "token file in --data-dir made by `ashare-gateway token`). Required off loopback."
+        ),
+    ] = None,
+    allow_ip: Annotated[
+        list[str] | None, typer.Option(help="Only these client addresses/CIDRs may connect. Repeatable.")
+    ] = None,
+    rate_limit: Annotated[
+        float, typer.Option(help="Requests per second per client address (0: none).")
+    ] = 0.0,
+    cors_origin: Annotated[
+        list[str] | None, typer.Option(help="Allow browser pages from this origin (none by default).")
+    ] = None,
+    flavour: Annotated[str, typer.Option(help="xiadan layout: ht (华泰) or universal.")] = "ht",
+    quotes: Annotated[str, typer.Option(help=f"Quote source: {QUOTES_HELP}.")] = "offline",
+    journal_sync: Annotated[
+        str, typer.Option(help="FULL (the pre-send journal write survives a power cut) or NORMAL.")
+    ] = "FULL",
+    duplicate_window: Annotated[
+        float, typer.Option(help="Refuse an identical order without a key within N seconds (0: off).")
+    ] = 0.0,
+    pacing: Annotated[float, typer.Option(help="Minimum seconds between two GUI calls on one client.")] = 0.0,
 ) -> None:
     """Start the gateway (default: the built-in paper exchange on http://127.0.0.1:5000)."""
-    import uvicorn
-
-    from .api import create_app
+    from .api.listeners import ListenError, parse_listen, serve_listeners
     from .gateway import build_gateway
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if broker not in BROKER_KINDS:
         _fail(f"未知的 broker：{broker}（可选：{', '.join(BROKER_KINDS)}）")
+    try:
+        extra = [parse_listen(item, dialect) for item in listen or []]
+        listeners = [parse_listen(str(port), dialect), *extra]
+    except ValueError as exc:
+        _fail(str(exc))
+    if len({item.port for item in listeners}) != len(listeners):
+        _fail("同一端口不能监听两次")
+    if flavour not in FLAVOURS:
+        _fail(f"未知的客户端类型：{flavour}（可选：{', '.join(FLAVOURS)}）")
+    if journal_sync.upper() not in ("FULL", "NORMAL"):
+        _fail("--journal-sync 只能是 FULL 或 NORMAL")
+    data_dir = data_dir.resolve()
+    token = token or os.environ.get("ASHARE_GATEWAY_TOKEN") or read_token_file(data_dir)
+    if not is_loopback(host) and not token:
+        _fail(
+            f"拒绝在 {host} 上启动：监听非本机地址必须设置 API 令牌（先运行 ashare-gateway token "
+            f"--data-dir {data_dir}，或使用 --token / 环境变量 ASHARE_GATEWAY_TOKEN）"
+        )
     settings = Settings(
-        host=host, port=port, data_dir=data_dir.resolve(), broker=broker, demo_market=demo_market
+        host=host,
+        port=port,
+        data_dir=data_dir,
+        broker=broker,
+        demo_market=demo_market,
+        token=token,
+        allow_ips=list(allow_ip or []),
+        rate_limit=rate_limit,
+        cors_origins=list(cors_origin or []),
+        flavour=flavour,
+        quotes=quotes,
+        journal_sync=journal_sync.upper(),
+        duplicate_window=duplicate_window,
+        pacing=pacing,
     )
     config_path = find_config(config)
     if config_path is not None:
@@ -56,9 +140,14 @@ def serve(
         except GatewayError as exc:
             _fail(exc.message)
         settings.config_path = config_path
-    gateway = build_gateway(settings)
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    try:
+        gateway = build_gateway(settings)
+    except (GatewayError, ValueError, RuntimeError) as exc:  # bad quote spec, unreadable config, ...
+        _fail(getattr(exc, "message", str(exc)))
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     console.print(f"[bold]ashare-gateway[/] broker={broker} data={settings.data_dir}")
+    if token:
+        console.print("需要 API 令牌：Authorization: Bearer <token> 或 X-API-Key")
     if settings.always_open:
         console.print("[yellow]演示模式：纸面交易所始终开放（--real-hours 按真实交易时段）[/]")
     if config_path:
@@ -68,16 +157,81 @@ def serve(
             else f"失败：{gateway.service.auto_login_error}"
         )
         console.print(f"自动登录（{config_path}）{status}")
-    console.print(f"API  {url}/api/trader   页面 {url}/   文档 {url}/docs")
-    uvicorn.run(create_app(gateway), host=host, port=port, log_level=log_level.lower(), access_log=False)
+    for item in listeners:
+        url = f"http://{shown_host}:{item.port}"
+        console.print(f"API  {url}/api/trader   页面 {url}/   文档 {url}/docs")
+        if item.dialect != "ht":
+            console.print(f"     {url}/ 根路径：{_DIALECT_LABELS[item.dialect]}")
+    try:
+        serve_listeners(gateway, host, listeners, log_level=log_level.lower())
+    except ListenError as exc:
+        _fail(str(exc.strerror))
 
 
 @app.command()
 def captcha(files: Annotated[list[Path], typer.Argument(help="Captcha images (PNG/BMP).")]) -> None:
     """Print what the captcha recogniser reads in each image, one line per file."""
-    from .brokers.xiadan.cli_captcha import main_captcha
+    from .brokers.xiadan.captcha import main_captcha
 
     raise typer.Exit(main_captcha([str(f) for f in files]))
+
+
+@app.command("token")
+def token_command(
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="Where serve keeps its files.")] = Path("data"),
+) -> None:
+    """Generate an API token, store it (readable by you only) in --data-dir, and print it."""
+    value = new_token()
+    path = write_token_file(data_dir.resolve(), value)
+    console.print(f"令牌已写入 {path}（serve 会自动读取）")
+    typer.echo(value)
+
+
+@app.command("encrypt-config")
+def encrypt_config(path: Annotated[Path, typer.Argument(help="The config.ini to encrypt in place.")]) -> None:
+    """Encrypt the passwords of a config.ini in place (DPAPI on Windows, a private key elsewhere)."""
+    if not path.is_file():
+        _fail(f"配置文件不存在：{path}")
+    count = encrypt_config_file(path)
+    console.print(f"已加密 {count} 个密码：{path}" if count else f"没有需要加密的明文密码：{path}")
+
+
+@app.command("kill-switch")
+def kill_switch(
+    state: Annotated[str, typer.Argument(help="on: cancel open orders and refuse new ones; off: lift it.")],
+    account: Annotated[str | None, typer.Option(help="Only this account (default: all).")] = None,
+    url: Annotated[str, typer.Option(help="A running gateway to tell.")] = f"http://127.0.0.1:{DEFAULT_PORT}",
+    token: Annotated[str | None, typer.Option(help="Its API token, if it has one.")] = None,
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="Its data folder.")] = Path("data"),
+) -> None:
+    """Turn the kill switch on or off: through the running gateway if there is one, else in its journal."""
+    import httpx
+
+    if state not in ("on", "off"):
+        _fail("状态只能是 on 或 off")
+    on = state == "on"
+    data_dir = data_dir.resolve()
+    token = token or os.environ.get("ASHARE_GATEWAY_TOKEN") or read_token_file(data_dir)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        resp = httpx.post(
+            f"{url}/api/admin/kill-switch", json={"on": on, "account": account}, headers=headers, timeout=60
+        )
+        body = resp.json()
+        if resp.status_code != 200:
+            _fail(body.get("message", resp.text))
+        console.print(f"{body['message']}（撤销{body['data']['撤销数量']}笔）")
+        return
+    except httpx.TransportError:
+        pass
+    from .service.risk import RiskGuard
+    from .store.db import open_engine
+    from .store.journal_tables import metadata
+
+    db = open_engine(data_dir / "journal.sqlite3", synchronous="FULL")
+    metadata.create_all(db)
+    RiskGuard(db, now=datetime.now).set_kill_switch(on, account)
+    console.print(f"网关未运行：已在 {data_dir} 中{'开启' if on else '解除'}紧急停止，启动后生效")
 
 
 @app.command()
@@ -88,7 +242,13 @@ def version() -> None:
     typer.echo(__version__)
 
 
-def _fail(message: str) -> None:
+_DIALECT_LABELS = {
+    "ths": "ths_http_trader（/balance /position /buy /sell）",
+    "easytrader": "easytrader remote（/prepare /balance /buy ...）",
+}
+
+
+def _fail(message: str) -> NoReturn:
     console.print(f"[red]{message}[/]")
     raise typer.Exit(2)
 

@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
-BROKER_KINDS = ("sim", "xiadan-fake", "xiadan")
+BROKER_KINDS = ("sim", "xiadan-fake", "xiadan", "hexin-fake", "hexin")
+FLAVOURS = ("ht", "universal")
 
 
 @dataclass(slots=True)
@@ -36,7 +37,16 @@ class Settings:
     pacing: float = 0.0
     read_freshness: float = 0.5  # identical reads within this many seconds share one client read
     journal_sync: str = "FULL"  # FULL: the pre-send write survives a power cut; NORMAL: a process crash
-    duplicate_window: float = 0.0  # >0: refuse an identical order without a key within this many seconds
+    duplicate_window: float = 0.0
+    flavour: str = "ht"  # xiadan layout: ht (华泰, 通讯密码 required) or universal (other brokers)
+    quotes: str = "offline"  # quote source spec, see brokers.sim.sources.SPEC_HELP
+    # The HTTP perimeter (api/security.py): a token is required when binding anything but loopback.
+    token: str | None = None
+    allow_ips: list[str] = field(default_factory=list)
+    rate_limit: float = 0.0  # requests per second per client address; 0 = none
+    cors_origins: list[str] = field(
+        default_factory=list
+    )  # >0: refuse an identical order without a key within this many seconds
 
     @property
     def db_path(self) -> Path:
@@ -91,3 +101,26 @@ def find_config(explicit: Path | None) -> Path | None:
         return explicit
     here = Path("config.ini")
     return here if here.is_file() else None
+
+
+TOKEN_FILE = "api-token"
+
+
+def read_token_file(data_dir: Path) -> str | None:
+    """The token ``ashare-gateway token`` stored for this data folder, if any."""
+    path = data_dir / TOKEN_FILE
+    return path.read_text(encoding="utf-8").strip() or None if path.is_file() else None
+
+
+def write_token_file(data_dir: Path, token: str) -> Path:
+    """Store the API token readable by the owner only (0600)."""
+    import os
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / TOKEN_FILE
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(token + "\n")
+    os.replace(tmp, path)
+    return path

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from .brokers.sim import SimExchange
+from .brokers.sim.sources import make_quote_source
 from .config import Settings, parse_ini
 from .domain.clock import Clock, SystemClock
 from .domain.errors import InvalidParameter
@@ -38,7 +39,8 @@ class Gateway:
 def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
     clock = clock or SystemClock()
     calendar = TradingCalendar(always_open=settings.always_open)
-    exchange = SimExchange(settings.db_path, clock=clock, calendar=calendar)
+    quotes = make_quote_source(settings.quotes)
+    exchange = SimExchange(settings.db_path, clock=clock, calendar=calendar, quotes=quotes)
     provider = make_provider(settings, exchange)
     journal = Journal(settings.journal_path, now=clock.now, synchronous=settings.journal_sync)
     default, per_account = (
@@ -70,9 +72,17 @@ def make_provider(settings: Settings, exchange: SimExchange) -> BrokerProvider:
     if settings.broker == "xiadan-fake":
         from .brokers.xiadan.fake_factory import FakeXiadanProvider
 
-        return FakeXiadanProvider(exchange)
+        return FakeXiadanProvider(exchange, flavour=settings.flavour)
     if settings.broker == "xiadan":
         from .brokers.xiadan.provider import XiadanProvider
 
-        return XiadanProvider(exe_path=settings.exe_path)
+        return XiadanProvider(exe_path=settings.exe_path, flavour=settings.flavour)
+    if settings.broker == "hexin-fake":
+        from .brokers.hexin.fake_factory import FakeHexinProvider
+
+        return FakeHexinProvider(exchange)
+    if settings.broker == "hexin":
+        from .brokers.hexin.provider import HexinProvider
+
+        return HexinProvider(exe_path=settings.exe_path)
     raise InvalidParameter(f"未知的 broker：{settings.broker}")

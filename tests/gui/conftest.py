@@ -18,6 +18,7 @@ from ashare_gateway.brokers.xiadan.adapter import XiadanBroker
 from ashare_gateway.brokers.xiadan.fake_factory import make_fake_xiadan_broker
 from ashare_gateway.brokers.xiadan.timeouts import Timeouts
 from ashare_gateway.desktop.fake import FakeXiadan
+from ashare_gateway.domain.clock import ManualClock
 from ashare_gateway.domain.models import Balance
 from ashare_gateway.domain.sessions import TradingCalendar
 
@@ -30,7 +31,10 @@ FAST = Timeouts(control=1.0, lookup=0.5, field=1.0, dialog=1.0, dialog_close=2.0
 
 @pytest.fixture
 def exchange(tmp_path) -> SimExchange:
-    ex = SimExchange(tmp_path / "paper.sqlite3", calendar=TradingCalendar(always_open=True))
+    # A clock that stands still: the demo market's prices move with the clock, and a test comparing an
+    # order's price with a quote taken a moment later must see the same snapshot.
+    ex = SimExchange(tmp_path / "paper.sqlite3", calendar=TradingCalendar(always_open=True),
+                     clock=ManualClock("2026-11-20 10:00:00"))
     # No 通讯密码 on the paper account: the 华泰 requirement is enforced by the adapter and the fake
     # login window.
     ex.create_account(USER, PASSWORD, cash=Decimal("1000000"),

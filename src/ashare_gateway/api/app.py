@@ -1,20 +1,41 @@
-"""The app factory: one FastAPI app serving every dialect over one gateway."""
+"""The app factory: one FastAPI app per listener, every dialect over one shared gateway.
+
+Every app serves ``/api/trader`` (and the ops routes), ``/ths/...`` and ``/easytrader/...``. The root
+paths belong to one dialect per listener (``root_dialect``): ths_http_trader and easytrader both use
+``/balance``, ``/position``, ``/buy``, ``/sell`` with different shapes, so a drop-in replacement for either
+needs its own port. One process may serve several listeners (``serve --listen``); they share the
+gateway, hence the sessions, lanes and journal.
+"""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 
 from .. import __version__
 from ..gateway import Gateway
-from . import errors
+from ..service.sessionless import SessionlessTrader
+from . import easytrader_routes, errors, security, ths_routes
 from .ops_routes import build_router as ops_router
 from .pages import dashboard_html
+from .security import SecurityPolicy
 from .trader_routes import PREFIX as TRADER_PREFIX
 from .trader_routes import build_router as trader_router
 
+# Dialects a listener may serve at its root; "ht" leaves the root to the dashboard (spec paths under /api).
+DIALECTS = ("ht", "ths", "easytrader")
+_ROOT_DIALECTS = {
+    "ths": (ths_routes.build_router, ths_routes.render_error),
+    "easytrader": (easytrader_routes.build_router, easytrader_routes.render_error),
+}
 
-def create_app(gateway: Gateway) -> FastAPI:
+
+def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
+    """The app for one listener; ``root_dialect`` ("ths", "easytrader", or None/"ht") owns its root paths."""
+    if root_dialect not in (None, *DIALECTS):
+        raise ValueError(f"未知的接口方言：{root_dialect}（可选：{'、'.join(DIALECTS)}）")
+    root = _ROOT_DIALECTS.get(root_dialect or "ht")
     app = FastAPI(
         title="ashare-gateway",
         version=__version__,
@@ -23,7 +44,39 @@ def create_app(gateway: Gateway) -> FastAPI:
     app.state.gateway = gateway
     app.include_router(trader_router())
     app.include_router(ops_router())
-    errors.install(app, {TRADER_PREFIX: errors.plain}, errors.plain)
+    app.state.sessionless = SessionlessTrader(
+        gateway.service, credentials=gateway.settings.credentials, fees=gateway.exchange.fees
+    )
+    app.include_router(ths_routes.build_router())
+    app.include_router(easytrader_routes.build_router())
+    if root is not None:
+        app.include_router(root[0](""))
+    render = errors.install(
+        app,
+        {
+            "/api": errors.plain,
+            TRADER_PREFIX: errors.plain,
+            ths_routes.PREFIX: ths_routes.render_error,
+            easytrader_routes.PREFIX: easytrader_routes.render_error,
+        },
+        root[1] if root is not None else errors.plain,
+    )
+
+    settings = gateway.settings
+    security.install(
+        app,
+        SecurityPolicy(
+            token=settings.token, allow_ips=list(settings.allow_ips), rate_per_second=settings.rate_limit
+        ),
+        render,
+    )
+    if settings.cors_origins:  # no CORS unless configured: a page elsewhere cannot drive the account
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["*"],
+        )
 
     @app.get("/", include_in_schema=False)
     async def index() -> HTMLResponse:
@@ -36,6 +89,7 @@ def create_app(gateway: Gateway) -> FastAPI:
             "status": "ok",
             "version": __version__,
             "broker": gateway.settings.broker,
+            "dialect": root_dialect or "ht",
             "demo_market": gateway.settings.always_open,
             "auto_login": service.sessions.auto_session_id is not None,
             "auto_login_error": service.auto_login_error,

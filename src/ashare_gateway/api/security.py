@@ -7,6 +7,7 @@ constant time. Rejections use the envelope of the path's dialect, like every oth
 
 from __future__ import annotations
 
+import base64
 import hmac
 import ipaddress
 import threading
@@ -71,10 +72,18 @@ class _Buckets:
 
 
 def presented_token(request: Request) -> str | None:
+    """The token from ``Authorization: Bearer``, ``X-API-Key``, HTTP Basic's password (what easytrader's
+    newer clients can send) or a ``token`` query parameter (ths_http_trader's clients send no headers)."""
     auth = request.headers.get("authorization", "")
-    if auth.lower().startswith("bearer "):
-        return auth[7:].strip()
-    return request.headers.get("x-api-key")
+    scheme, _, value = auth.partition(" ")
+    if scheme.lower() == "bearer":
+        return value.strip()
+    if scheme.lower() == "basic":
+        try:
+            return base64.b64decode(value.strip()).decode().partition(":")[2]
+        except (ValueError, UnicodeDecodeError):
+            return None
+    return request.headers.get("x-api-key") or request.query_params.get("token")
 
 
 def install(app: FastAPI, policy: SecurityPolicy, render: Callable[[Request, int, str], Response]) -> None:

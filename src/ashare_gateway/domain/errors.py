@@ -69,3 +69,7 @@ class Conflict(GatewayError):
 
 class RiskRefused(GatewayError):
     """A configured risk limit, or the kill switch, refuses the order before any broker sees it."""
+
+
+class NotExecuted(OperationTimeout):
+    """A queued call was dropped before it started (its caller's deadline passed): nothing happened."""

@@ -18,7 +18,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ..domain.errors import OperationTimeout
+from ..domain.errors import NotExecuted, OutcomeUnknown
 
 T = TypeVar("T")
 
@@ -74,10 +74,10 @@ class Lane:
             if job.future.done():
                 return job.future.result()  # finished between the timeout and the lock
             if not started:
-                raise OperationTimeout(
+                raise NotExecuted(
                     f"客户端繁忙，{deadline:g}秒内未能执行：{label or '操作'}（未执行）"
                 ) from None
-            raise OperationTimeout(
+            raise OutcomeUnknown(
                 f"操作超时（{deadline:g}秒）：{label or '操作'}，结果未知，请查询当日委托确认"
             ) from None
 

@@ -20,9 +20,9 @@ from ..domain.errors import (
     Conflict,
     GatewayError,
     NotConnected,
+    NotExecuted,
     OperationTimeout,
     OrderRejected,
-    OutcomeUnknown,
 )
 from ..domain.models import Entrust, OrderAck, OrderRequest
 from ..domain.sessions import MarketState
@@ -162,13 +162,10 @@ class OrderDesk:
         label = f"{req.side.label} {req.code} {req.amount}"
         try:
             ack = handle.lane.run(lambda: handle.broker.place_order(req), label=label, deadline=self.deadline)
-        except OutcomeUnknown as exc:
-            self.journal.transition(entry.id, "unknown", message=exc.message, status_code=exc.status_code)
-            raise
-        except (OperationTimeout, NotConnected) as exc:  # never started: the broker did not see it
+        except (NotExecuted, NotConnected) as exc:  # never started: the broker did not see it
             self.journal.transition(entry.id, "failed", message=exc.message, status_code=exc.status_code)
             raise
-        except BrokerUnavailable as exc:  # the client failed mid-call: it may have taken the order
+        except (OperationTimeout, BrokerUnavailable) as exc:  # failed mid-call: it may have taken the order
             self.journal.transition(entry.id, "unknown", message=exc.message, status_code=exc.status_code)
             raise
         except GatewayError as exc:

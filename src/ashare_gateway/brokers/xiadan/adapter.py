@@ -33,6 +33,7 @@ from ...domain.errors import (
     NotSupported,
     OperationTimeout,
     OrderRejected,
+    OutcomeUnknown,
 )
 from ...domain.instruments import resolve_code
 from ...domain.market_orders import match_label, needs_protect_price
@@ -307,11 +308,11 @@ class XiadanBroker:
         try:
             popup = self._flow_outcome("委托", check)
         except OperationTimeout as exc:
-            raise OperationTimeout(exc.message + UNKNOWN_OUTCOME) from exc
+            raise OutcomeUnknown(exc.message + UNKNOWN_OUTCOME) from exc
         contract = popup.classified.contract_no
         if not contract:
             shown = popup.classified.message
-            raise OperationTimeout(f"委托已提交但未返回合同编号（{shown}）" + UNKNOWN_OUTCOME)
+            raise OutcomeUnknown(f"委托已提交但未返回合同编号（{shown}）" + UNKNOWN_OUTCOME)
         return OrderAck(contract_no=contract, entrust_no=contract, message=popup.classified.message)
 
     def _check_cancel_confirm(self, popup: Popup, contract_no: str) -> None:

@@ -43,3 +43,4 @@ class Faults:
     no_market_orders: bool = False  # the market-order combobox says 不支持市价委托
     exit_confirm: bool = True  # closing the main window asks 是否退出
     crash_on_submit: int = 0  # the next N clicks on 买入/卖出 kill the client
+    crash_after_send: int = 0  # the next N orders reach the broker, then the client dies before its result

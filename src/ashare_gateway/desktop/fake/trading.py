@@ -159,6 +159,10 @@ class TradingMixin:
                 return
             self.orders_sent.append(request)
             self._record("order", f"{side.label} {code} {request.amount} → {ack.contract_no}")
+            if self.faults.crash_after_send > 0:
+                self.faults.crash_after_send -= 1
+                self.crash()
+                return
             for role in ("code", "price", "amount", "protect_price", "name", "available"):
                 if role in c:
                     c[role].text = ""

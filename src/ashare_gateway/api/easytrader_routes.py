@@ -1,0 +1,121 @@
+"""The easytrader remote dialect (spec easytrader-remote.md): what ``easytrader.use('remote')`` sends.
+
+Paths, methods and status codes are those of easytrader's ``server.py``, so its ``remoteclient`` (and the
+JoinQuant/RiceQuant/雪球 followers built on it) run unchanged: bare JSON on success (201 for the calls
+that act, 200 for reads), ``{"error": "<text>"}`` with a status >= 300 on failure (the client raises
+``Exception(body["error"])``). Extra keyword arguments arrive nested under ``kwargs`` (``locals()`` of
+the client's method) and are read from there. Served under ``/easytrader`` always, and at the root on a
+listener started with ``--dialect easytrader``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+
+from ..domain import fields
+from ..domain import messages as msg
+from ..domain.models import Side
+from ..service.sessionless import SessionlessTrader
+from .requests import body_dict
+
+PREFIX = "/easytrader"
+
+TEXTS = {
+    "login": "login success",
+    "exit": "exit success",
+    "no_ipo": "今日无新股",
+}
+
+
+def render_error(status: int, message: str) -> Response:
+    return JSONResponse({"error": message}, status_code=status if status >= 300 else 400)
+
+
+def _trader(request: Request) -> SessionlessTrader:
+    return request.app.state.sessionless
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    """The JSON body with its ``kwargs`` lifted to the top (explicit top-level fields win)."""
+    body = await body_dict(request)
+    nested = body.pop("kwargs", None)
+    return {**nested, **body} if isinstance(nested, dict) else body
+
+
+def build_router(prefix: str = PREFIX, *, in_schema: bool = True) -> APIRouter:
+    router = APIRouter(prefix=prefix, tags=["easytrader"], include_in_schema=in_schema)
+
+    @router.post("/prepare", status_code=201, summary="登录（或连接已登录的客户端）")
+    async def prepare(request: Request) -> JSONResponse:
+        body = await _body(request)
+        await run_in_threadpool(_trader(request).prepare, body)
+        return JSONResponse({"msg": TEXTS["login"]}, status_code=201)
+
+    @router.get("/balance", summary="资金")
+    async def balance(request: Request) -> JSONResponse:
+        b = await run_in_threadpool(_trader(request).balance)
+        return JSONResponse(fields.balance_row(b))
+
+    @router.get("/position", summary="持仓")
+    async def position(request: Request) -> JSONResponse:
+        rows = await run_in_threadpool(_trader(request).positions)
+        return JSONResponse([fields.position_row(p) for p in rows])
+
+    @router.get("/today_entrusts", summary="当日委托")
+    async def today_entrusts(request: Request) -> JSONResponse:
+        rows = await run_in_threadpool(_trader(request).today_entrusts)
+        return JSONResponse([fields.entrust_row(e) for e in rows])
+
+    @router.get("/today_trades", summary="当日成交")
+    async def today_trades(request: Request) -> JSONResponse:
+        rows = await run_in_threadpool(_trader(request).today_trades)
+        return JSONResponse([fields.trade_row(t) for t in rows])
+
+    @router.get("/cancel_entrusts", summary="可撤委托")
+    async def cancel_entrusts(request: Request) -> JSONResponse:
+        rows = await run_in_threadpool(_trader(request).cancelable_entrusts)
+        return JSONResponse([fields.cancelable_row(e) for e in rows])
+
+    @router.get("/auto_ipo", summary="新股申购")
+    async def auto_ipo(request: Request) -> JSONResponse:
+        result = await run_in_threadpool(_trader(request).auto_ipo)
+        applied = [{"证券代码": a.code, "证券名称": a.name, "申购数量": a.amount} for a in result.applied]
+        text = msg.OK_IPO if result.entitled else TEXTS["no_ipo"]
+        return JSONResponse({"message": text, "已申购新股": applied})
+
+    def order_route(path: str, side: Side, *, market: bool, summary: str) -> None:
+        @router.post(path, status_code=201, summary=summary, name=f"easytrader{prefix}{path}")
+        async def place(request: Request) -> JSONResponse:
+            body = await _body(request)
+            trader = _trader(request)
+            fn = trader.market_order if market else trader.limit_order
+            key = request.headers.get("idempotency-key")
+            ack = await run_in_threadpool(lambda: fn(side, body, key=key))
+            # easytrader's entrust_no is the 合同编号 its pop-up handler reads. A dry run has none: its
+            # message says so.
+            data: dict[str, Any] = {"entrust_no": ack.contract_no or None}
+            if not ack.contract_no:
+                data["message"] = ack.message
+            return JSONResponse(data, status_code=201)
+
+    order_route("/buy", Side.BUY, market=False, summary="限价买入")
+    order_route("/sell", Side.SELL, market=False, summary="限价卖出")
+    order_route("/market_buy", Side.BUY, market=True, summary="市价买入（kwargs: ttype, limit_price）")
+    order_route("/market_sell", Side.SELL, market=True, summary="市价卖出（kwargs: ttype, limit_price）")
+
+    @router.post("/cancel_entrust", status_code=201, summary="撤单")
+    async def cancel_entrust(request: Request) -> JSONResponse:
+        body = await _body(request)
+        contract_no = await run_in_threadpool(_trader(request).cancel, body.get("entrust_no"))
+        return JSONResponse({"message": msg.OK_CANCEL, "entrust_no": contract_no}, status_code=201)
+
+    @router.get("/exit", summary="退出客户端")
+    async def exit_client(request: Request) -> JSONResponse:
+        await run_in_threadpool(_trader(request).exit)
+        return JSONResponse({"msg": TEXTS["exit"]})
+
+    return router

@@ -100,7 +100,12 @@ class Win32Driver:
         with _win32_errors("列出窗口"):
             elements = findwindows.find_elements(process=self._app.process, top_level_only=True,
                                                  visible_only=True, backend="win32")
-            return [WindowInfo(e.handle, e.name or "", e.class_name or "") for e in elements]
+            # GetWindowText reads another process's caption without sending it WM_GETTEXT, so a client
+            # whose GUI thread is busy still shows its title (and its main window is never taken for a
+            # nameless pop-up and closed).
+            win32gui = self._pw["win32gui"]
+            return [WindowInfo(e.handle, win32gui.GetWindowText(e.handle) or e.name or "", e.class_name or "")
+                    for e in elements]
 
     def find_control(
         self,

@@ -129,11 +129,8 @@ class GridReader:
             self.timeouts.wait(lambda code=code: self.driver.get_text(edit) == code, self.timeouts.field,
                        "验证码写入")
             self.driver.click(popup.buttons[d.ok])
-            outcome = self.timeouts.wait(
-                lambda: "ok" if popup.handle not in self.popups.handles() else
-                ("retry" if self.driver.get_text(edit) == "" else None),
-                self.timeouts.dialog_close, "验证码结果",
-            )
+            outcome = self.timeouts.wait(lambda: self._captcha_outcome(popup.handle, edit),
+                                         self.timeouts.dialog_close, "验证码结果")
             if outcome == "ok":
                 self.captchas_solved += 1
                 return
@@ -141,6 +138,21 @@ class GridReader:
             _keep_failure(recognizer, png, code)
         self.popups.decline(popup)
         raise CaptchaFailed(f"验证码识别失败（已尝试{CAPTCHA_ATTEMPTS}次）")
+
+    def _captcha_outcome(self, dialog: int, edit: int) -> str | None:
+        """'ok' once the dialog is gone; 'retry' when it is still up with its input cleared (refused).
+
+        The edit is read *before* the dialog is listed: if the client closes the dialog in between, the
+        dead edit reads "" but the dialog is then seen gone, so an accepted answer is never taken for a
+        refusal (a race seen under Wine on most reads).
+        """
+        try:
+            cleared = self.driver.get_text(edit) == ""
+        except BrokerUnavailable:  # the edit is already destroyed: the dialog is closing or gone
+            cleared = False
+        if dialog not in self.popups.handles():
+            return "ok"
+        return "retry" if cleared else None
 
     def _captcha_popup(self) -> Popup | None:
         for handle in self.popups.handles():

@@ -27,6 +27,8 @@ from .timeouts import Timeouts
 
 log = logging.getLogger(__name__)
 
+DIALOG_CLASS = "#32770"  # the Win32 dialog-box window class: message boxes, the login window
+
 SETTLE_LIMIT = 12  # more stray pop-ups in a row than this means something is wrong
 
 
@@ -135,7 +137,10 @@ class ClientSession:
                 main = self.find_main()
                 if main is not None:
                     return ("main", main)
-                popups = self.popups.handles()
+                # Only real dialog boxes count as the login's answer: a main window not yet showing its
+                # title must never be taken for a pop-up (and closed).
+                dialogs = {w.handle for w in self.driver.top_windows() if w.class_name == DIALOG_CLASS}
+                popups = [h for h in self.popups.handles() if h in dialogs]
                 return ("popup", popups[0]) if popups else None
 
             what, handle = self.timeouts.wait(outcome, self.timeouts.login, "登录完成")

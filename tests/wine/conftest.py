@@ -1,0 +1,182 @@
+"""Harness for the Wine tests: Windows CPython under Wine, the Win32 stand-in for xiadan.exe, scenarios
+run inside Windows Python whose results come back as JSON over the pipe.
+
+Everything here is opt-in (``ASHARE_WINE=1``): the first run installs Wine from Debian and Windows
+wheels from PyPI into ``$ASHARE_WINE_HOME`` (default ``<repo>/.wine``) through tools/wine/setup.sh.
+Logs of every Windows process go to ``$ASHARE_WINE_HOME/logs/`` for diagnosis.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+TOOLS = REPO / "tools" / "wine"
+SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+if str(TOOLS) not in sys.path:
+    sys.path.insert(0, str(TOOLS))
+
+ENABLED = os.environ.get("ASHARE_WINE") == "1"
+SKIP_REASON = (
+    "Wine tests are opt-in: run with ASHARE_WINE=1 (tools/wine/ci.sh does); the first run installs Wine, "
+    "Xvfb and a Windows CPython with pywinauto under .wine/"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def last_json(text: str) -> dict | None:
+    for line in reversed(text.splitlines()):
+        line = line.strip()
+        if line.startswith("{") and line.endswith("}"):
+            with contextlib.suppress(json.JSONDecodeError):
+                return json.loads(line)
+    return None
+
+
+@dataclass
+class ScenarioResult:
+    """What a Windows-side scenario printed: its JSON plus the raw streams for failure messages."""
+
+    data: dict | None
+    stdout: str
+    stderr: str
+    returncode: int | None
+    seconds: float
+    log: Path | None = None
+
+    def explain(self, limit: int = 6000) -> str:
+        return (f"scenario rc={self.returncode} after {self.seconds:.1f}s; log {self.log}\n"
+                f"--- stderr (tail) ---\n{self.stderr[-limit:]}\n"
+                f"--- stdout (tail) ---\n{self.stdout[-2000:]}")
+
+    def entries(self, key: str) -> dict[str, dict]:
+        return (self.data or {}).get(key, {})
+
+
+def run_scenario(wine, script: Path, *args: str, timeout: float, log_name: str) -> ScenarioResult:
+    t0 = time.monotonic()
+    try:
+        result = wine.python(script, *args, timeout=timeout)
+        stdout, stderr, rc = result.stdout, result.stderr, result.returncode
+    except subprocess.TimeoutExpired as exc:
+        stdout = (exc.stdout or b"").decode("utf-8", "replace")
+        stderr = (exc.stderr or b"").decode("utf-8", "replace") + f"\n[harness] timed out after {timeout}s"
+        rc = None
+    log = None
+    if wine.log_dir:
+        wine.log_dir.mkdir(parents=True, exist_ok=True)
+        log = wine.log_dir / log_name
+        log.write_text(f"$ {script.name} {' '.join(args)}\n"
+                       f"--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
+                       encoding="utf-8")
+    return ScenarioResult(last_json(stdout), stdout, stderr, rc, time.monotonic() - t0, log)
+
+
+@dataclass
+class Standin:
+    """One installed stand-in (``C:\\htzqzyb2\\xiadan.exe``) with its control connection."""
+
+    wine: object
+    exe: str
+    folder: Path
+    port: int
+    config: dict
+    db: Path
+    proc: object | None = None
+    clients: list = field(default_factory=list)
+
+    def client(self):
+        from standin.control import Client
+
+        c = Client(self.port)
+        self.clients.append(c)
+        return c
+
+    def spawn(self, timeout: float = 90) -> dict:
+        """Start the exe ourselves (instead of through the driver) and wait for its control port."""
+        self.proc = self.wine.spawn(["wine", self.exe], log_name=f"standin-{self.port}.out")
+        return self.client().wait_ready(timeout)
+
+    def state(self) -> dict:
+        return self.client().call("state")
+
+    def stop(self, timeout: float = 15) -> None:
+        """Quit the stand-in (whoever started it) and wait until its control port is gone."""
+        with contextlib.suppress(Exception):
+            self.client().call("quit")
+        for c in self.clients:
+            c.close()
+        self.clients.clear()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            except OSError:
+                break
+            time.sleep(0.1)
+        if self.proc is not None:
+            with contextlib.suppress(Exception):
+                self.proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+            self.proc.terminate()
+
+
+@pytest.fixture(scope="session")
+def wine_home() -> Path:
+    if not ENABLED:
+        pytest.skip(SKIP_REASON)
+    import winenv
+
+    try:
+        return winenv.ensure_setup()
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        pytest.fail(f"tools/wine/setup.sh failed: {exc}")
+
+
+@pytest.fixture(scope="session")
+def wine(wine_home: Path) -> Iterator[object]:
+    """One Xvfb + wineserver for the whole test session, torn down at the end (wineserver -k)."""
+    import winenv
+
+    log_dir = wine_home / "logs" / time.strftime("%Y%m%d-%H%M%S")
+    with winenv.WineSession(wine_home, log_dir=log_dir, extra_syspath=[SCENARIOS]) as session:
+        session.env["ASHARE_WINE_SHIMS"] = "1"
+        yield session
+
+
+@pytest.fixture(scope="session")
+def make_standin(wine, wine_home: Path, tmp_path_factory):
+    """Factory: install the stand-in with a fresh paper-exchange database and the given settings."""
+    from standin.install import install
+    from winenv import winpath
+
+    made: list[Standin] = []
+
+    def make(**settings: object) -> Standin:
+        port = free_port()
+        db = tmp_path_factory.mktemp("standin") / "exchange.sqlite3"
+        log = wine.log_dir / f"standin-{port}.log"
+        config = {"db": winpath(db), "control_port": port, "log": winpath(log), **settings}
+        exe, folder = install(config, home=wine_home)
+        standin = Standin(wine, exe, folder, port, config, db)
+        made.append(standin)
+        return standin
+
+    yield make
+    for s in made:
+        s.stop()

@@ -1,0 +1,28 @@
+"""Entry point when the stand-in runs as ``C:\\htzqzyb2\\xiadan.exe`` (a copy of pythonw.exe).
+
+The exe folder's ``Lib\\site-packages\\zz_standin.pth`` calls :func:`main` while Python starts up; the
+configuration is ``standin.json`` beside the exe (written by ``standin.install``). The process ends here
+(``os._exit``), so Python never goes on to its interactive prompt.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    exe_dir = os.path.dirname(os.path.abspath(sys.executable))
+    config = os.path.join(exe_dir, "standin.json")
+    rc = 2
+    try:
+        from .app import Config, run
+
+        rc = run(Config.load(config))
+    except BaseException:
+        import traceback
+
+        with open(os.path.join(exe_dir, "standin-crash.log"), "a", encoding="utf-8") as f:
+            traceback.print_exc(file=f)
+    finally:
+        os._exit(rc)

@@ -37,14 +37,18 @@ class Served:
 
 
 @contextlib.contextmanager
-def serve(settings: Settings, clock: ManualClock) -> Iterator[Served]:
-    """Run the real app under uvicorn in a thread, on a free loopback port, until the block ends."""
+def serve(settings: Settings, clock: ManualClock, root_dialect: str | None = None) -> Iterator[Served]:
+    """Run the real app under uvicorn in a thread, on a free loopback port, until the block ends.
+
+    ``root_dialect`` gives the root paths to a dialect ("ths", "easytrader"), as ``--dialect`` does.
+    """
     gateway = build_gateway(settings, clock=clock)
     sock = socket.socket()
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no 40 ms delayed-ACK stall per request
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(gateway), log_level="warning", access_log=False))
+    app = create_app(gateway, root_dialect=root_dialect)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:

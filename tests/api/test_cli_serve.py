@@ -2,65 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
+from tests.process import serve_process
+
 EXE = [sys.executable, "-m", "ashare_gateway.cli"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def gateway_process(cwd: Path, *args: str) -> Iterator[tuple[str, list[str]]]:
-    """Start ``serve`` as a user would; yield its base URL and (later) its output lines."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [*EXE, "serve", "--port", str(port), *args],
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "COLUMNS": "200"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    lines: list[str] = []
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"{url}/health", timeout=1)  # any answer (401 with a token) means it is up
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None:
-                    raise RuntimeError(proc.stdout.read()) from None
-                time.sleep(0.1)
-        yield url, lines
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            out, _ = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, _ = proc.communicate()
-        lines.extend(out.splitlines())
-
-
 def test_zero_config_serve_prints_url_and_fills_a_paper_order(tmp_path: Path) -> None:
-    with gateway_process(tmp_path) as (url, lines):
+    with serve_process(tmp_path) as (url, lines):
         assert httpx.get(f"{url}/").status_code == 200
         assert "<title>ashare-gateway</title>" in httpx.get(f"{url}/").text
         buy = httpx.post(
@@ -78,13 +32,13 @@ def test_zero_config_serve_prints_url_and_fills_a_paper_order(tmp_path: Path) ->
 
 
 def test_restart_loses_nothing(tmp_path: Path) -> None:
-    with gateway_process(tmp_path) as (url, _):
+    with serve_process(tmp_path) as (url, _):
         no = httpx.post(
             f"{url}/api/trader/buy", json={"security": "600000", "price": 8.0, "amount": 100}
         ).json()
         no = no["data"]["合同编号"]
         before = httpx.get(f"{url}/api/trader/balance").json()["data"]
-    with gateway_process(tmp_path) as (url, _):
+    with serve_process(tmp_path) as (url, _):
         rows = httpx.get(f"{url}/api/trader/cancel-entrusts").json()["data"]
         assert [r["合同编号"] for r in rows] == [no]
         assert httpx.get(f"{url}/api/trader/balance").json()["data"]["可用金额"] == before["可用金额"]
@@ -107,14 +61,14 @@ comm_password = secret-comm
 
 def test_config_ini_auto_login_and_wrong_password(tmp_path: Path) -> None:
     (tmp_path / "config.ini").write_text(CONFIG.format(password="trade-pw-1"), encoding="utf-8")
-    with gateway_process(tmp_path, "--demo-market") as (url, lines):
+    with serve_process(tmp_path, "--demo-market") as (url, lines):
         status = httpx.get(f"{url}/api/trader/session-status").json()
         assert status["code"] == 200 and status["data"]["is_auto_login"] is True
         assert httpx.get(f"{url}/api/trader/position").json()["data"] == []  # the named account, not the demo
     assert any("自动登录" in line and "成功" in line for line in lines)
     # Second start with a wrong password: no auto-login, callers get 401, the reason is printed.
     (tmp_path / "config.ini").write_text(CONFIG.format(password="wrong"), encoding="utf-8")
-    with gateway_process(tmp_path, "--demo-market") as (url, lines):
+    with serve_process(tmp_path, "--demo-market") as (url, lines):
         resp = httpx.get(f"{url}/api/trader/balance")
         assert resp.status_code == 401
     text = "\n".join(lines)

@@ -14,8 +14,8 @@ import httpx
 
 from ashare_gateway.config import Settings
 from ashare_gateway.domain.clock import ManualClock
-from tests.api.test_cli_serve import gateway_process
 from tests.conftest import serve
+from tests.process import serve_process
 
 TOKEN = "t0k3n-for-tests-abcdefghijklmnopqrstuvwxyz"
 
@@ -89,7 +89,7 @@ def test_token_command_writes_a_private_file_that_serve_uses(tmp_path: Path) -> 
     path = tmp_path / "data" / "api-token"
     assert path.read_text().strip() == token and len(token) >= 40
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    with gateway_process(tmp_path) as (url, _):
+    with serve_process(tmp_path) as (url, _):
         assert httpx.get(f"{url}/api/trader/balance").status_code == 401
         assert httpx.get(f"{url}/api/trader/balance", headers={"X-API-Key": token}).status_code == 200
 
@@ -102,7 +102,7 @@ def test_no_secret_in_logs_responses_or_databases(tmp_path: Path) -> None:
         f"[Account]\nuser = 700001\npassword = {SECRET_PW}\ncomm_password = {SECRET_COMM}\n", encoding="utf-8"
     )
     bodies: list[str] = []
-    with gateway_process(tmp_path, "--log-level", "debug", "--token", TOKEN) as (url, lines):
+    with serve_process(tmp_path, "--log-level", "debug", "--token", TOKEN) as (url, lines):
         auth = {"Authorization": f"Bearer {TOKEN}"}
         api = f"{url}/api/trader"
         calls = [

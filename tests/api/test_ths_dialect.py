@@ -7,65 +7,30 @@ the root); the ``serve --dialect ths --port 8888`` command itself is run as a su
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import signal
 import socket
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from ashare_gateway import gateway as gateway_module
-from ashare_gateway.api import create_app
 from ashare_gateway.brokers.hexin.fake_factory import FakeHexinProvider
 from ashare_gateway.config import Settings
 from ashare_gateway.domain.clock import ManualClock
 from ashare_gateway.domain.fees import FeeSchedule, max_buy_fees
 from ashare_gateway.domain.instruments import resolve_code
 from ashare_gateway.domain.models import Entrust
-from ashare_gateway.gateway import build_gateway
-from tests.conftest import TRADING_MORNING, Served
+from tests.conftest import TRADING_MORNING, Served, serve
+from tests.process import free_port, serve_process
 
 OK_ORDER = re.compile(r"^您的(买入|卖出)委托已成功提交，合同编号：(\d+)。$")
 SPEC_LIMIT_TEXT = "提交失败：[600160:14.590]超过涨跌限制。25.93-21.21。"
 BALANCE_KEYS = ["资金余额", "可用金额", "可取金额", "股票市值", "总资产"]
 POSITION_KEYS = {"证券名称", "冻结数量", "可用余额", "股票余额", "成本价"}
 TRANSPORTS = ["get", "json", "form"]
-
-
-@contextlib.contextmanager
-def serve_dialect(settings: Settings, clock: ManualClock, dialect: str | None) -> Iterator[Served]:
-    """Like ``tests.conftest.serve``, with the app of a listener whose root speaks ``dialect``."""
-    gateway = build_gateway(settings, clock=clock)
-    sock = socket.socket()
-    # Without TCP_NODELAY on the socket handed to uvicorn, every response waits ~40 ms for delayed ACKs.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    app = create_app(gateway, root_dialect=dialect)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            if not thread.is_alive():
-                raise RuntimeError("server failed to start")
-            threading.Event().wait(0.01)
-        yield Served(f"http://127.0.0.1:{port}", gateway, clock)
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-        gateway.close()
 
 
 def call(client: httpx.Client, transport: str, path: str, params: dict | None = None) -> dict:
@@ -108,7 +73,7 @@ def entrust(served: Served, contract_no: str) -> dict:
 def ths(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The paper broker (demo account) with ths at the root, in continuous trading; shared by the module."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("ths"), demo_market=False)
-    with serve_dialect(settings, ManualClock(TRADING_MORNING), "ths") as s:
+    with serve(settings, ManualClock(TRADING_MORNING), "ths") as s:
         yield s
 
 
@@ -143,19 +108,28 @@ def test_balance_and_position_have_the_spec_shapes(client: httpx.Client, transpo
         assert set(row) == POSITION_KEYS
         assert all(isinstance(row[k], int) for k in ("冻结数量", "可用余额", "股票余额"))
         assert isinstance(row["成本价"], float) and isinstance(row["证券名称"], str)
-    assert position["600519"] == {"证券名称": "贵州茅台", "冻结数量": 0, "可用余额": 100, "股票余额": 100,
-                                  "成本价": 1400.0}
+    assert position["600519"] == {
+        "证券名称": "贵州茅台",
+        "冻结数量": 0,
+        "可用余额": 100,
+        "股票余额": 100,
+        "成本价": 1400.0,
+    }
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_the_spec_order_examples(ths: Served, client: httpx.Client, transport: str) -> None:
-    failed(call(client, transport, "/buy", {"stock_code": "600160", "price": 14.59, "amount": 100}),
-           SPEC_LIMIT_TEXT)
+    failed(
+        call(client, transport, "/buy", {"stock_code": "600160", "price": 14.59, "amount": 100}),
+        SPEC_LIMIT_TEXT,
+    )
     no = contract(call(client, transport, "/buy", {"stock_code": "600160", "price": 21.21, "amount": 100}))
     row = entrust(ths, no)
     assert (row["证券代码"], row["委托价格"], row["委托数量"], row["操作"]) == ("600160", 21.21, 100, "买入")
-    failed(call(client, transport, "/sell", {"stock_code": "600160", "price": 21.21, "amount": 100}),
-           "委托失败，可交易股数为0")
+    failed(
+        call(client, transport, "/sell", {"stock_code": "600160", "price": 21.21, "amount": 100}),
+        "委托失败，可交易股数为0",
+    )
 
 
 def test_t_plus_one_shares_show_as_frozen(client: httpx.Client) -> None:
@@ -169,8 +143,16 @@ def test_t_plus_one_shares_show_as_frozen(client: httpx.Client) -> None:
 # ---- stock_code ----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("code", "bare"),
-    [("600160", "600160"), ("sh600160", "600160"), ("SH600160", "600160"), ("000001", "000001"),
-     ("sz000001", "000001"), ("SZ000001", "000001"), ("bj920799", "920799"), ("BJ920799", "920799")],
+    [
+        ("600160", "600160"),
+        ("sh600160", "600160"),
+        ("SH600160", "600160"),
+        ("000001", "000001"),
+        ("sz000001", "000001"),
+        ("SZ000001", "000001"),
+        ("bj920799", "920799"),
+        ("BJ920799", "920799"),
+    ],
 )
 def test_stock_code_forms(ths: Served, client: httpx.Client, code: str, bare: str) -> None:
     low = quote(ths, bare)["跌停价"]
@@ -186,9 +168,14 @@ def test_stock_code_as_a_json_number(ths: Served, client: httpx.Client) -> None:
 
 @pytest.mark.parametrize(
     ("code", "reason"),
-    [("sz600160", "证券代码前缀与市场不符：sz600160"), ("SH000001", "证券代码前缀与市场不符：SH000001"),
-     ("bj600160", "证券代码前缀与市场不符：bj600160"), ("60016", re.compile("证券代码格式错误")),
-     ("abc", re.compile("证券代码格式错误")), ("", "缺少必填参数：stock_code")],
+    [
+        ("sz600160", "证券代码前缀与市场不符：sz600160"),
+        ("SH000001", "证券代码前缀与市场不符：SH000001"),
+        ("bj600160", "证券代码前缀与市场不符：bj600160"),
+        ("60016", re.compile("证券代码格式错误")),
+        ("abc", re.compile("证券代码格式错误")),
+        ("", "缺少必填参数：stock_code"),
+    ],
 )
 def test_bad_stock_codes_say_why(client: httpx.Client, code: str, reason: object) -> None:
     for transport in TRANSPORTS:
@@ -209,8 +196,15 @@ def test_price_as_number_or_string(ths: Served, client: httpx.Client, price: obj
 
 @pytest.mark.parametrize(
     ("transport", "params"),
-    [("get", {}), ("json", {}), ("form", {}), ("json", {"price": None}), ("get", {"price": ""}),
-     ("form", {"price": "None"}), ("json", {"price": "null"})],
+    [
+        ("get", {}),
+        ("json", {}),
+        ("form", {}),
+        ("json", {"price": None}),
+        ("get", {"price": ""}),
+        ("form", {"price": "None"}),
+        ("json", {"price": "null"}),
+    ],
 )
 def test_no_price_means_the_opposite_best(
     ths: Served, client: httpx.Client, transport: str, params: dict
@@ -223,8 +217,12 @@ def test_no_price_means_the_opposite_best(
 
 @pytest.mark.parametrize(
     ("price", "reason"),
-    [("abc", "委托价格格式错误：abc"), ("-1", "委托价格格式错误：-1"),
-     ("21.215", re.compile("最小价格变动单位")), ("30.00", re.compile(r"超过涨跌限制。25\.93-21\.21"))],
+    [
+        ("abc", "委托价格格式错误：abc"),
+        ("-1", "委托价格格式错误：-1"),
+        ("21.215", re.compile("最小价格变动单位")),
+        ("30.00", re.compile(r"超过涨跌限制。25\.93-21\.21")),
+    ],
 )
 def test_bad_prices_say_why(client: httpx.Client, price: str, reason: object) -> None:
     for transport in TRANSPORTS:
@@ -270,10 +268,15 @@ def test_buy_max_with_no_cash_left(client: httpx.Client) -> None:
 
 @pytest.mark.parametrize(
     ("amount", "reason"),
-    [(150, "委托数量不符合规则：买入数量须为100股的整数倍"), ("abc", "委托数量不符合规则：数量须为正整数"),
-     (0, "委托数量不符合规则：数量须为正整数"), (-100, "委托数量不符合规则：数量须为正整数"),
-     ("1.5", "委托数量不符合规则：数量须为正整数"), ("", "缺少必填参数：amount"),
-     (2_000_000, "委托数量不符合规则：单笔委托数量超过上限1000000")],
+    [
+        (150, "委托数量不符合规则：买入数量须为100股的整数倍"),
+        ("abc", "委托数量不符合规则：数量须为正整数"),
+        (0, "委托数量不符合规则：数量须为正整数"),
+        (-100, "委托数量不符合规则：数量须为正整数"),
+        ("1.5", "委托数量不符合规则：数量须为正整数"),
+        ("", "缺少必填参数：amount"),
+        (2_000_000, "委托数量不符合规则：单笔委托数量超过上限1000000"),
+    ],
 )
 def test_bad_amounts_say_why(client: httpx.Client, amount: object, reason: str) -> None:
     for transport in TRANSPORTS:
@@ -282,13 +285,15 @@ def test_bad_amounts_say_why(client: httpx.Client, amount: object, reason: str) 
 
 
 def test_json_true_is_not_an_amount(client: httpx.Client) -> None:
-    failed(call(client, "json", "/buy", {"stock_code": "600160", "price": 21.21, "amount": True}),
-           "委托数量不符合规则：数量须为正整数")
+    failed(
+        call(client, "json", "/buy", {"stock_code": "600160", "price": 21.21, "amount": True}),
+        "委托数量不符合规则：数量须为正整数",
+    )
 
 
 def test_buy_max_at_the_default_price(tmp_path: Path, clock: ManualClock) -> None:
     """On a fresh account (it spends the cash): "max" with no price buys at ask1 as much as cash allows."""
-    with serve_dialect(Settings(data_dir=tmp_path, demo_market=False), clock, "ths") as served:
+    with serve(Settings(data_dir=tmp_path, demo_market=False), clock, "ths") as served:
         ask1 = Decimal(str(quote(served, "600519")["卖盘"][0]["价格"]))
         body = httpx.post(f"{served.url}/buy", json={"stock_code": "SH600519", "amount": "max"}).json()
         row = entrust(served, contract(body))
@@ -333,7 +338,7 @@ def hexin(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     settings = Settings(data_dir=tmp_path_factory.mktemp(f"hexin{version}"), demo_market=False)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(gateway_module, "make_provider", provider)
-        with serve_dialect(settings, ManualClock(TRADING_MORNING), "ths") as s:
+        with serve(settings, ManualClock(TRADING_MORNING), "ths") as s:
             s.version = version  # type: ignore[attr-defined]
             yield s
     fake = s.gateway.service.clients.all()[0].broker.driver
@@ -351,12 +356,16 @@ def test_the_spec_examples_on_hexin(hexin: Served) -> None:
         else:
             failed(position, "同花顺9.x不支持持仓查询")
         for transport in TRANSPORTS:
-            failed(call(c, transport, "/buy", {"stock_code": "600160", "price": 14.59, "amount": 100}),
-                   SPEC_LIMIT_TEXT)
+            failed(
+                call(c, transport, "/buy", {"stock_code": "600160", "price": 14.59, "amount": 100}),
+                SPEC_LIMIT_TEXT,
+            )
             params = {"stock_code": "sh600160", "price": "21.21", "amount": "100"}
             contract(call(c, transport, "/buy", params))
-            failed(call(c, transport, "/sell", {"stock_code": "SH600160", "price": 21.21, "amount": 100}),
-                   "委托失败，可交易股数为0")
+            failed(
+                call(c, transport, "/sell", {"stock_code": "SH600160", "price": 21.21, "amount": 100}),
+                "委托失败，可交易股数为0",
+            )
     rows = httpx.get(f"{hexin.api}/today-entrusts").json()
     assert rows["code"] == 501 and rows["message"] == f"同花顺{version}.x不支持当日委托查询"
 
@@ -375,8 +384,12 @@ def test_hexin_default_price_and_max_come_from_the_client(hexin: Served) -> None
             params = {"stock_code": "600160", "price": 21.21, "amount": "max"}
             amount = order(contract(call(c, transport, "/buy", params))).quantity
             value = Decimal("21.21") * amount
-            assert amount % 100 == 0 and value + max_buy_fees(FeeSchedule(), resolve_code("600160"), value,
-                                                              hexin.clock.now().date()) <= cash
+            assert (
+                amount % 100 == 0
+                and value
+                + max_buy_fees(FeeSchedule(), resolve_code("600160"), value, hexin.clock.now().date())
+                <= cash
+            )
             assert cash - value < Decimal("21.21") * 100 + 10  # no further lot fits
         demo.cancel_all()
         bought = order(contract(call(c, "form", "/buy", {"stock_code": "600160", "amount": 100})))
@@ -386,44 +399,6 @@ def test_hexin_default_price_and_max_come_from_the_client(hexin: Served) -> None
 
 
 # ---- the command, as the spec runs it ------------------------------------------------------------
-@contextlib.contextmanager
-def serve_process(cwd: Path, port: int, *args: str) -> Iterator[tuple[str, list[str]]]:
-    """``ashare-gateway serve *args`` as a user starts it; yields ``port``'s URL and, after, the output."""
-    proc = subprocess.Popen([sys.executable, "-m", "ashare_gateway.cli", "serve", *args], cwd=cwd,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "COLUMNS": "200"})
-    url = f"http://127.0.0.1:{port}"
-    lines: list[str] = []
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    proc.kill()
-                    raise RuntimeError(f"serve did not start: {proc.communicate()[0]}") from None
-                time.sleep(0.05)  # polling for the child process to listen, not a wait in the gateway
-        yield url, lines
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-        try:
-            out, _ = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, _ = proc.communicate()
-        lines.extend(out.splitlines())
-    assert proc.returncode == 0, out  # a clean exit on Ctrl+C
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _port_free(port: int) -> bool:
     with socket.socket() as s:
         try:
@@ -439,7 +414,9 @@ def _spec_calls(url: str) -> None:
     assert b["status"] == 1 and list(b["message"]) == BALANCE_KEYS
     assert httpx.post(f"{url}/position").json()["status"] == 1
     assert httpx.get(f"{url}/buy?stock_code=600160&price=14.59&amount=100").json() == {
-        "status": -1, "message": SPEC_LIMIT_TEXT}
+        "status": -1,
+        "message": SPEC_LIMIT_TEXT,
+    }
     data = {"stock_code": "600160", "price": 14.59, "amount": 100}
     assert httpx.post(f"{url}/buy", data=data).json()["message"] == SPEC_LIMIT_TEXT
     assert OK_ORDER.match(httpx.get(f"{url}/buy?stock_code=600160&price=21.21&amount=100").json()["message"])
@@ -447,7 +424,9 @@ def _spec_calls(url: str) -> None:
     assert httpx.post(f"{url}/buy", data=data).json()["status"] == 1
     assert httpx.post(f"{url}/buy", json=data).json()["status"] == 1
     assert httpx.get(f"{url}/sell?stock_code=600160&price=21.21&amount=100").json() == {
-        "status": -1, "message": "委托失败，可交易股数为0"}
+        "status": -1,
+        "message": "委托失败，可交易股数为0",
+    }
     assert httpx.post(f"{url}/sell", data=data).json()["message"] == "委托失败，可交易股数为0"
 
 
@@ -455,7 +434,7 @@ def test_serve_dialect_ths_port_8888_as_written(tmp_path: Path) -> None:
     if not _port_free(8888):
         pytest.skip("port 8888 is in use on this machine; the same calls run on a free port in the next test")
     try:
-        with serve_process(tmp_path, 8888, "--dialect", "ths", "--port", "8888") as (url, lines):
+        with serve_process(tmp_path, "--dialect", "ths", "--port", "8888", port=8888) as (url, lines):
             _spec_calls(url)
     except RuntimeError as exc:
         if "无法监听" in str(exc):  # taken between the check and the start (another run of this test)
@@ -466,9 +445,9 @@ def test_serve_dialect_ths_port_8888_as_written(tmp_path: Path) -> None:
 
 def test_serve_two_dialects_in_one_process(tmp_path: Path) -> None:
     """--dialect ths on one port, --listen PORT:easytrader on another: one gateway behind both."""
-    port, et_port = _free_port(), _free_port()
+    port, et_port = free_port(), free_port()
     args = ("--dialect", "ths", "--port", str(port), "--listen", f"{et_port}:easytrader")
-    with serve_process(tmp_path, port, *args) as (url, _):
+    with serve_process(tmp_path, *args, port=port) as (url, _):
         _spec_calls(url)
         et = f"http://127.0.0.1:{et_port}"
         rows = httpx.get(f"{et}/today_entrusts").json()
@@ -483,8 +462,8 @@ def test_serve_hexin_fake_dialect_ths(tmp_path: Path) -> None:
 
     if "hexin-fake" not in BROKER_KINDS:
         pytest.skip("--broker hexin-fake is not yet registered (config.BROKER_KINDS, gateway.make_provider)")
-    port = _free_port()
+    port = free_port()
     args = ("--broker", "hexin-fake", "--dialect", "ths", "--port", str(port))
-    with serve_process(tmp_path, port, *args) as (url, _):
+    with serve_process(tmp_path, *args, port=port) as (url, _):
         _spec_calls(url)
         assert httpx.get(f"{url}/health").json()["broker"] == "hexin-fake"

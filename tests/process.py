@@ -1,0 +1,64 @@
+"""Running the real ``ashare-gateway serve`` as a user does: a child process, its URL, its output."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve_process(cwd: Path, *args: str, port: int | None = None) -> Iterator[tuple[str, list[str]]]:
+    """``ashare-gateway serve *args``; yields ``port``'s URL and, once stopped, the output lines.
+
+    With no ``port``, a free one is chosen and passed as ``--port``. Ctrl+C (SIGINT) must stop it cleanly.
+    """
+    if port is None:
+        port = free_port()
+        args = ("--port", str(port), *args)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ashare_gateway.cli", "serve", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{url}/health", timeout=1)  # any answer (401 with a token) means it is up
+                break
+            except httpx.TransportError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    raise RuntimeError(f"serve did not start: {proc.communicate()[0]}") from None
+                time.sleep(0.05)  # polling for the child process to listen, not a wait in the gateway
+        yield url, lines
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+        try:
+            out, _ = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+        lines.extend(out.splitlines())
+    assert proc.returncode == 0, out  # a clean exit on Ctrl+C

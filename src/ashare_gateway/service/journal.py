@@ -10,6 +10,7 @@ SQLite in WAL mode with ``synchronous=FULL``: a committed state survives a power
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import threading
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Update, and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.models import OrderRequest
@@ -136,7 +137,8 @@ class Journal:
         }
         try:
             with self.db.begin() as conn:
-                oid = conn.execute(journal_orders.insert().values(**values)).inserted_primary_key[0]
+                # Parameters, not .values(): the statement is compiled once and cached.
+                oid = conn.execute(journal_orders.insert(), values).inserted_primary_key[0]
                 events = [{"order_id": oid, "at": now, "state": "received", "detail": ""}]
                 if state != "received":
                     events.append({"order_id": oid, "at": now, "state": state, "detail": message})
@@ -171,14 +173,16 @@ class Journal:
             values["reconciled"] = reconciled
         engine = self.db if state in ("sent", "received") else self._outcomes
         with engine.begin() as conn:
-            conn.execute(journal_orders.update().where(journal_orders.c.id == oid).values(**values))
+            params = {f"v_{k}": v for k, v in values.items()}
+            conn.execute(_update_statement(tuple(sorted(values))), {**params, "oid": oid})
             conn.execute(
-                journal_events.insert().values(
-                    order_id=oid,
-                    at=now,
-                    state=state,
-                    detail=detail or message or reconciled or (contract_no or ""),
-                )
+                journal_events.insert(),
+                {
+                    "order_id": oid,
+                    "at": now,
+                    "state": state,
+                    "detail": detail or message or reconciled or (contract_no or ""),
+                },
             )
 
     # ---- reads -----------------------------------------------------------------------------
@@ -305,6 +309,18 @@ class Journal:
     def close(self) -> None:
         self.db.dispose()
         self._outcomes.dispose()
+
+
+@functools.lru_cache(maxsize=64)
+def _update_statement(columns: tuple[str, ...]) -> Update:
+    """``UPDATE journal_orders SET <columns> WHERE id = :oid``, built once per column set."""
+    return (
+        journal_orders.update()
+        .where(journal_orders.c.id == bindparam("oid"))
+        .values(
+            {c: bindparam(f"v_{c}") for c in columns}  # bind names must differ from column names
+        )
+    )
 
 
 def _entry(row: Any) -> JournalEntry:

@@ -94,16 +94,25 @@ class RiskGuard:
         self.default = default or RiskLimits()
         self.per_account = per_account or {}
         self._now = now
+        self._cache: dict[str, bool] | None = None
 
     def limits(self, account: str) -> RiskLimits:
         return self.per_account.get(account, self.default)
 
     # ---- kill switch ------------------------------------------------------------------------
     def kill_switch(self, account: str | None = None) -> bool:
-        keys = [KILL_SWITCH] + ([f"{KILL_SWITCH}:{account}"] if account else [])
-        with self.db.connect() as conn:
-            rows = conn.execute(select(risk_state.c.value).where(risk_state.c.key.in_(keys))).all()
-        return any(v == "on" for (v,) in rows)
+        """Checked on every order, so it is kept in memory: loaded at start, written through on change."""
+        switches = self._switches()
+        return switches.get(KILL_SWITCH, False) or (
+            account is not None and switches.get(f"{KILL_SWITCH}:{account}", False)
+        )
+
+    def _switches(self) -> dict[str, bool]:
+        if self._cache is None:
+            with self.db.connect() as conn:
+                rows = conn.execute(select(risk_state.c.key, risk_state.c.value)).all()
+            self._cache = {k: v == "on" for k, v in rows if k.startswith(KILL_SWITCH)}
+        return self._cache
 
     def set_kill_switch(self, on: bool, account: str | None = None) -> None:
         key = f"{KILL_SWITCH}:{account}" if account else KILL_SWITCH
@@ -114,6 +123,7 @@ class RiskGuard:
                     key=key, value="on" if on else "off", updated_at=self._now().replace(tzinfo=None)
                 )
             )
+        self._switches()[key] = on
 
     # ---- checks ----------------------------------------------------------------------------
     def check(

@@ -20,13 +20,14 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from ashare_gateway.service.faults import POINTS
 
 TRIALS = 12
 
 
-def _start(data_dir: Path, env_extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
+def _start(data_dir: Path, env_extra: dict[str, str], broker: str) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -43,6 +44,8 @@ def _start(data_dir: Path, env_extra: dict[str, str]) -> tuple[subprocess.Popen,
             str(data_dir),
             "--log-level",
             "warning",
+            "--broker",
+            broker,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -67,21 +70,22 @@ def _kill(proc: subprocess.Popen) -> None:
     proc.wait(10)
 
 
-def test_sigkill_at_random_points_then_retry_places_exactly_one_order(tmp_path: Path) -> None:
+@pytest.mark.parametrize("broker", ["sim", "xiadan-fake"])
+def test_sigkill_at_random_points_then_retry_places_exactly_one_order(tmp_path: Path, broker: str) -> None:
     rng = random.Random(20261121)
     outcomes: list[str] = []
     for trial in range(TRIALS):
         key = f"trial-{trial}"
         order = {"security": "600000", "price": 8.75, "amount": 100 * (trial + 1)}
         if trial % 3 == 2:  # timing-based: an outside SIGKILL at a random instant of the request
-            proc, url = _start(tmp_path, {})
+            proc, url = _start(tmp_path, {}, broker)
             delay = rng.uniform(0, 0.03)
             killer = threading.Timer(delay, _kill, args=(proc,))
             killer.start()
             point = f"external@{delay * 1000:.0f}ms"
         else:
             point = POINTS[(trial - trial // 3) % len(POINTS)]  # each crash point, in turn
-            proc, url = _start(tmp_path, {"ASHARE_GATEWAY_CRASH_POINTS": point})
+            proc, url = _start(tmp_path, {"ASHARE_GATEWAY_CRASH_POINTS": point}, broker)
             killer = None
         try:
             first = httpx.post(
@@ -94,7 +98,7 @@ def test_sigkill_at_random_points_then_retry_places_exactly_one_order(tmp_path: 
             killer.join()
         _kill(proc)
 
-        proc, url = _start(tmp_path, {})
+        proc, url = _start(tmp_path, {}, broker)
         try:
             retry = httpx.post(
                 f"{url}/api/trader/buy", json=order, headers={"Idempotency-Key": key}, timeout=10

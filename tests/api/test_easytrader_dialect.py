@@ -14,8 +14,7 @@ import pytest
 
 from ashare_gateway.config import Settings
 from ashare_gateway.domain.clock import ManualClock
-from tests.api.test_ths_dialect import serve_dialect
-from tests.conftest import Served
+from tests.conftest import Served, serve
 
 BALANCE_KEYS = {"资金余额", "可用金额", "可取金额", "股票市值", "总资产"}
 
@@ -23,7 +22,7 @@ BALANCE_KEYS = {"资金余额", "可用金额", "可取金额", "股票市值", 
 @pytest.fixture
 def et(tmp_path: Path, clock: ManualClock) -> Iterator[Served]:
     """A listener whose root is easytrader's (``serve --dialect easytrader``), paper broker, trading hours."""
-    with serve_dialect(Settings(data_dir=tmp_path, demo_market=False), clock, "easytrader") as s:
+    with serve(Settings(data_dir=tmp_path, demo_market=False), clock, "easytrader") as s:
         yield s
 
 

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..domain.errors import BrokerUnavailable, GatewayError
+from ..domain.errors import BrokerUnavailable, ClientBusy, GatewayError
 from .driver import ControlInfo, WindowInfo
 from .waiting import wait_until
 
@@ -262,7 +262,7 @@ def _send(handle: int, message: int, wparam: int, lparam: int) -> int:
     ok = user32.SendMessageTimeoutW(handle, message, wparam, lparam, SMTO_ABORTIFHUNG, SEND_TIMEOUT_MS,
                                     ctypes.byref(result))
     if not ok:
-        raise BrokerUnavailable("客户端没有响应（消息超时）")
+        raise ClientBusy("客户端没有响应（消息超时）")
     return result.value
 
 

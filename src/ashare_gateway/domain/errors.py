@@ -73,3 +73,7 @@ class RiskRefused(GatewayError):
 
 class NotExecuted(OperationTimeout):
     """A queued call was dropped before it started (its caller's deadline passed): nothing happened."""
+
+
+class ClientBusy(BrokerUnavailable):
+    """The client did not answer a window message in time: its GUI thread is busy (or hung)."""

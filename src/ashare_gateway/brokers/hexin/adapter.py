@@ -29,21 +29,12 @@ from ...desktop.driver import DesktopDriver
 from ...desktop.waiting import wait_until
 from ...domain import messages as msg
 from ...domain.errors import BrokerUnavailable, NotConnected, NotSupported, OperationTimeout
-from ...domain.models import (
-    Balance,
-    Entrust,
-    IpoResult,
-    OrderAck,
-    OrderRequest,
-    Position,
-    Quote,
-    Side,
-    Trade,
-)
+from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
 from ..base import Broker, ConnectInfo, Credentials
 from ..xiadan.dialogs import DialogKind
 from ..xiadan.layouts import UNIVERSAL
-from ..xiadan.popups import Popups
+from ..xiadan.popups import Popup, Popups
+from ..xiadan.session import answer_one, settle
 from ..xiadan.timeouts import Timeouts
 from . import texts
 from .flash import FlashOrders
@@ -51,8 +42,6 @@ from .layouts import OPERATIONS, V8, HexinLayout
 from .version import HexinVersion, layout_for, parse_title
 
 log = logging.getLogger(__name__)
-
-SETTLE_LIMIT = 12
 
 
 class HexinBroker:
@@ -148,14 +137,7 @@ class HexinBroker:
         return self.main
 
     def _settle(self) -> None:
-        for _ in range(SETTLE_LIMIT):
-            handles = self.popups.handles()
-            if not handles:
-                return
-            popup = self.popups.read(handles[0])
-            self.popups.seen.append(popup.classified)
-            self.popups.dismiss(popup)
-        raise BrokerUnavailable("同花顺弹出的对话框无法全部关闭")
+        settle(self.popups, self.popups.dismiss, "同花顺弹出的对话框无法全部关闭")
 
     # =========================================================== what a version can do
     def _require(self, operation: str) -> None:
@@ -265,16 +247,14 @@ class HexinBroker:
         with self._op():
             if self.main is None:
                 raise NotConnected(msg.NOT_CONNECTED)
-            handles = self.popups.handles()
-            if not handles:
-                return False
-            popup = self.popups.read(handles[0])
-            self.popups.seen.append(popup.classified)
-            if popup.kind is DialogKind.CONFIRM:
-                self.popups.decline(popup)
-            else:
-                self.popups.dismiss(popup)
-            return True
+            return answer_one(self.popups, self._answer_pop_dialog)
+
+    def _answer_pop_dialog(self, popup: Popup) -> None:
+        """A question is declined (never confirm what nobody asked for); anything else is dismissed."""
+        if popup.kind is DialogKind.CONFIRM:
+            self.popups.decline(popup)
+        else:
+            self.popups.dismiss(popup)
 
     @contextmanager
     def _op(self) -> Iterator[None]:

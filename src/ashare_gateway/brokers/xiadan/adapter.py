@@ -37,17 +37,7 @@ from ...domain.errors import (
 )
 from ...domain.instruments import resolve_code
 from ...domain.market_orders import match_label, needs_protect_price
-from ...domain.models import (
-    Balance,
-    Entrust,
-    IpoResult,
-    OrderAck,
-    OrderRequest,
-    Position,
-    Quote,
-    Side,
-    Trade,
-)
+from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
 from ...domain.rules import tick_size
 from ..base import ConnectInfo, Credentials
 from . import tables
@@ -55,7 +45,7 @@ from .dialogs import DialogKind, parse_contract_no
 from .gridread import GridReader
 from .layouts import DATA_PAGES, HT, Layout, layout_for
 from .popups import ClientGone, Popup
-from .session import ClientSession, KeepAlive
+from .session import ClientSession, KeepAlive, answer_one
 from .timeouts import Timeouts
 
 log = logging.getLogger(__name__)
@@ -144,16 +134,7 @@ class XiadanBroker:
     def close_pop_dialog(self) -> bool:
         with self._op("关闭弹出对话框"):
             self._require_connection()
-            handles = self.popups.handles()
-            if not handles:
-                return False
-            popup = self.popups.read(handles[0])
-            self.popups.seen.append(popup.classified)
-            if popup.kind is DialogKind.LOCK:
-                self.session.unlock(popup)
-            else:
-                self.popups.dismiss(popup)
-            return True
+            return answer_one(self.popups, self.session.answer_stray)
 
     def quote(self, code: str) -> Quote:
         raise NotSupported("同花顺下单程序不提供行情查询")
@@ -168,8 +149,11 @@ class XiadanBroker:
             values = {}
             for field, cid in ids.items():
                 handle = self.session.control(cid, f"资金控件{cid}出现", self.timeouts.query)
-                values[field] = self.timeouts.wait(lambda h=handle: self.driver.get_text(h).strip(),
-                                           self.timeouts.query, f"资金控件{cid}显示数值")
+                values[field] = self.timeouts.wait(
+                    lambda h=handle: self.driver.get_text(h).strip(),
+                    self.timeouts.query,
+                    f"资金控件{cid}显示数值",
+                )
             return tables.balance_from_statics(values)
 
     def positions(self) -> list[Position]:
@@ -253,12 +237,14 @@ class XiadanBroker:
                 self.driver.type_keys(edit, self.layout.keys.select_all + code)
             else:
                 self.driver.set_text(edit, code)
-            self.timeouts.wait(lambda: self.driver.get_text(edit) == code, self.timeouts.field,
-                               "证券代码写入")
+            self.timeouts.wait(
+                lambda: self.driver.get_text(edit) == code, self.timeouts.field, "证券代码写入"
+            )
             try:
                 name = self.session.control(name_id, "证券名称控件出现")
-                self.timeouts.wait(lambda n=name: self.driver.get_text(n).strip(), self.timeouts.lookup,
-                           "证券名称出现")
+                self.timeouts.wait(
+                    lambda n=name: self.driver.get_text(n).strip(), self.timeouts.lookup, "证券名称出现"
+                )
                 return
             except OperationTimeout:
                 log.info("no lookup for %s after %s: trying the other entry method", code, method)
@@ -270,8 +256,9 @@ class XiadanBroker:
         for _ in range(3):
             self.driver.set_text(handle, text)
             try:
-                self.timeouts.wait(lambda: self.driver.get_text(handle) == text, self.timeouts.field,
-                                   f"{what}写入")
+                self.timeouts.wait(
+                    lambda: self.driver.get_text(handle) == text, self.timeouts.field, f"{what}写入"
+                )
                 return
             except OperationTimeout:
                 self.session.settle_popups()
@@ -280,16 +267,18 @@ class XiadanBroker:
     def _choose_market_type(self, request: OrderRequest) -> None:
         ids = self.layout.order
         combo = self.session.control(ids.market_type, "市价类型下拉框出现")
-        items = self.timeouts.wait(lambda: self.driver.combo_items(combo), self.timeouts.lookup,
-                                   "市价类型选项出现")
+        items = self.timeouts.wait(
+            lambda: self.driver.combo_items(combo), self.timeouts.lookup, "市价类型选项出现"
+        )
         if any(self.layout.no_market_order_label in item for item in items):
             raise NotSupported("该客户端不支持市价委托")
         index = next((i for i, item in enumerate(items) if match_label(item) is request.market_type), None)
         if index is None:
             raise NotSupported(f"客户端不支持市价类型“{request.market_type}”（可选：{'、'.join(items)}）")
         self.driver.select_combo(combo, index)
-        self.timeouts.wait(lambda: self.driver.get_text(combo) == items[index], self.timeouts.field,
-                           "市价类型选择")
+        self.timeouts.wait(
+            lambda: self.driver.get_text(combo) == items[index], self.timeouts.field, "市价类型选择"
+        )
         if needs_protect_price(resolve_code(request.code)):
             if request.protect_price is None:
                 raise InvalidParameter(msg.MISSING_PARAM.format(name="protect_price"))
@@ -356,8 +345,33 @@ class XiadanBroker:
     # =========================================================== helpers
 
     def _read_table(self, page: str, kind: str) -> tables.Table:
-        grid = self.session.navigate(page, self.layout.grid_id)
-        return tables.expect(self._parse(grid), kind)
+        grid_id = self.layout.grid_id
+        grid = self.session.navigate(page, grid_id)
+        table = self._try_table(grid, kind)
+        if table is None:
+            # A real client switches pages asynchronously: right after the switch the previous page's grid
+            # (same control id) can still be the one found, and vanish while it is read. Read again, from
+            # the grid now shown, until this page's own table appears.
+            try:
+                table = self.timeouts.wait(
+                    lambda: self._try_table(self.session.control(grid_id, "表格"), kind),
+                    self.timeouts.query,
+                    f"{kind}表格出现",
+                )
+            except OperationTimeout:
+                table = self._parse(self.session.control(grid_id, "表格"))  # say what is there instead
+        return tables.expect(table, kind)
+
+    def _try_table(self, grid: int, kind: str) -> tables.Table | None:
+        """The grid's table if it is ``kind``; None while another page's grid is (or was just) showing."""
+        try:
+            table = self._parse(grid)
+        except BrokerUnavailable:
+            main = self.session.main
+            if main is not None and self.driver.find_control(main, control_id=self.layout.grid_id) == grid:
+                raise  # the grid on screen failed: a real error, not a page still switching
+            return None
+        return table if table.kind == kind else None
 
     def _parse(self, grid: int) -> tables.Table:
         try:
@@ -367,7 +381,6 @@ class XiadanBroker:
 
     def _today(self):
         return self.clock.now().date()
-
 
     def _require_connection(self) -> None:
         if self.session.main is None:

@@ -18,7 +18,14 @@ from collections.abc import Callable
 
 from ...desktop.driver import DesktopDriver
 from ...domain import messages as msg
-from ...domain.errors import BrokerUnavailable, GatewayError, InvalidParameter, NotConnected, OperationTimeout
+from ...domain.errors import (
+    BrokerUnavailable,
+    ClientBusy,
+    GatewayError,
+    InvalidParameter,
+    NotConnected,
+    OperationTimeout,
+)
 from ..base import ConnectInfo, Credentials
 from .dialogs import DialogKind
 from .layouts import DATA_PAGES, Layout
@@ -30,6 +37,29 @@ log = logging.getLogger(__name__)
 DIALOG_CLASS = "#32770"  # the Win32 dialog-box window class: message boxes, the login window
 
 SETTLE_LIMIT = 12  # more stray pop-ups in a row than this means something is wrong
+
+
+def settle(popups: Popups, answer: Callable[[Popup], None], stuck: str) -> None:
+    """Read, note and answer stray pop-ups one at a time until none is left; ``stuck`` if they keep coming.
+
+    Shared with the hexin adapter, whose client pops up the same family of message boxes: only how a
+    pop-up is answered differs (xiadan unlocks its lock screen), so that is the caller's ``answer``.
+    """
+    for _ in range(SETTLE_LIMIT):
+        if not answer_one(popups, answer):
+            return
+    raise BrokerUnavailable(stuck)
+
+
+def answer_one(popups: Popups, answer: Callable[[Popup], None]) -> bool:
+    """Read, note and answer the topmost stray pop-up (``close_pop_dialog``); False if there is none."""
+    handles = popups.handles()
+    if not handles:
+        return False
+    popup = popups.read(handles[0])
+    popups.seen.append(popup.classified)
+    answer(popup)
+    return True
 
 
 class ClientSession:
@@ -59,7 +89,6 @@ class ClientSession:
     def _not_popups(self) -> set[int]:
         return {h for h in (self.main, self._login_window) if h is not None}
 
-
     # --- finding the client ------------------------------------------------------------------------
     def candidates(self, exe_path: str | None) -> list[str]:
         """The given path, else the layout's usual folders that hold a xiadan.exe."""
@@ -86,8 +115,11 @@ class ClientSession:
             raise BrokerUnavailable("客户端已启动但尚未登录，请调用登录接口")
         self.main, self.exe_path, self.page = main, found, None
         self.settle_popups()
-        return ConnectInfo(exe_path=found, account=self.credentials.user if self.credentials else "",
-                           main_window_title=self.main_title)
+        return ConnectInfo(
+            exe_path=found,
+            account=self.credentials.user if self.credentials else "",
+            main_window_title=self.main_title,
+        )
 
     # --- login -------------------------------------------------------------------------------------
     def login(self, credentials: Credentials) -> ConnectInfo:
@@ -107,32 +139,63 @@ class ClientSession:
         self.last_input = time.monotonic()
         return ConnectInfo(exe_path=exe, account=credentials.user, main_window_title=self.main_title)
 
+    def _try_write(self, handle: int, text: str) -> bool:
+        try:
+            self.driver.set_text(handle, text)
+        except ClientBusy:
+            return False
+        return True
+
     def _fill_login_window(self, credentials: Credentials) -> int:
         pattern = re.compile(self.layout.login_title_re)
         window = self.timeouts.wait(
             lambda: next((w.handle for w in self.driver.top_windows() if pattern.search(w.title)), None),
-            self.timeouts.start, "登录窗口出现",
+            self.timeouts.start,
+            "登录窗口出现",
         )
         self._login_window = window
         try:
             fields = self.layout.login_fields
             edits = self.timeouts.wait(
-                lambda: (e := [c for c in self.driver.children(window) if c.class_name == "Edit"])
-                and len(e) >= len(fields) and e,
-                self.timeouts.control, "登录输入框出现",
+                lambda: (
+                    (e := [c for c in self.driver.children(window) if c.class_name == "Edit"])
+                    and len(e) >= len(fields)
+                    and e
+                ),
+                self.timeouts.control,
+                "登录输入框出现",
             )
-            values = {"user": credentials.user, "password": credentials.password,
-                      "comm_password": credentials.comm_password or ""}
+            values = {
+                "user": credentials.user,
+                "password": credentials.password,
+                "comm_password": credentials.comm_password or "",
+            }
             for name, edit in zip(fields, edits, strict=False):
-                self.driver.set_text(edit.handle, values[name])
+                # A client is often busy for seconds after showing its login window (network checks):
+                # a write it does not answer in time is retried until the login deadline.
+                self.timeouts.wait(
+                    lambda h=edit.handle, v=values[name]: self._try_write(h, v),
+                    self.timeouts.login,
+                    "登录窗口响应",
+                )
                 if name == "user":  # password edits cannot be read back from another process
-                    self.timeouts.wait(lambda h=edit.handle: self.driver.get_text(h) == credentials.user,
-                              self.timeouts.field, "账号写入")
-            button = next((c.handle for c in self.driver.children(window)
-                           if c.class_name == "Button" and c.text in self.layout.login_button_titles), None)
+                    self.timeouts.wait(
+                        lambda h=edit.handle: self.driver.get_text(h) == credentials.user,
+                        self.timeouts.field,
+                        "账号写入",
+                    )
+            button = next(
+                (
+                    c.handle
+                    for c in self.driver.children(window)
+                    if c.class_name == "Button" and c.text in self.layout.login_button_titles
+                ),
+                None,
+            )
             if button is None:
                 raise BrokerUnavailable("登录窗口中找不到确定按钮")
             self.driver.click(button)
+
             def outcome() -> tuple[str, int] | None:
                 main = self.find_main()
                 if main is not None:
@@ -173,23 +236,21 @@ class ClientSession:
         self.main = None
         credentials = self.credentials
         if not credentials.exe_path and self.exe_path:  # start it again from where it was found
-            credentials = Credentials(credentials.user, credentials.password, credentials.comm_password,
-                                      self.exe_path)
+            credentials = Credentials(
+                credentials.user, credentials.password, credentials.comm_password, self.exe_path
+            )
         self.login(credentials)
 
     def settle_popups(self) -> None:
         """Close every stray pop-up, recovering from the idle timeout and the lock screen."""
-        for _ in range(SETTLE_LIMIT):
-            handles = self.popups.handles()
-            if not handles:
-                return
-            popup = self.popups.read(handles[0])
-            self.popups.seen.append(popup.classified)
-            if popup.kind is DialogKind.LOCK:
-                self.unlock(popup)
-            else:
-                self.popups.dismiss(popup)
-        raise BrokerUnavailable("客户端弹出的对话框无法全部关闭")
+        settle(self.popups, self.answer_stray, "客户端弹出的对话框无法全部关闭")
+
+    def answer_stray(self, popup: Popup) -> None:
+        """Dismiss a stray pop-up, or unlock the client when it is the lock screen."""
+        if popup.kind is DialogKind.LOCK:
+            self.unlock(popup)
+        else:
+            self.popups.dismiss(popup)
 
     def unlock(self, popup: Popup) -> None:
         if self.credentials is None:
@@ -201,9 +262,13 @@ class ClientSession:
         self.driver.set_text(edit, self.credentials.password)
         self.driver.click(popup.buttons[d.ok])
         outcome = self.timeouts.wait(
-            lambda: "ok" if popup.handle not in self.popups.handles() else
-            ("wrong" if any("错误" in c.text for c in self.driver.children(popup.handle)) else None),
-            self.timeouts.dialog_close, "解锁",
+            lambda: (
+                "ok"
+                if popup.handle not in self.popups.handles()
+                else ("wrong" if any("错误" in c.text for c in self.driver.children(popup.handle)) else None)
+            ),
+            self.timeouts.dialog_close,
+            "解锁",
         )
         if outcome == "wrong":
             raise BrokerUnavailable("客户端已锁定，保存的交易密码无法解锁")
@@ -233,15 +298,20 @@ class ClientSession:
         elif page == self.page and page in DATA_PAGES:
             self.driver.type_keys(main, layout.keys.refresh)
         else:
-            tree = self.timeouts.wait(lambda: self.driver.find_control(main, control_id=layout.tree_id),
-                             self.timeouts.control, "左侧菜单树出现")
+            tree = self.timeouts.wait(
+                lambda: self.driver.find_control(main, control_id=layout.tree_id),
+                self.timeouts.control,
+                "左侧菜单树出现",
+            )
             self.driver.select_tree_item(tree, list(layout.menu[page]))
         self.page = page
         self.last_input = time.monotonic()
         try:
-            handle = self.timeouts.wait(lambda: self.driver.find_control(main, control_id=ready_id),
-                               self.timeouts.control, f"页面“{'/'.join(layout.menu.get(page, (page,)))}”的"
-                               f"控件{ready_id}出现")
+            handle = self.timeouts.wait(
+                lambda: self.driver.find_control(main, control_id=ready_id),
+                self.timeouts.control,
+                f"页面“{'/'.join(layout.menu.get(page, (page,)))}”的控件{ready_id}出现",
+            )
         except OperationTimeout:
             self.page = None
             raise
@@ -252,8 +322,11 @@ class ClientSession:
         main = self.main
         if main is None:
             raise NotConnected(msg.NOT_CONNECTED)
-        return self.timeouts.wait(lambda: self.driver.find_control(main, control_id=control_id),
-                         self.timeouts.control if timeout is None else timeout, what)
+        return self.timeouts.wait(
+            lambda: self.driver.find_control(main, control_id=control_id),
+            self.timeouts.control if timeout is None else timeout,
+            what,
+        )
 
     # --- exit --------------------------------------------------------------------------------------
     def exit(self) -> None:
@@ -265,9 +338,13 @@ class ClientSession:
             if self.driver.is_alive():
                 self.driver.close_window(self.main)
                 for _ in range(SETTLE_LIMIT):
-                    found = self.timeouts.wait(lambda: "gone" if not self.driver.is_alive()
-                                      else next(iter(self.popups.handles()), None),
-                                      self.timeouts.exit, "客户端退出")
+                    found = self.timeouts.wait(
+                        lambda: (
+                            "gone" if not self.driver.is_alive() else next(iter(self.popups.handles()), None)
+                        ),
+                        self.timeouts.exit,
+                        "客户端退出",
+                    )
                     if found == "gone":
                         break
                     popup = self.popups.read(found)

@@ -152,12 +152,9 @@ class TradingMixin:
         name = c["name"].text
 
         def send() -> None:
-            try:
-                ack = self.broker.place_order(request)
-            except GatewayError as exc:
-                self._message(tx.RESULT_TITLE, exc.message)
+            ack = self._place_order(request, tx.RESULT_TITLE)
+            if ack is None:
                 return
-            self.orders_sent.append(request)
             self._record("order", f"{side.label} {code} {request.amount} → {ack.contract_no}")
             if self.faults.crash_after_send > 0:
                 self.faults.crash_after_send -= 1

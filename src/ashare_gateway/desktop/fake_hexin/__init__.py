@@ -1,7 +1,8 @@
 """A fake 同花顺 hexin.exe (8.x and 9.x) implementing the DesktopDriver protocol, for tests and demos."""
 
+from ..fake.desktop import Event
 from .builds import BUILDS, HEXIN_8, HEXIN_9, FakeHexinBuild
-from .client import Event, FakeHexin
+from .client import FakeHexin
 from .faults import HexinFaults, HexinLatency
 
 __all__ = [

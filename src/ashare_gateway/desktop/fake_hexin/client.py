@@ -10,23 +10,21 @@ trading client (a callback: that is another process). Like the fake xiadan it *r
 client would punish silently* (input under a modal pop-up, appending to a field, a price written before
 the lookup, submitting before it, fields of two orders mixed) as ``misuse`` events tests keep empty.
 
-Time: latencies are "not visible until T" or actions due at T, settled on the next driver call, so the
-fake never sleeps and the adapter's polling is what is exercised. Thread-safe (one RLock).
+The Win32 model under it (handles, visibility, modelled time, the input rules, pop-ups) is the fake
+xiadan's too: :class:`~ashare_gateway.desktop.fake.desktop.FakeDesktop`. This file holds what is
+hexin's own: the process, the main window's keys, the flash-order dialog.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import io
-import itertools
-import ntpath
 import re
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import ClassVar
 
 from ...brokers.base import Broker
 from ...domain.errors import BrokerUnavailable, GatewayError
@@ -34,23 +32,15 @@ from ...domain.fees import FeeSchedule, max_buy_fees
 from ...domain.instruments import resolve_code
 from ...domain.models import OrderRequest, Quote, Side
 from ...domain.rules import lot_rule, tick_size
-from ..driver import ControlInfo, WindowInfo
-from ..fake.keys import Key, parse_keys
-from ..fake.widgets import Widget, WidgetFactory
+from ..fake.desktop import FakeDesktop
+from ..fake.keys import Key
+from ..fake.widgets import Widget
 from . import texts as tx
 from .builds import HEXIN_8, FakeHexinBuild
 from .faults import HexinFaults
 
 FRACTIONS = {"full": Decimal(1), "half": Decimal(1) / 2, "third": Decimal(1) / 3, "quarter": Decimal(1) / 4}
 _CODE = re.compile(r"\d{6}")
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """Something the fake saw: ``misuse`` (the adapter did wrong), ``dialog``, ``order``, ``key``..."""
-
-    kind: str
-    detail: str
 
 
 @dataclass(eq=False)
@@ -64,7 +54,19 @@ class _Flash:
     lookup_due: bool = False
 
 
-class FakeHexin:
+class FakeHexin(FakeDesktop):
+    """The fake hexin.exe; construct it running (attach) or not (start)."""
+
+    GONE: ClassVar[str] = "同花顺窗口已不存在（同花顺可能已退出）"
+    BLOCKED: ClassVar[str] = "{action}“{window}”的控件{control}时，“{blocker}”挡在前面"
+    VALUE_RULES: ClassVar[dict[str, tuple[str, str]]] = {
+        "code": (r"\d{6}", "code"),
+        "price": (r"\d+(\.\d+)?", "price"),
+        "amount": (r"([1-9]\d*)?", "amount"),
+    }
+
+    faults: HexinFaults
+
     def __init__(
         self,
         broker: Broker,
@@ -76,52 +78,17 @@ class FakeHexin:
         on_trading_key: Callable[[], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.broker = broker
+        super().__init__(broker, exe_path=exe_path, clock=clock)
         self.build = build
         self.faults = faults or HexinFaults()
-        self.exe_path = exe_path
         self.on_trading_key = on_trading_key
-        self.clock = clock
-        self.events: list[Event] = []
-        self.orders_sent: list[OrderRequest] = []
-        self.starts = 0
-        self._lock = threading.RLock()
-        self._w = WidgetFactory()
-        self._windows: list[Widget] = []  # bottom → top
-        self._on_close: dict[int, Callable[[], None]] = {}
-        self._pending: list[tuple[float, int, Callable[[], None]]] = []
-        self._seq = itertools.count()
         self._flashes: dict[int, _Flash] = {}
-        self._main: Widget | None = None
         self._sprite = ""  # what has been typed into the 键盘精灵 since the last Enter
         self.stock: str | None = None  # the stock page shown (the flash dialog opens with it)
-        self.running = False
         if running:
             self._launch()
 
     # =========================================================== test-facing API
-    @property
-    def misuse(self) -> list[Event]:
-        return [e for e in self.events if e.kind == "misuse"]
-
-    def file_exists(self, path: str) -> bool:
-        return _norm(path) == _norm(self.exe_path)
-
-    def popup(self, title: str, text: str) -> int:
-        """Inject an unexpected pop-up with an OK button (news, an announcement); returns its handle."""
-        with self._lock:
-            return self._message(title, text, delay=0.0).handle
-
-    def crash(self) -> None:
-        with self._lock:
-            self._record("crash", "")
-            self._exit_process()
-
-    def dialog_titles(self) -> list[str]:
-        with self._lock:
-            self._tick()
-            return [w.text for w in self._visible_windows()]
-
     def show_stock(self, code: str) -> None:
         """The user looks at a stock page (the flash dialog will open with that code)."""
         with self._lock:
@@ -135,96 +102,7 @@ class FakeHexin:
             if not self.running:
                 self._launch()
 
-    def attach(self, exe_path: str | None = None, title_re: str | None = None) -> bool:
-        with self._lock:
-            self._tick()
-            if not self.running or (exe_path is not None and not self.file_exists(exe_path)):
-                return False
-            if title_re is not None:
-                return any(re.search(title_re, w.text) for w in self._visible_windows())
-            return True
-
-    def is_alive(self) -> bool:
-        with self._lock:
-            return self.running
-
-    def kill(self) -> None:
-        with self._lock:
-            self._record("kill", "")
-            self._exit_process()
-
-    # =========================================================== DesktopDriver: windows
-    def top_windows(self) -> list[WindowInfo]:
-        with self._lock:
-            self._tick()
-            return [WindowInfo(w.handle, w.text, w.class_name) for w in reversed(self._visible_windows())]
-
-    def find_control(
-        self, parent: int, *, control_id: int | None = None, class_name: str | None = None,
-        title: str | None = None,
-    ) -> int | None:
-        with self._lock:
-            self._tick()
-            for w in self._get(parent).walk():
-                if (
-                    (control_id is None or w.control_id == control_id)
-                    and (class_name is None or w.class_name == class_name)
-                    and (title is None or w.text == title)
-                    and self._visible(w)
-                ):
-                    return w.handle
-            return None
-
-    def children(self, parent: int) -> list[ControlInfo]:
-        with self._lock:
-            self._tick()
-            return [
-                ControlInfo(w.handle, w.control_id, w.class_name, w.text, True, w.enabled)
-                for w in self._get(parent).walk()
-                if self._visible(w)
-            ]
-
-    def get_text(self, handle: int) -> str:
-        with self._lock:
-            self._tick()
-            return self._get(handle).text
-
-    def set_text(self, handle: int, text: str) -> None:
-        with self._lock:
-            self._tick()
-            w = self._get(handle)
-            if not self._accept_input(w, "写入"):
-                return
-            if w.class_name != "Edit":
-                self._misuse("wrong_field", f"向非输入框（{w.class_name} {w.control_id}）写入“{text}”")
-                return
-            self._check_value(w, text)
-            w.text = text
-            w.select_all = False
-            self._edited(w, typed=False)
-
-    def type_keys(self, handle: int, keys: str) -> None:
-        with self._lock:
-            self._tick()
-            w = self._get(handle)
-            if not self._accept_input(w, "按键"):
-                return
-            parsed = parse_keys(keys)
-            if w is self._main:
-                for key in parsed:
-                    self._main_key(key)
-            elif w.class_name == "Edit":
-                self._type_into_edit(w, parsed)
-            elif w.role == "dialog" and any(k.name == "ENTER" for k in parsed):
-                self._press_default(w)
-
-    def click(self, handle: int) -> None:
-        with self._lock:
-            self._tick()
-            w = self._get(handle)
-            if self._accept_input(w, "点击") and w.enabled and w.on_click is not None:
-                w.on_click()
-
+    # =========================================================== DesktopDriver: what hexin lacks
     def send_command(self, window: int, command_id: int) -> None:
         with self._lock:
             self._tick()
@@ -233,29 +111,8 @@ class FakeHexin:
     def select_tree_item(self, tree: int, path: list[str]) -> None:
         raise BrokerUnavailable("同花顺主窗口没有菜单树")
 
-    def combo_items(self, combo: int) -> list[str]:
-        with self._lock:
-            return list(self._get(combo).items)
-
     def select_combo(self, combo: int, index: int) -> None:
         raise BrokerUnavailable("同花顺闪电下单没有下拉框")
-
-    def close_window(self, handle: int) -> None:
-        with self._lock:
-            self._tick()
-            w = self._get(handle)
-            if w is self._main:
-                self._exit_process()
-            elif w.handle in self._on_close:
-                self._on_close[w.handle]()
-            else:
-                self._record("ignored_close", w.text)
-
-    def get_clipboard(self) -> str:
-        return ""
-
-    def clear_clipboard(self) -> None:
-        return None
 
     def capture_image(self, handle: int) -> bytes:
         from PIL import Image
@@ -264,93 +121,15 @@ class FakeHexin:
         Image.new("RGB", (8, 8), "white").save(buf, format="PNG")
         return buf.getvalue()
 
-    # =========================================================== time and visibility
-    def _tick(self) -> None:
-        now = self.clock()
-        while self._pending and self._pending[0][0] <= now:
-            _, _, action = heapq.heappop(self._pending)
-            if self.running:
-                action()
-
-    def _later(self, delay: float, action: Callable[[], None]) -> None:
-        if delay <= 0:
-            action()
-        else:
-            heapq.heappush(self._pending, (self.clock() + delay, next(self._seq), action))
-
-    def _visible_windows(self) -> list[Widget]:
-        now = self.clock()
-        return [w for w in self._windows if not w.hidden and w.shown_at <= now]
-
-    def _visible(self, w: Widget) -> bool:
-        now = self.clock()
-        node: Widget | None = w
-        while node is not None:
-            if node.hidden or node.shown_at > now:
-                return False
-            if node.parent is None and node not in self._windows:
-                return False
-            node = node.parent
-        return True
-
-    def _get(self, handle: int) -> Widget:
-        w = self._w.by_handle.get(handle)
-        if w is None or not self.running:
-            raise BrokerUnavailable("同花顺窗口已不存在（同花顺可能已退出）")
-        return w
-
-    @staticmethod
-    def _root(w: Widget) -> Widget:
-        while w.parent is not None:
-            w = w.parent
-        return w
-
-    # =========================================================== input rules (misuse detection)
-    def _accept_input(self, w: Widget, action: str) -> bool:
-        """Input goes to the topmost modal pop-up: anything aimed below it is lost."""
-        visible = self._visible_windows()
-        root = self._root(w)
-        if visible and visible[-1] is not root and visible[-1].role == "dialog":
-            blocker = visible[-1].text
-            self._misuse("input_while_modal",
-                         f"{action}“{root.text}”的控件{w.control_id}时，“{blocker}”挡在前面")
-            return False
-        if not self._visible(w):
-            self._misuse("invisible_control", f"{action}不可见的控件{w.control_id}（{w.role}）")
-            return False
-        return True
-
-    def _misuse(self, what: str, detail: str) -> None:
-        self._record("misuse", f"{what}: {detail}")
-
-    def _record(self, kind: str, detail: str) -> None:
-        self.events.append(Event(kind, detail))
-
-    def _check_value(self, w: Widget, text: str) -> None:
-        patterns = {"code": r"\d{6}", "price": r"\d+(\.\d+)?", "amount": r"([1-9]\d*)?"}
-        if w.role in patterns and not re.fullmatch(patterns[w.role], text):
-            self._misuse("wrong_field", f"{w.role}框（{w.control_id}）收到“{text}”")
-
-    def _type_into_edit(self, w: Widget, keys: list[Key]) -> None:
-        typed = changed = False
-        for key in keys:
-            if key.mods == {"ctrl"} and key.name == "a":
-                w.select_all = True
-            elif key.name in ("BACKSPACE", "BS", "DELETE", "DEL"):
-                w.text = "" if w.select_all else w.text[:-1]
-                w.select_all = False
-                changed = True
-            elif key.is_char:
-                if w.select_all:
-                    w.text, w.select_all = key.name, False
-                else:
-                    if not typed and w.text:
-                        self._misuse("appended", f"向已有内容“{w.text}”的输入框{w.control_id}追加输入")
-                    w.text += key.name
-                typed = changed = True
-        if changed:
-            self._check_value(w, w.text)
-            self._edited(w, typed=True)
+    # =========================================================== keys
+    def _keys(self, w: Widget, keys: list[Key]) -> None:
+        if w is self._main:
+            for key in keys:
+                self._main_key(key)
+        elif w.class_name == "Edit":
+            self._type_into_edit(w, keys)
+        elif w.role == "dialog" and any(k.name == "ENTER" for k in keys):
+            self._press_default(w)
 
     # =========================================================== main window and 键盘精灵
     def _launch(self) -> None:
@@ -541,12 +320,9 @@ class FakeHexin:
         name = c["name"].text
 
         def send() -> None:
-            try:
-                ack = self.broker.place_order(request)
-            except GatewayError as exc:
-                self._message(tx.RESULT_TITLE, exc.message)
+            ack = self._place_order(request, tx.RESULT_TITLE)
+            if ack is None:
                 return
-            self.orders_sent.append(request)
             self._record("order", f"{side.label} {code} {request.amount}@{price} → {ack.contract_no}")
             if self.faults.close_after_order:
                 self._close(flash.window)
@@ -559,62 +335,20 @@ class FakeHexin:
                                  amount=request.amount)
         self._dialog(tx.CONFIRM_TITLE, text, [(6, "是(&Y)", send), (7, "否(&N)", None)], text_id=1040)
 
-    # =========================================================== pop-ups
-    def _dialog(
-        self, title: str, text: str, buttons: list[tuple[int, str, Callable[[], None] | None]], *,
-        delay: float | None = None, text_id: int = 1004,
-    ) -> Widget:
-        """A modal pop-up; clicking a button closes it, then runs that button's action."""
-        window = self._w.make("#32770", 0, title, role="dialog")
-        window.shown_at = self.clock() + (self.faults.latency.dialog if delay is None else delay)
-        window.add(self._w.make("Static", text_id, text, role="text"))
-        for cid, label, action in buttons:
-            window.add(self._w.make("Button", cid, label)).on_click = self._closing(window, action)
-        fallback = buttons[0][2] if len(buttons) == 1 else None  # WM_CLOSE: OK on a message, 否 otherwise
-        self._on_close[window.handle] = self._closing(window, fallback)
-        self._windows.append(window)
-        self._record("dialog", f"{title}：{text}")
-        return window
-
-    def _message(self, title: str, text: str, *, delay: float | None = None) -> Widget:
-        return self._dialog(title, text, [(1, "确定", None)], delay=delay)
-
-    def _closing(self, window: Widget, action: Callable[[], None] | None) -> Callable[[], None]:
-        def run() -> None:
-            self._close(window)
-            if action is not None:
-                action()
-
-        return run
-
-    def _press_default(self, window: Widget) -> None:
-        for b in window.children:
-            if b.class_name == "Button" and b.on_click is not None:
-                b.on_click()
-                return
+    # =========================================================== closing
+    def _close_main(self) -> None:
+        self._exit_process()  # no 是否退出 question: hexin just goes
 
     def _close(self, window: Widget) -> None:
-        if window in self._windows:
-            self._windows.remove(window)
-        self._on_close.pop(window.handle, None)
+        super()._close(window)
         self._flashes.pop(window.handle, None)
-        self._w.forget(window)
 
     def _exit_process(self) -> None:
-        self.running = False
-        self._windows.clear()
-        self._on_close.clear()
-        self._pending.clear()
+        super()._exit_process()
         self._flashes.clear()
-        self._w.clear()
-        self._main = None
         self._sprite = ""
 
 
 def _price_text(price: Decimal, code: str) -> str:
     places = 3 if tick_size(resolve_code(code)) < Decimal("0.01") else 2
     return f"{price:.{places}f}"
-
-
-def _norm(path: str) -> str:
-    return ntpath.normcase(ntpath.normpath(path))

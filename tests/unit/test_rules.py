@@ -379,3 +379,19 @@ def test_market_types_per_exchange() -> None:
     with pytest.raises(InvalidParameter, match="不支持的市价类型"):
         parse_market_type("对手方最优价格", parse_security("600000"))
     assert parse_market_type(None, parse_security("000001")) is MarketType.BEST5_IOC
+
+
+@pytest.mark.parametrize(
+    ("code", "stock"),
+    [
+        ("787001", "688001"),
+        ("730123", "600123"),
+        ("780321", "601321"),
+        ("732555", "603555"),
+        ("001366", "001366"),
+    ],
+)
+def test_ipo_shares_are_credited_under_the_stock_code(code: str, stock: str) -> None:
+    from ashare_gateway.domain.instruments import ipo_stock_code
+
+    assert ipo_stock_code(parse_security(code)) == stock

@@ -12,6 +12,7 @@ from ashare_gateway.brokers.sim import SimExchange
 from ashare_gateway.brokers.sim.quotes import OfflineQuotes
 from ashare_gateway.domain.clock import ManualClock
 from ashare_gateway.domain.errors import InvalidParameter, OrderRejected
+from ashare_gateway.domain.instruments import ipo_stock_code, parse_security
 from ashare_gateway.domain.market_orders import MarketType
 from ashare_gateway.domain.models import OrderRequest, Side
 from ashare_gateway.domain.sessions import TradingCalendar
@@ -209,7 +210,13 @@ def test_ipo_quota_lottery_and_payment_on_t_plus_2(exchange: SimExchange, clock:
     clock.set(f"{MONDAY} 10:00:00")  # T+1: the draw
     assert all(s["won"] is not None for s in exchange.ipo_subscriptions(b.account_id))
     clock.set("2026-11-24 10:00:00")  # T+2: winners pay
-    assert all(s["settled"] for s in exchange.ipo_subscriptions(b.account_id))
+    subs = exchange.ipo_subscriptions(b.account_id)
+    assert all(s["settled"] for s in subs)
+    held = {p.code: p.quantity for p in b.positions()}
+    for s in subs:  # winners hold the stock's code (787001 → 688001), never the subscription code
+        assert s["code"] not in held
+        if s["won"]:
+            assert held[ipo_stock_code(parse_security(s["code"]))] == s["won"]
 
 
 def test_a_restarted_exchange_keeps_everything(tmp_path: Path, clock: ManualClock) -> None:

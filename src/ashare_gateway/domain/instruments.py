@@ -145,3 +145,14 @@ def resolve_code(code: str) -> Security:
         raise InvalidParameter(msg.UNSUPPORTED_SECURITY.format(code=code, reason="未知代码段"))
     _, market, board, kind, ipo_board = best
     return Security(code=code, market=market, board=board, kind=kind, ipo_board=ipo_board)
+
+
+# SH subscription-code prefix → the prefix of the stock it subscribes to (dossier §1; 707→605 is widely
+# cited but not verified). SZ subscribes under the stock's own code; BSE's mapping is not sourced.
+_IPO_STOCK_PREFIX = {"730": "600", "780": "601", "732": "603", "787": "688", "707": "605"}
+
+
+def ipo_stock_code(sec: Security) -> str:
+    """The code an IPO's shares are credited under after the draw (787001 → 688001)."""
+    prefix = _IPO_STOCK_PREFIX.get(sec.code[:3]) if sec.market is Market.SH else None
+    return prefix + sec.code[3:] if prefix else sec.code

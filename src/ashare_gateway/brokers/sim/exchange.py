@@ -21,7 +21,7 @@ from ...domain import messages as msg
 from ...domain.clock import Clock, SystemClock
 from ...domain.errors import InvalidParameter, OrderRejected
 from ...domain.fees import FeeSchedule
-from ...domain.instruments import Board, Kind, Market, Security, parse_security
+from ...domain.instruments import Board, Kind, Market, Security, ipo_stock_code, parse_security
 from ...domain.market_orders import MarketType, allowed_types, needs_protect_price
 from ...domain.models import (
     Balance,
@@ -824,7 +824,8 @@ class SimExchange:
                 conn.execute(
                     t.accounts.update().where(t.accounts.c.id == r["account_id"]).values(cash=cash - cost)
                 )
-                bk._move_holding(conn, r["account_id"], r["code"], r["name"], won, cost, bdate)
+                stock = ipo_stock_code(parse_security(r["code"]))  # winners hold the stock, not the 申购代码
+                bk._move_holding(conn, r["account_id"], stock, r["name"], won, cost, bdate)
                 conn.execute(
                     t.ipo_subscriptions.update()
                     .where(t.ipo_subscriptions.c.id == r["id"])

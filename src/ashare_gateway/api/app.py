@@ -82,6 +82,10 @@ def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
     async def index() -> HTMLResponse:
         return HTMLResponse(dashboard_html())
 
+    @app.get("/ping", tags=["ops"], summary="存活检查（不访问客户端）")
+    async def ping() -> dict:
+        return {"code": 200, "message": "pong", "data": None}
+
     @app.get("/health", tags=["ops"], summary="运行状态")
     async def health() -> dict:
         service = gateway.service

@@ -169,3 +169,23 @@ def test_identical_reads_share_one_client_read(served: Served) -> None:
     assert results == [200] * 16
     lane = httpx.get(f"{served.url}/health").json()["lanes"][0]
     assert lane["reads"] + lane["shared_reads"] == 16 and lane["reads"] < 16
+
+
+def test_orders_without_a_price_are_valued_at_their_worst_case(tmp_path: Path, clock: ManualClock) -> None:
+    with _served_with_config(tmp_path, clock, "[Risk]\nmax_order_value = 20000\n") as s, s.client() as api:
+        # 2,000 shares of 600000 at its limit-up (9.52) is over 19,000 but below 20,000: allowed.
+        assert api.post("/market-buy", json={"security": "600000", "amount": 2000}).status_code == 200
+        refused = api.post("/market-buy", json={"security": "600000", "amount": 2200})
+        assert refused.status_code == 400 and "单笔委托金额" in refused.json()["message"]
+
+
+def test_price_deviation_limit_works_on_a_gui_client(tmp_path: Path, clock: ManualClock) -> None:
+    """xiadan has no quotes of its own: the limit reads the gateway's quote source instead of refusing."""
+    ini = "[Risk]\nmax_price_deviation = 0.03\n"
+    (tmp_path / "config.ini").write_text(ini, encoding="utf-8")
+    settings = Settings(data_dir=tmp_path, config_path=tmp_path / "config.ini", demo_market=False,
+                        broker="xiadan-fake")
+    with serve(settings, clock) as s, s.client() as api:
+        assert api.post("/buy", json=BUY).status_code == 200
+        far = api.post("/buy", json={**BUY, "price": 8.0})
+        assert far.status_code == 400 and "偏离最新价" in far.json()["message"]

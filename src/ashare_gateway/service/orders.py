@@ -24,7 +24,7 @@ from ..domain.errors import (
     OperationTimeout,
     OrderRejected,
 )
-from ..domain.models import Entrust, OrderAck, OrderRequest
+from ..domain.models import Entrust, OrderAck, OrderRequest, Quote
 from ..domain.sessions import MarketState
 from .clients import ClientHandle
 from .faults import crash_point
@@ -78,16 +78,17 @@ class OrderDesk:
         *,
         key: str | None,
         market_state: Callable[[], MarketState] | None = None,
+        quote: Callable[[str], Quote] | None = None,
     ) -> OrderAck:
         key = (key or req.client_order_id or "").strip() or None
         if key is not None and len(key) > MAX_KEY:
             raise GatewayError(f"Idempotency-Key 过长（最多{MAX_KEY}个字符）")
         if key is None:
-            return self._new(handle, req, None, market_state)
+            return self._new(handle, req, None, market_state, quote)
         with self._key_lock(handle.account, key):  # a concurrent retry waits for the first to finish
             existing = self.journal.find(handle.account, key)
             if existing is None:
-                return self._new(handle, req, key, market_state)
+                return self._new(handle, req, key, market_state, quote)
             if existing.fingerprint != fingerprint(handle.account, req):
                 raise Conflict(TEXTS["key_reused"].format(key=key))
             return self._resume(handle, req, existing)
@@ -98,6 +99,7 @@ class OrderDesk:
         req: OrderRequest,
         key: str | None,
         market_state: Callable[[], MarketState] | None,
+        quote: Callable[[str], Quote] | None = None,
     ) -> OrderAck:
         if key is None and self.duplicate_window > 0:
             since = self._now() - dt.timedelta(seconds=self.duplicate_window)
@@ -117,7 +119,9 @@ class OrderDesk:
                 day_totals=lambda: self.journal.day_totals(handle.account, self._now().strftime("%Y%m%d")),
                 market_state=market_state,
                 quote=lambda: handle.lane.run(
-                    lambda: handle.broker.quote(req.code), label="风控查询行情", deadline=self.deadline
+                    lambda: (quote or handle.broker.quote)(req.code),
+                    label="风控查询行情",
+                    deadline=self.deadline,
                 ),
             )
         except GatewayError as exc:

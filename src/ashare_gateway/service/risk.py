@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..domain.errors import InvalidParameter, RiskRefused
-from ..domain.models import OrderRequest, Quote
+from ..domain.errors import GatewayError, InvalidParameter, RiskRefused
+from ..domain.models import OrderRequest, Quote, Side
 from ..domain.sessions import MarketState
 from ..store.journal_tables import risk_state
 
@@ -35,6 +35,7 @@ TEXTS = {
     "deny": "风控：{code}在禁止交易的证券列表中",
     "hours": "风控：非交易时段（{phase}），已开启交易时段保护",
     "deviation": "风控：委托价{price}偏离最新价{last}超过{limit:.1%}",
+    "no_price": "风控：无法估算未指定价格的委托金额（取不到行情），已配置金额上限，拒绝委托",
 }
 
 
@@ -146,6 +147,9 @@ class RiskGuard:
         if lim.max_order_amount is not None and req.amount > lim.max_order_amount:
             raise RiskRefused(TEXTS["amount"].format(value=req.amount, limit=lim.max_order_amount))
         price = req.price if req.price is not None else req.protect_price
+        needs_value = lim.max_order_value is not None or lim.max_daily_turnover is not None
+        if price is None and needs_value:
+            price = _worst_case_price(req, quote)  # market orders and the client's default price
         value = float(price * req.amount) if price is not None else None
         if lim.max_order_value is not None and value is not None and value > lim.max_order_value:
             raise RiskRefused(TEXTS["value"].format(value=value, limit=lim.max_order_value))
@@ -171,3 +175,16 @@ class RiskGuard:
                 raise RiskRefused(
                     TEXTS["deviation"].format(price=req.price, last=last, limit=lim.max_price_deviation)
                 )
+
+
+def _worst_case_price(req: OrderRequest, quote: Callable[[], Quote] | None) -> Decimal:
+    """What an order without a price can cost at most: the limit-up for a buy, the last price for a sell."""
+    if quote is None:
+        raise RiskRefused(TEXTS["no_price"])
+    try:
+        q = quote()
+    except GatewayError:
+        raise RiskRefused(TEXTS["no_price"]) from None
+    if req.side is Side.BUY:
+        return q.limit_up or (q.asks[-1].price if q.asks else q.last)
+    return q.last

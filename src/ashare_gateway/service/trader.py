@@ -170,7 +170,13 @@ class TraderService:
                     lambda: handle.broker.place_order(request), label=label, deadline=self.deadline
                 )
             else:
-                ack = self.orders.place(handle, request, key=key, market_state=self.market_state)
+                ack = self.orders.place(
+                    handle,
+                    request,
+                    key=key,
+                    market_state=self.market_state,
+                    quote=lambda code: self._quote(handle, code),
+                )
         finally:
             handle.reads.invalidate()
         log.info("order %s → 合同编号 %s", label, ack.contract_no or "（演练）")

@@ -81,17 +81,7 @@ def _book(row: Mapping[str, Any], side: str) -> tuple[tuple[Decimal, int], ...]:
 def quote_from_sina(code: str, row: Mapping[str, Any]) -> LiveQuote:
     """One row of ``easyquotation.use('sina').real(...)``: ``close`` = prior close, ``turnover`` = shares."""
     when = dt.datetime.combine(dt.date.fromisoformat(row["date"]), dt.time.fromisoformat(row["time"]))
-    return LiveQuote(
-        code=code,
-        name=row["name"],
-        when=when,
-        last=_dec(row["now"]),
-        prev_close=_dec(row["close"]),
-        open=_dec(row["open"]),
-        bids=_book(row, "bid"),
-        asks=_book(row, "ask"),
-        volume=int(row["turnover"]),
-    )
+    return _live_quote(code, row, when, int(row["turnover"]))
 
 
 def quote_from_tencent(code: str, row: Mapping[str, Any]) -> LiveQuote:
@@ -99,14 +89,11 @@ def quote_from_tencent(code: str, row: Mapping[str, Any]) -> LiveQuote:
     when = row["datetime"]
     if not isinstance(when, dt.datetime):
         when = dt.datetime.strptime(str(when), "%Y%m%d%H%M%S")
-    return LiveQuote(
-        code=code,
-        name=row["name"],
-        when=when,
-        last=_dec(row["now"]),
-        prev_close=_dec(row["close"]),
-        open=_dec(row["open"]),
-        bids=_book(row, "bid"),
-        asks=_book(row, "ask"),
-        volume=int(row["volume"]),
-    )
+    return _live_quote(code, row, when, int(row["volume"]))
+
+
+def _live_quote(code: str, row: Mapping[str, Any], when: dt.datetime, volume: int) -> LiveQuote:
+    """The fields both easyquotation sources name alike; they differ only in time and volume."""
+    return LiveQuote(code=code, name=row["name"], when=when, last=_dec(row["now"]),
+                     prev_close=_dec(row["close"]), open=_dec(row["open"]), bids=_book(row, "bid"),
+                     asks=_book(row, "ask"), volume=volume)

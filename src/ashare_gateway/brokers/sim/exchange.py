@@ -428,12 +428,7 @@ class SimExchange:
         reason = ""
         continuous = state.phase is Phase.CONTINUOUS or state.demo
         if not req.is_market and continuous and cage_applies(sec):
-            low, high = cage_bounds(
-                sec,
-                snap_price(snap.asks, snap.bids, snap.last, req.side, tick, buy=True)
-                if req.side is Side.BUY
-                else snap_price(snap.asks, snap.bids, snap.last, req.side, tick, buy=False),
-            )
+            low, high = cage_bounds(sec, cage_benchmark(snap, req.side, tick))
             if (req.side is Side.BUY and price > high) or (req.side is Side.SELL and price < low):
                 reason = msg.PRICE_CAGE.format(price=price, low=low, high=high)
                 status = "废单"
@@ -528,8 +523,7 @@ class SimExchange:
     def _default_protect(self, sec: Security, snap: Snapshot, side: Side, band: LimitBand) -> Decimal:
         """A STAR/BSE market order's 保护限价 when the user gives none: the edge of the price cage."""
         tick = tick_size(sec)
-        bench = snap_price(snap.asks, snap.bids, snap.last, side, tick, buy=side is Side.BUY)
-        low, high = cage_bounds(sec, bench)
+        low, high = cage_bounds(sec, cage_benchmark(snap, side, tick))
         price = high if side is Side.BUY else low
         assert band.up is not None and band.down is not None
         return min(price, band.up) if side is Side.BUY else max(price, band.down)
@@ -845,14 +839,17 @@ class SimExchange:
         return [dict(r) for r in rows]
 
 
-def snap_price(asks, bids, last: int, side: Side, tick: Decimal, *, buy: bool) -> Decimal:
-    """Cage benchmark: buys ask1→bid1→last, sells bid1→ask1→last."""
-    first, second = (asks, bids) if buy else (bids, asks)
+def cage_benchmark(snap: Snapshot, side: Side, tick: Decimal) -> Decimal:
+    """The price-cage benchmark of a snapshot: buys ask1→bid1→last, sells bid1→ask1→last.
+
+    The same rule as :meth:`Quote.buy_benchmark`, on the engine's integer ticks.
+    """
+    first, second = (snap.asks, snap.bids) if side is Side.BUY else (snap.bids, snap.asks)
     if first:
         return tick * first[0][0]
     if second:
         return tick * second[0][0]
-    return tick * last
+    return tick * snap.last
 
 
 def ipo_quota(sec: Security, values: dict[Market, Decimal]) -> int:

@@ -271,3 +271,11 @@ def test_odd_identifiers_are_400(api: httpx.Client) -> None:
     )
     login = api.post("/login", json={"user": "wÙ\U000f9a64v", "password": "p", "comm_password": "c"})
     assert envelope(login, 400)["message"].startswith("参数格式错误：user")
+
+
+def test_idle_sessions_are_forgotten(served: Served, api: httpx.Client) -> None:
+    sid = envelope(api.post("/connect"))["data"]["session_id"]
+    served.clock.advance(31 * 60)
+    envelope(api.post("/connect"))  # creating a session sweeps the ones nobody came back for
+    assert sid not in served.gateway.service.sessions._sessions
+    envelope(api.get("/balance", params={"session_id": sid}), 401)

@@ -51,9 +51,6 @@ _SCHEDULE: list[tuple[dt.time, dt.time, Phase]] = [
     (_T(15, 5), _T(15, 30), Phase.AFTER_HOURS),
 ]
 
-OPEN_AUCTION_MATCH = _T(9, 25)
-CLOSE = _T(15, 0)
-
 
 @dataclass(frozen=True, slots=True)
 class MarketState:

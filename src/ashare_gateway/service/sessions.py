@@ -10,7 +10,7 @@ import datetime as dt
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..domain import messages as msg
 from ..domain.errors import InvalidSession
@@ -26,7 +26,6 @@ class Session:
     created_at: dt.datetime
     last_active: dt.datetime
     is_auto_login: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 class SessionStore:
@@ -38,6 +37,7 @@ class SessionStore:
         self.auto_session_id: str | None = None
 
     def create(self, client_key: str, account: str, *, auto: bool = False) -> Session:
+        self.sweep()  # sessions nobody came back for would otherwise pile up, one per /connect
         now = self._now()
         session = Session(str(uuid.uuid4()), client_key, account, now, now, is_auto_login=auto)
         with self._lock:

@@ -54,7 +54,7 @@ class Row:
     p95_ms: float | None = None
 
     def markdown(self) -> str:
-        timing = (f"{self.median_ms:.2f} | {self.p95_ms:.2f}" if self.median_ms is not None else "– | –")
+        timing = f"{self.median_ms:.2f} | {self.p95_ms:.2f}" if self.median_ms is not None else "– | –"
         return f"| {self.name} | {self.samples} | {self.accuracy * 100:.2f}% | {self.unreadable} | {timing} |"
 
 
@@ -91,8 +91,9 @@ def crossval_row(files: list[Path]) -> Row:
     return Row(f"{folds}-fold leave-one-crop-out, all digits", total, correct / total, 0)
 
 
-def image_row(name: str, recognizer: CaptchaRecognizer, glyphs: Glyphs, n: int, seed: int,
-              **compose: object) -> Row:
+def image_row(
+    name: str, recognizer: CaptchaRecognizer, glyphs: Glyphs, n: int, seed: int, **compose: object
+) -> Row:
     """Whole composed captchas through ``read``; only ``read`` itself is timed."""
     rng = np.random.default_rng(seed)
     correct = unreadable = 0
@@ -126,7 +127,7 @@ def render(rows: list[Row], train: int, held: int) -> str:
         "(MIT-licensed hylyq/xiadan-gateway).  Split by pixel content per digit (`holdout_split`):",
         f"{train} training files, {held} held-back files; the bundled model never saw the held-back crops.",
         "Whole images are 92x38 captchas composed by `compose_captcha` (digits ~10 px wide, 20-26 px high,",
-        "jitter, light noise and specks); \"touching\" uses gaps of -1..0 px.",
+        'jitter, light noise and specks); "touching" uses gaps of -1..0 px.',
         "",
         f"Machine: {platform.machine()} {platform.system()}, Python {platform.python_version()}, "
         f"numpy {np.__version__}.",
@@ -163,10 +164,19 @@ def main(argv: list[str] | None = None) -> int:
         shown(lambda: crossval_row(files)),
         shown(lambda: image_row("whole images, all real digits", recognizer, every, n, 1)),
         shown(lambda: image_row("whole images, held-back digits only", recognizer, unseen, n, 2)),
-        shown(lambda: image_row("whole images, clean, not touching", recognizer, every, n, 3,
-                                         noise=0.0, specks=(0, 0), gap=(9, 12))),
-        shown(lambda: image_row("whole images, touching digits", recognizer, every, n, 4,
-                                         gap=(-1, 0))),
+        shown(
+            lambda: image_row(
+                "whole images, clean, not touching",
+                recognizer,
+                every,
+                n,
+                3,
+                noise=0.0,
+                specks=(0, 0),
+                gap=(9, 12),
+            )
+        ),
+        shown(lambda: image_row("whole images, touching digits", recognizer, every, n, 4, gap=(-1, 0))),
     ]
     report = render(rows, len(train), len(held))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -101,9 +101,11 @@ def inner(ns: argparse.Namespace) -> int:
     out["read_captcha"] = timed(broker.positions, ns.reads, "read_captcha")
     out["read_captcha_breakdown"] = driver.snapshot(max(1, len(out["read_captcha"])))
     after = ctl.call("state")["stats"]
-    out["captchas"] = {"shown": after["captchas"] - before["captchas"],
-                       "ok": after["captcha_ok"] - before["captcha_ok"],
-                       "wrong": after["captcha_wrong"] - before["captcha_wrong"]}
+    out["captchas"] = {
+        "shown": after["captchas"] - before["captchas"],
+        "ok": after["captcha_ok"] - before["captcha_ok"],
+        "wrong": after["captcha_wrong"] - before["captcha_wrong"],
+    }
     # What-if: the captcha race fixed (bench-only patch, see docs/wine.md "Findings"): an edit that no
     # longer exists must not read as empty, i.e. as "the client refused the code".
     import win32gui
@@ -204,8 +206,10 @@ class Tracing:
 
     def snapshot(self, per: int) -> dict[str, dict[str, float]]:
         """Per operation (``per`` operations were traced): calls and milliseconds by driver method."""
-        return {name: {"calls": len(v) / per, "ms": 1000 * sum(v) / per}
-                for name, v in sorted(self._spent.items(), key=lambda kv: -sum(kv[1]))}
+        return {
+            name: {"calls": len(v) / per, "ms": 1000 * sum(v) / per}
+            for name, v in sorted(self._spent.items(), key=lambda kv: -sum(kv[1]))
+        }
 
     def __getattr__(self, name: str):
         attr = getattr(self._driver, name)
@@ -231,8 +235,13 @@ def _stats(samples: list[float]) -> dict[str, float]:
         return {"n": 0, "median": nan, "p90": nan, "min": nan, "max": nan}
     ordered = sorted(samples)
     p90 = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
-    return {"n": len(samples), "median": statistics.median(samples), "p90": p90, "min": ordered[0],
-            "max": ordered[-1]}
+    return {
+        "n": len(samples),
+        "median": statistics.median(samples),
+        "p90": p90,
+        "min": ordered[0],
+        "max": ordered[-1],
+    }
 
 
 def _ms(x: float) -> str:
@@ -246,8 +255,11 @@ def render(data: dict, seconds: float) -> str:
         ("one table read, captcha included (positions)", "read_captcha", TARGET_READ_S),
         ("— the same with the captcha race fixed (bench-only patch)", "read_captcha_fixed", TARGET_READ_S),
         ("what-if: buy, pywinauto's set_focus sleep (60 ms) off", "order_nosleep", TARGET_ORDER_S),
-        ("what-if: read with captcha, race fixed and set_focus sleep off", "read_captcha_nosleep",
-         TARGET_READ_S),
+        (
+            "what-if: read with captcha, race fixed and set_focus sleep off",
+            "read_captcha_nosleep",
+            TARGET_READ_S,
+        ),
         ("one table read, no captcha (positions)", "read_no_captcha", None),
         ("balance (six statics)", "balance", None),
         ("baseline: buy with easytrader's fixed sleeps", "baseline_order", None),
@@ -273,8 +285,10 @@ def render(data: dict, seconds: float) -> str:
         verdict = ""
         if target is not None:
             verdict = f"≤ {target:.1f} s: {'met' if s['median'] <= target else 'NOT met'} (median)"
-        lines.append(f"| {label} | {s['n']} | {_ms(s['median'])} | {_ms(s['p90'])} | {_ms(s['min'])} | "
-                     f"{_ms(s['max'])} | {verdict} |")
+        lines.append(
+            f"| {label} | {s['n']} | {_ms(s['median'])} | {_ms(s['p90'])} | {_ms(s['min'])} | "
+            f"{_ms(s['max'])} | {verdict} |"
+        )
     cap = data.get("captchas", {})
     fixed = _stats(data["read_captcha_fixed"])
     lines += [
@@ -299,13 +313,18 @@ def render(data: dict, seconds: float) -> str:
         "Everything not listed is the adapter's own Python and its polling sleeps (at most 10 ms each).",
         "",
     ]
-    for title, key, total in (("buy → 合同编号", "order_breakdown", order["median"]),
-                              ("table read with captcha (race fixed)", "read_captcha_fixed_breakdown",
-                               fixed["median"])):
+    for title, key, total in (
+        ("buy → 合同编号", "order_breakdown", order["median"]),
+        ("table read with captcha (race fixed)", "read_captcha_fixed_breakdown", fixed["median"]),
+    ):
         parts = data.get(key) or {}
         spent = sum(p["ms"] for p in parts.values())
-        lines += [f"**{title}** (median {total * 1000:.0f} ms; {spent:.0f} ms inside the driver):", "",
-                  "| driver method | calls | ms |", "|---|---|---|"]
+        lines += [
+            f"**{title}** (median {total * 1000:.0f} ms; {spent:.0f} ms inside the driver):",
+            "",
+            "| driver method | calls | ms |",
+            "|---|---|---|",
+        ]
         lines += [f"| `{m}` | {p['calls']:.1f} | {p['ms']:.1f} |" for m, p in parts.items()]
         lines.append("")
     lines += [
@@ -349,18 +368,34 @@ def outer(ns: argparse.Namespace) -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    with tempfile.TemporaryDirectory(prefix="bench-wine-") as tmp, \
-            winenv.WineSession(home, log_dir=home / "logs" / "bench") as wine:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-wine-") as tmp,
+        winenv.WineSession(home, log_dir=home / "logs" / "bench") as wine,
+    ):
         wine.env["ASHARE_WINE_SHIMS"] = "1"
-        config = {"db": winenv.winpath(Path(tmp) / "exchange.sqlite3"), "control_port": port,
-                  "logged_in": True,
-                  "log": winenv.winpath(home / "logs" / "bench" / "standin.log")}
+        config = {
+            "db": winenv.winpath(Path(tmp) / "exchange.sqlite3"),
+            "control_port": port,
+            "logged_in": True,
+            "log": winenv.winpath(home / "logs" / "bench" / "standin.log"),
+        }
         exe, _ = install(config, home=home)
         wine.spawn(["wine", exe], log_name="standin.out")
         ctl = Client(port)
         ctl.wait_ready(120)
-        result = wine.python(Path(__file__), "--inner", "--port", str(port), "--exe", exe, "--orders",
-                             str(ns.orders), "--reads", str(ns.reads), timeout=ns.timeout)
+        result = wine.python(
+            Path(__file__),
+            "--inner",
+            "--port",
+            str(port),
+            "--exe",
+            exe,
+            "--orders",
+            str(ns.orders),
+            "--reads",
+            str(ns.reads),
+            timeout=ns.timeout,
+        )
         ctl.call("quit")
         ctl.close()
     data = None

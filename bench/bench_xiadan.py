@@ -112,11 +112,13 @@ def run(rounds: int, baseline_rounds: int) -> dict[str, dict[str, float]]:
         prices = [Decimal("8.50") + Decimal("0.01") * (i % 10) for i in range(rounds)]
         adapter.place_order(OrderRequest("600000", Side.BUY, 100, prices[0]))  # warm-up (imports, caches)
         adapter.today_entrusts()
-        ours_order = [timed(lambda p=p: adapter.place_order(OrderRequest("600000", Side.BUY, 100, p)))
-                      for p in prices]
+        ours_order = [
+            timed(lambda p=p: adapter.place_order(OrderRequest("600000", Side.BUY, 100, p))) for p in prices
+        ]
         ours_query = [timed(adapter.today_entrusts) for _ in range(rounds)]
-        base_order = [timed(lambda p=p: baseline.buy("600000", f"{p:.2f}", 100))
-                      for p in prices[:baseline_rounds]]
+        base_order = [
+            timed(lambda p=p: baseline.buy("600000", f"{p:.2f}", 100)) for p in prices[:baseline_rounds]
+        ]
         base_query = [timed(baseline.entrusts) for _ in range(baseline_rounds)]
         misuse = adapter.driver.misuse  # type: ignore[attr-defined]
         adapter.exit()
@@ -130,9 +132,17 @@ def run(rounds: int, baseline_rounds: int) -> dict[str, dict[str, float]]:
 
 def _summary(ours: list[float], base: list[float], modelled: float) -> dict[str, float]:
     o, b = statistics.median(ours), statistics.median(base)
-    return {"ours": o, "base": b, "modelled": modelled, "ours_over": o - modelled, "base_over": b - modelled,
-            "ratio": (o - modelled) / (b - modelled), "n_ours": len(ours), "n_base": len(base),
-            "ours_p90": sorted(ours)[int(0.9 * (len(ours) - 1))]}
+    return {
+        "ours": o,
+        "base": b,
+        "modelled": modelled,
+        "ours_over": o - modelled,
+        "base_over": b - modelled,
+        "ratio": (o - modelled) / (b - modelled),
+        "n_ours": len(ours),
+        "n_base": len(base),
+        "ours_p90": sorted(ours)[int(0.9 * (len(ours) - 1))],
+    }
 
 
 def report(results: dict[str, dict[str, float]]) -> str:

@@ -43,8 +43,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--data", type=Path, default=dataset_dir(), help="folder of 28x38 digit crops")
-    parser.add_argument("--extra", type=Path, action="append", default=[],
-                        help="extra labelled folder (7_*.png digits or 1234_*.png captchas); repeatable")
+    parser.add_argument(
+        "--extra",
+        type=Path,
+        action="append",
+        default=[],
+        help="extra labelled folder (7_*.png digits or 1234_*.png captchas); repeatable",
+    )
     parser.add_argument("--out", type=Path, default=MODEL_PATH, help="model file to write")
     parser.add_argument("--all", action="store_true", help="also train on the held-back split")
     parser.add_argument("--seed", type=int, default=0)
@@ -60,9 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     train, held = holdout_split(files)
     sources: list[Path] = list(files if args.all else train) + list(args.extra)
     recognizer = CaptchaRecognizer.from_templates(sources, seed=args.seed)
-    recognizer.meta.update({"train_files": len(files) if args.all else len(train),
-                            "held_back_files": 0 if args.all else len(held),
-                            "extra_folders": [str(p) for p in args.extra]})
+    recognizer.meta.update(
+        {
+            "train_files": len(files) if args.all else len(train),
+            "held_back_files": 0 if args.all else len(held),
+            "extra_folders": [str(p) for p in args.extra],
+        }
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     recognizer.save(args.out)
     size_kb = args.out.stat().st_size / 1024

@@ -77,8 +77,15 @@ def test_easytrader_remoteclient_runs_unchanged(et: Served, tmp_path: Path) -> N
 def test_the_calls_remoteclient_makes(et: Served) -> None:
     """What remoteclient sends, byte for byte in shape: JSON bodies with None fields and a ``kwargs`` dict."""
     with httpx.Client(base_url=et.url) as c:
-        prepare = {"config_path": None, "user": None, "password": None, "exe_path": None,
-                   "comm_password": None, "kwargs": {}, "broker": "ht_client"}
+        prepare = {
+            "config_path": None,
+            "user": None,
+            "password": None,
+            "exe_path": None,
+            "comm_password": None,
+            "kwargs": {},
+            "broker": "ht_client",
+        }
         resp = c.post("/prepare", json=prepare)  # no account given: attach to the running client (demo)
         assert (resp.status_code, resp.json()) == (201, {"msg": "login success"})
         resp = c.get("/balance")
@@ -90,8 +97,10 @@ def test_the_calls_remoteclient_makes(et: Served) -> None:
         resp = c.post("/buy", json={"security": "600000", "price": low, "amount": 100, "kwargs": {}})
         assert resp.status_code == 201 and list(resp.json()) == ["entrust_no"]
         no = resp.json()["entrust_no"]
-        resp = c.post("/sell", json={"security": "000001", "price": quote(et, "000001")["涨停价"],
-                                     "amount": 100, "kwargs": {}})
+        resp = c.post(
+            "/sell",
+            json={"security": "000001", "price": quote(et, "000001")["涨停价"], "amount": 100, "kwargs": {}},
+        )
         assert resp.status_code == 201
         for path in ("/today_entrusts", "/today_trades", "/cancel_entrusts"):
             assert isinstance(c.get(path).json(), list)
@@ -116,8 +125,13 @@ def test_the_calls_remoteclient_makes(et: Served) -> None:
 ERRORS = [
     ("POST", "/buy", {"security": "600000", "price": 8.6}, 400, "缺少必填参数：amount"),
     ("POST", "/buy", {"security": "sz600000", "price": 8.6, "amount": 100}, 400, "证券代码前缀与市场不符"),
-    ("POST", "/market_buy", {"security": "600000", "amount": 100, "kwargs": {"ttype": "FOK"}}, 400,
-     "不支持的市价类型"),
+    (
+        "POST",
+        "/market_buy",
+        {"security": "600000", "amount": 100, "kwargs": {"ttype": "FOK"}},
+        400,
+        "不支持的市价类型",
+    ),
     ("POST", "/cancel_entrust", {}, 400, "缺少必填参数：entrust_no"),
     ("POST", "/prepare", {"user": "x"}, 400, "缺少必填参数：password"),
     ("GET", "/buy", None, 405, "请求方法不允许"),

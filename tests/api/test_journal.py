@@ -183,8 +183,9 @@ def test_price_deviation_limit_works_on_a_gui_client(tmp_path: Path, clock: Manu
     """xiadan has no quotes of its own: the limit reads the gateway's quote source instead of refusing."""
     ini = "[Risk]\nmax_price_deviation = 0.03\n"
     (tmp_path / "config.ini").write_text(ini, encoding="utf-8")
-    settings = Settings(data_dir=tmp_path, config_path=tmp_path / "config.ini", demo_market=False,
-                        broker="xiadan-fake")
+    settings = Settings(
+        data_dir=tmp_path, config_path=tmp_path / "config.ini", demo_market=False, broker="xiadan-fake"
+    )
     with serve(settings, clock) as s, s.client() as api:
         assert api.post("/buy", json=BUY).status_code == 200
         far = api.post("/buy", json={**BUY, "price": 8.0})

@@ -25,21 +25,42 @@ from ashare_gateway.domain.sessions import TradingCalendar
 USER, PASSWORD, COMM = "gui", "trade-pass", "comm-pass"
 # Short deadlines, so a test that provokes a timeout ends soon; the others finish long before theirs
 # (generous enough for a loaded CI machine).
-FAST = Timeouts(control=1.0, lookup=0.5, field=1.0, dialog=1.0, dialog_close=2.0, query=2.0, copy=0.3,
-                save=2.0, start=2.0, login=2.0, exit=2.0)
+FAST = Timeouts(
+    control=1.0,
+    lookup=0.5,
+    field=1.0,
+    dialog=1.0,
+    dialog_close=2.0,
+    query=2.0,
+    copy=0.3,
+    save=2.0,
+    start=2.0,
+    login=2.0,
+    exit=2.0,
+)
 
 
 @pytest.fixture
 def exchange(tmp_path) -> SimExchange:
     # A clock that stands still: the demo market's prices move with the clock, and a test comparing an
     # order's price with a quote taken a moment later must see the same snapshot.
-    ex = SimExchange(tmp_path / "paper.sqlite3", calendar=TradingCalendar(always_open=True),
-                     clock=ManualClock("2026-11-20 10:00:00"))
+    ex = SimExchange(
+        tmp_path / "paper.sqlite3",
+        calendar=TradingCalendar(always_open=True),
+        clock=ManualClock("2026-11-20 10:00:00"),
+    )
     # No 通讯密码 on the paper account: the 华泰 requirement is enforced by the adapter and the fake
     # login window.
-    ex.create_account(USER, PASSWORD, cash=Decimal("1000000"),
-                      holdings=(("600000", 1000, Decimal("8.50")), ("000001", 1000, Decimal("10.80")),
-                                ("688981", 400, Decimal("90.00"))))
+    ex.create_account(
+        USER,
+        PASSWORD,
+        cash=Decimal("1000000"),
+        holdings=(
+            ("600000", 1000, Decimal("8.50")),
+            ("000001", 1000, Decimal("10.80")),
+            ("688981", 400, Decimal("90.00")),
+        ),
+    )
     return ex
 
 
@@ -79,10 +100,17 @@ def make(sim, tmp_path) -> Iterator[Callable[..., XiadanBroker]]:
     """``make(flavour, allow_misuse=False, **faults)`` → a connected XiadanBroker over a fake client."""
     made: list[tuple[XiadanBroker, bool]] = []
 
-    def factory(flavour: str = "ht", *, allow_misuse: bool = False, connect: bool = True,
-                timeouts: Timeouts = FAST, **kw) -> XiadanBroker:
-        broker = make_fake_xiadan_broker(sim, flavour, timeouts=timeouts, export_dir=str(tmp_path),
-                                         password=PASSWORD, **kw)
+    def factory(
+        flavour: str = "ht",
+        *,
+        allow_misuse: bool = False,
+        connect: bool = True,
+        timeouts: Timeouts = FAST,
+        **kw,
+    ) -> XiadanBroker:
+        broker = make_fake_xiadan_broker(
+            sim, flavour, timeouts=timeouts, export_dir=str(tmp_path), password=PASSWORD, **kw
+        )
         made.append((broker, allow_misuse))
         if connect:
             broker.connect()

@@ -75,8 +75,9 @@ def _random_text(rng: np.random.Generator) -> str:
     return "".join(str(d) for d in rng.integers(0, 10, 4))
 
 
-def _accuracy(recognizer: CaptchaRecognizer, glyphs: dict[str, list[np.ndarray]], n: int, seed: int,
-              **compose: object) -> tuple[float, list[tuple[str, str]]]:
+def _accuracy(
+    recognizer: CaptchaRecognizer, glyphs: dict[str, list[np.ndarray]], n: int, seed: int, **compose: object
+) -> tuple[float, list[tuple[str, str]]]:
     rng = np.random.default_rng(seed)
     misses = []
     for _ in range(n):
@@ -129,8 +130,9 @@ def test_held_back_real_digits_are_classified_at_least_98_percent(
     assert accuracy >= 0.98, f"held-back digit accuracy {accuracy:.3f}; misses {wrong[:10]}"
 
 
-def test_classify_digit_returns_digit_and_probability(split: tuple[list[Path], list[Path]],
-                                                      recognizer: CaptchaRecognizer) -> None:
+def test_classify_digit_returns_digit_and_probability(
+    split: tuple[list[Path], list[Path]], recognizer: CaptchaRecognizer
+) -> None:
     digit, confidence = recognizer.classify_digit(Image.open(split[1][0]))
     assert digit == split[1][0].name[0]
     assert 0.0 < confidence <= 1.0
@@ -153,10 +155,12 @@ def test_captchas_built_only_from_held_back_digits_are_read(
     assert accuracy >= 0.97, f"held-back whole-image accuracy {accuracy:.3f}; misses {misses[:10]}"
 
 
-def test_clean_non_touching_captchas_are_all_read(digit_files: list[Path],
-                                                  recognizer: CaptchaRecognizer) -> None:
-    accuracy, misses = _accuracy(recognizer, _glyphs(digit_files), 100, seed=3, noise=0.0, specks=(0, 0),
-                                 gap=(9, 12))
+def test_clean_non_touching_captchas_are_all_read(
+    digit_files: list[Path], recognizer: CaptchaRecognizer
+) -> None:
+    accuracy, misses = _accuracy(
+        recognizer, _glyphs(digit_files), 100, seed=3, noise=0.0, specks=(0, 0), gap=(9, 12)
+    )
     assert accuracy == 1.0, misses
 
 
@@ -237,8 +241,9 @@ def test_unreadable_and_low_confidence_images_are_kept_for_retraining(tmp_path: 
     assert plain.save_failure(image, "whatever") is None  # no folder configured: nothing written
 
 
-def test_labelled_failures_feed_the_training_script(tmp_path: Path, split: tuple[list[Path], list[Path]],
-                                                    digit_files: list[Path]) -> None:
+def test_labelled_failures_feed_the_training_script(
+    tmp_path: Path, split: tuple[list[Path], list[Path]], digit_files: list[Path]
+) -> None:
     train_main = _load_training_script().main
     extra = tmp_path / "labelled"
     extra.mkdir()

@@ -32,8 +32,12 @@ USER, PASSWORD = "hx", "hx-pass"  # 同花顺's own trading login: no 通讯密�
 
 @pytest.fixture
 def account(exchange):
-    exchange.create_account(USER, PASSWORD, cash=Decimal("1000000"),
-                            holdings=(("600000", 1000, Decimal("8.50")), ("688981", 400, Decimal("90.00"))))
+    exchange.create_account(
+        USER,
+        PASSWORD,
+        cash=Decimal("1000000"),
+        holdings=(("600000", 1000, Decimal("8.50")), ("688981", 400, Decimal("90.00"))),
+    )
     return exchange.broker(USER)
 
 
@@ -81,8 +85,12 @@ def limit(code: str, side: Side, amount: int, price: str | None) -> OrderRequest
 # ---- finding 同花顺 and its version ----------------------------------------------------------------
 @pytest.mark.parametrize(
     ("title", "family"),
-    [("同花顺(v8.90.73) - 首页", 8), ("同花顺(v9.20.40) - 600000 浦发银行", 9),
-     ("同花顺(v10.1.2) - 自选股", 9), ("同花顺 (v8.80.52)", 8)],
+    [
+        ("同花顺(v8.90.73) - 首页", 8),
+        ("同花顺(v9.20.40) - 600000 浦发银行", 9),
+        ("同花顺(v10.1.2) - 自选股", 9),
+        ("同花顺 (v8.80.52)", 8),
+    ],
 )
 def test_the_version_comes_from_the_title(title: str, family: int) -> None:
     version = parse_title(title)
@@ -119,8 +127,10 @@ def test_orders_land_on_the_exchange(make, account, version: str) -> None:
     buy = broker.place_order(limit("600000", Side.BUY, 300, "8.50"))
     sell = broker.place_order(limit("688981", Side.SELL, 201, "95.00"))
     assert buy.message == f"您的买入委托已成功提交，合同编号：{buy.contract_no}。"
-    for ack, (code, side, amount, price) in ((buy, ("600000", Side.BUY, 300, "8.50")),
-                                            (sell, ("688981", Side.SELL, 201, "95.00"))):
+    for ack, (code, side, amount, price) in (
+        (buy, ("600000", Side.BUY, 300, "8.50")),
+        (sell, ("688981", Side.SELL, 201, "95.00")),
+    ):
         e = booked(account, ack.contract_no)
         assert (e.code, e.side, e.quantity, e.price) == (code, side, amount, Decimal(price))
     fake = hexin_of(broker)
@@ -142,9 +152,11 @@ def test_the_most_tradable_is_the_clients_own_figure(make, account, version: str
     cash = account.balance().available
     on = account.exchange.clock.now().date()
     assert broker.max_amount(Side.BUY, "600160", Decimal("21.21")) == max_buy_amount(
-        resolve_code("600160"), Decimal("21.21"), cash, FeeSchedule(), on)
+        resolve_code("600160"), Decimal("21.21"), cash, FeeSchedule(), on
+    )
     assert broker.max_amount(Side.BUY, "688981", Decimal("90.00")) == max_buy_amount(
-        resolve_code("688981"), Decimal("90.00"), cash, FeeSchedule(), on)  # STAR: 200 + steps of 1
+        resolve_code("688981"), Decimal("90.00"), cash, FeeSchedule(), on
+    )  # STAR: 200 + steps of 1
     assert broker.max_amount(Side.SELL, "600000", None) == 1000
     assert broker.max_amount(Side.SELL, "688981", None) == 400
     assert broker.max_amount(Side.SELL, "600160", None) == 0
@@ -220,12 +232,19 @@ def test_balance_and_positions_per_version(make, account, version: str) -> None:
 
 @pytest.mark.parametrize(
     ("call", "words"),
-    [(lambda b: b.today_entrusts(), "当日委托查询"), (lambda b: b.today_trades(), "当日成交查询"),
-     (lambda b: b.cancelable_entrusts(), "可撤委托查询"), (lambda b: b.cancel("10000001"), "撤单"),
-     (lambda b: b.cancel_all(), "全部撤单"), (lambda b: b.auto_ipo(), "新股申购"),
-     (lambda b: b.quote("600000"), "行情查询"),
-     (lambda b: b.place_order(OrderRequest("600000", Side.BUY, 100, market_type=MarketType.BEST5_IOC)),
-      "市价委托")],
+    [
+        (lambda b: b.today_entrusts(), "当日委托查询"),
+        (lambda b: b.today_trades(), "当日成交查询"),
+        (lambda b: b.cancelable_entrusts(), "可撤委托查询"),
+        (lambda b: b.cancel("10000001"), "撤单"),
+        (lambda b: b.cancel_all(), "全部撤单"),
+        (lambda b: b.auto_ipo(), "新股申购"),
+        (lambda b: b.quote("600000"), "行情查询"),
+        (
+            lambda b: b.place_order(OrderRequest("600000", Side.BUY, 100, market_type=MarketType.BEST5_IOC)),
+            "市价委托",
+        ),
+    ],
 )
 def test_what_hexin_lacks_is_not_supported_in_chinese(make, version: str, call, words: str) -> None:
     broker = make(version)

@@ -213,8 +213,12 @@ def test_code_lookup_needing_typed_keys_falls_back(make, sim) -> None:
 
 def test_a_drifted_build_is_a_layout_change(sim, fast) -> None:
     """A client build that renamed a menu item fails clearly; describing it in the layout fixes it."""
-    build = HT_BUILD.with_changes(tree={**{k: v for k, v in HT_BUILD.tree.items() if v != "balance"},
-                                        ("查询[F4]", "资金股份"): "balance"})
+    build = HT_BUILD.with_changes(
+        tree={
+            **{k: v for k, v in HT_BUILD.tree.items() if v != "balance"},
+            ("查询[F4]", "资金股份"): "balance",
+        }
+    )
     fake = FakeXiadan(sim, build=build, faults=Faults(), exe_path=r"C:\htzqzyb2\xiadan.exe")
     broker = XiadanBroker(fake, HT, timeouts=fast, path_exists=fake.file_exists)
     assert broker.connect().exe_path == r"C:\htzqzyb2\xiadan.exe"

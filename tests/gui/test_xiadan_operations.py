@@ -70,8 +70,11 @@ def test_queries_match_the_paper_exchange(make, sim, flavour, cash) -> None:
     want = {p.code: p for p in sim.positions()}
     assert got.keys() == want.keys()
     for code, p in want.items():
-        assert (got[code].quantity, got[code].available, got[code].cost_price) == (p.quantity, p.available,
-                                                                                   p.cost_price.quantize(Decimal("0.001")))
+        assert (got[code].quantity, got[code].available, got[code].cost_price) == (
+            p.quantity,
+            p.available,
+            p.cost_price.quantize(Decimal("0.001")),
+        )
         assert got[code].market == p.market and got[code].name == p.name
     entrusts = broker.today_entrusts()
     assert [(e.contract_no, e.code, e.side, e.quantity, e.status) for e in entrusts] == [
@@ -91,7 +94,10 @@ def test_limit_buy_and_sell_reach_the_exchange(make, sim, flavour) -> None:
     sell = broker.place_order(limit("000001", Side.SELL, 100, "12.00"))
     book = {e.contract_no: e for e in sim.today_entrusts()}
     assert (book[buy.contract_no].code, book[buy.contract_no].price, book[buy.contract_no].quantity) == (
-        "600000", Decimal("8.41"), 200)
+        "600000",
+        Decimal("8.41"),
+        200,
+    )
     assert book[sell.contract_no].side is Side.SELL and book[sell.contract_no].price == Decimal("12.00")
     assert "合同编号" in buy.message
 
@@ -103,9 +109,10 @@ def test_a_fund_price_keeps_three_decimals(make, sim) -> None:
     assert next(e for e in sim.today_entrusts() if e.contract_no == ack.contract_no).price == Decimal("3.951")
 
 
-@pytest.mark.parametrize(("code", "mtype"), [("000001", MarketType.COUNTERPARTY_BEST),
-                                             ("600000", MarketType.BEST5_IOC),
-                                             ("000001", MarketType.FOK)])
+@pytest.mark.parametrize(
+    ("code", "mtype"),
+    [("000001", MarketType.COUNTERPARTY_BEST), ("600000", MarketType.BEST5_IOC), ("000001", MarketType.FOK)],
+)
 def test_market_orders_choose_the_type_by_label(make, sim, flavour, code, mtype) -> None:
     broker = make(flavour)
     ack = broker.place_order(OrderRequest(code, Side.BUY, 100, market_type=mtype))
@@ -116,8 +123,15 @@ def test_market_orders_choose_the_type_by_label(make, sim, flavour, code, mtype)
 def test_star_market_order_carries_the_protective_price(make, sim, flavour) -> None:
     broker = make(flavour)
     last = sim.quote("688981").last
-    ack = broker.place_order(OrderRequest("688981", Side.SELL, 200, market_type=MarketType.OWN_BEST,
-                                          protect_price=(last * Decimal("0.98")).quantize(Decimal("0.01"))))
+    ack = broker.place_order(
+        OrderRequest(
+            "688981",
+            Side.SELL,
+            200,
+            market_type=MarketType.OWN_BEST,
+            protect_price=(last * Decimal("0.98")).quantize(Decimal("0.01")),
+        )
+    )
     assert any(e.contract_no == ack.contract_no for e in sim.today_entrusts())
     with pytest.raises(InvalidParameter, match="protect_price"):
         broker.place_order(OrderRequest("688981", Side.SELL, 200, market_type=MarketType.OWN_BEST))

@@ -76,23 +76,32 @@ def test_gbk_read_as_latin1_is_repaired() -> None:
 
 
 def test_save_as_export_with_quoted_codes() -> None:
-    data = ('证券代码\t证券名称\t股票余额\t可用余额\t成本价\t市价\t交易市场\r\n'
-            '="000001"\t平安银行\t100\t100\t10.8\t11.2\t深圳Ａ股\r\n').encode("gbk")
+    data = (
+        "证券代码\t证券名称\t股票余额\t可用余额\t成本价\t市价\t交易市场\r\n"
+        '="000001"\t平安银行\t100\t100\t10.8\t11.2\t深圳Ａ股\r\n'
+    ).encode("gbk")
     (p,) = tables.positions(tables.parse_grid(tables.decode_bytes(data)))
     assert p.code == "000001" and p.market is Market.SZ and p.market_value == Decimal("1120.0")
 
 
 def test_entrust_statuses_from_the_remark_or_the_quantities() -> None:
-    text = ("委托时间\t证券代码\t证券名称\t操作\t备注\t委托数量\t成交数量\t委托价格\t成交均价\t"
-            "撤消数量\t合同编号\n"
-            "09:31:00\t600000\t浦发银行\t买入\t未成交\t100\t0\t8.60\t0\t0\t1\n"
-            "09:32:00\t600000\t浦发银行\t卖出\t部分成交\t200\t100\t8.70\t8.70\t0\t2\n"
-            "09:33:00\t600000\t浦发银行\t买入\t全部撤单\t100\t0\t8.50\t0\t100\t3\n"
-            "09:34:00\t600000\t浦发银行\t买入\t废单：可用资金不足\t100\t0\t8.50\t0\t0\t4\n"
-            "09:35:00\t600000\t浦发银行\t买入\t场内自定义\t100\t100\t8.50\t8.50\t0\t5\n")
+    text = (
+        "委托时间\t证券代码\t证券名称\t操作\t备注\t委托数量\t成交数量\t委托价格\t成交均价\t"
+        "撤消数量\t合同编号\n"
+        "09:31:00\t600000\t浦发银行\t买入\t未成交\t100\t0\t8.60\t0\t0\t1\n"
+        "09:32:00\t600000\t浦发银行\t卖出\t部分成交\t200\t100\t8.70\t8.70\t0\t2\n"
+        "09:33:00\t600000\t浦发银行\t买入\t全部撤单\t100\t0\t8.50\t0\t100\t3\n"
+        "09:34:00\t600000\t浦发银行\t买入\t废单：可用资金不足\t100\t0\t8.50\t0\t0\t4\n"
+        "09:35:00\t600000\t浦发银行\t买入\t场内自定义\t100\t100\t8.50\t8.50\t0\t5\n"
+    )
     rows = tables.entrusts(tables.parse_grid(text), dt.date(2026, 1, 5))
-    assert [e.status for e in rows] == [OrderStatus.REPORTED, OrderStatus.PARTIALLY_FILLED,
-                                        OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.FILLED]
+    assert [e.status for e in rows] == [
+        OrderStatus.REPORTED,
+        OrderStatus.PARTIALLY_FILLED,
+        OrderStatus.CANCELLED,
+        OrderStatus.REJECTED,
+        OrderStatus.FILLED,
+    ]
     assert rows[1].side is Side.SELL and rows[3].reason.endswith("可用资金不足")
     assert rows[0].trade_date == dt.date(2026, 1, 5) and rows[0].time == dt.time(9, 31)
 
@@ -108,5 +117,8 @@ def test_the_header_tells_the_table() -> None:
 
 def test_balance_fields_a_build_lacks_are_derived() -> None:
     b = tables.balance_from_statics({"cash": "1,000.00", "available": "800.00", "total_assets": "1500.00"})
-    assert (b.frozen, b.market_value, b.withdrawable) == (Decimal("200.00"), Decimal("500.00"),
-                                                          Decimal("800.00"))
+    assert (b.frozen, b.market_value, b.withdrawable) == (
+        Decimal("200.00"),
+        Decimal("500.00"),
+        Decimal("800.00"),
+    )

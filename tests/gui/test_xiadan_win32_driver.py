@@ -17,8 +17,11 @@ from ashare_gateway.domain.errors import BrokerUnavailable
 
 
 def _members(cls: type) -> dict[str, inspect.Signature]:
-    return {name: inspect.signature(fn) for name, fn in inspect.getmembers(cls, inspect.isfunction)
-            if not name.startswith("_")}
+    return {
+        name: inspect.signature(fn)
+        for name, fn in inspect.getmembers(cls, inspect.isfunction)
+        if not name.startswith("_")
+    }
 
 
 def test_it_implements_every_driver_method_with_the_same_signature() -> None:

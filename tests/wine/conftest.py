@@ -61,9 +61,11 @@ class ScenarioResult:
     log: Path | None = None
 
     def explain(self, limit: int = 6000) -> str:
-        return (f"scenario rc={self.returncode} after {self.seconds:.1f}s; log {self.log}\n"
-                f"--- stderr (tail) ---\n{self.stderr[-limit:]}\n"
-                f"--- stdout (tail) ---\n{self.stdout[-2000:]}")
+        return (
+            f"scenario rc={self.returncode} after {self.seconds:.1f}s; log {self.log}\n"
+            f"--- stderr (tail) ---\n{self.stderr[-limit:]}\n"
+            f"--- stdout (tail) ---\n{self.stdout[-2000:]}"
+        )
 
     def entries(self, key: str) -> dict[str, dict]:
         return (self.data or {}).get(key, {})
@@ -82,9 +84,10 @@ def run_scenario(wine, script: Path, *args: str, timeout: float, log_name: str) 
     if wine.log_dir:
         wine.log_dir.mkdir(parents=True, exist_ok=True)
         log = wine.log_dir / log_name
-        log.write_text(f"$ {script.name} {' '.join(args)}\n"
-                       f"--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
-                       encoding="utf-8")
+        log.write_text(
+            f"$ {script.name} {' '.join(args)}\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
+            encoding="utf-8",
+        )
     return ScenarioResult(last_json(stdout), stdout, stderr, rc, time.monotonic() - t0, log)
 
 

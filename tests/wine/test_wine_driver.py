@@ -26,13 +26,41 @@ from tests.wine.conftest import ENABLED, REPO, SCENARIOS, SKIP_REASON, free_port
 
 pytestmark = [pytest.mark.wine, pytest.mark.skipif(not ENABLED, reason=SKIP_REASON)]
 
-RAW_CHECKS = ["connect", "tree_items", "wm_command_nav", "buy_limit", "rejected_order", "grid_copy",
-              "captcha", "unexpected_popup", "lock_screen", "cancel_one", "exchange_truth"]
+RAW_CHECKS = [
+    "connect",
+    "tree_items",
+    "wm_command_nav",
+    "buy_limit",
+    "rejected_order",
+    "grid_copy",
+    "captcha",
+    "unexpected_popup",
+    "lock_screen",
+    "cancel_one",
+    "exchange_truth",
+]
 
-ADAPTER_STEPS = ["login", "balance", "positions", "entrusts", "trades", "buy_limit", "sell_limit",
-                 "positions_after_orders", "market_buy", "market_sell", "rejected_order", "cancel_one",
-                 "cancel_all", "auto_ipo", "captcha", "unexpected_dialog", "popup_mid_order", "lock_screen",
-                 "exit"]
+ADAPTER_STEPS = [
+    "login",
+    "balance",
+    "positions",
+    "entrusts",
+    "trades",
+    "buy_limit",
+    "sell_limit",
+    "positions_after_orders",
+    "market_buy",
+    "market_sell",
+    "rejected_order",
+    "cancel_one",
+    "cancel_all",
+    "auto_ipo",
+    "captcha",
+    "unexpected_dialog",
+    "popup_mid_order",
+    "lock_screen",
+    "exit",
+]
 
 # Failures the harness has traced to product code (see docs/wine.md "Findings"); a non-strict xfail
 # keeps CI green while they are open and reports XPASS once they are fixed.
@@ -67,8 +95,9 @@ def raw_probe(wine, make_standin):
     standin = make_standin(logged_in=True)
     standin.spawn()
     try:
-        return run_scenario(wine, SCENARIOS / "raw_probe.py", str(standin.port), "demo", timeout=240,
-                            log_name="raw_probe.log")
+        return run_scenario(
+            wine, SCENARIOS / "raw_probe.py", str(standin.port), "demo", timeout=240, log_name="raw_probe.log"
+        )
     finally:
         standin.stop()
 
@@ -90,10 +119,22 @@ def adapter_run(request, wine, make_standin):
     accounts = [{"user": "demo", "password": "demo", "comm_password": "demo" if flavour == "ht" else None}]
     standin = make_standin(logged_in=False, flavour=flavour, accounts=accounts)  # login() starts it
     try:
-        return run_scenario(wine, SCENARIOS / "adapter_scenario.py", "--port", str(standin.port), "--exe",
-                            standin.exe, "--driver", "win32", "--flavour", flavour,
-                            "--comm", "demo" if flavour == "ht" else "",
-                            timeout=360, log_name=f"adapter_win32_{flavour}.log")
+        return run_scenario(
+            wine,
+            SCENARIOS / "adapter_scenario.py",
+            "--port",
+            str(standin.port),
+            "--exe",
+            standin.exe,
+            "--driver",
+            "win32",
+            "--flavour",
+            flavour,
+            "--comm",
+            "demo" if flavour == "ht" else "",
+            timeout=360,
+            log_name=f"adapter_win32_{flavour}.log",
+        )
     finally:
         standin.stop()
 
@@ -130,8 +171,19 @@ def test_gateway_served_under_wine_over_http(wine, make_standin, tmp_path: Path)
     standin = make_standin(logged_in=False)
     port = free_port()
     gateway = wine.spawn_python(
-        "-m:ashare_gateway", "serve", "--broker", "xiadan", "--host", "127.0.0.1", "--port", str(port),
-        "--data-dir", winpath(tmp_path / "data"), "--demo-market", "--log-level", "info",
+        "-m:ashare_gateway",
+        "serve",
+        "--broker",
+        "xiadan",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--data-dir",
+        winpath(tmp_path / "data"),
+        "--demo-market",
+        "--log-level",
+        "info",
         log_name="gateway.out",
     )
     base = f"http://127.0.0.1:{port}/api/trader"
@@ -147,8 +199,17 @@ def test_gateway_served_under_wine_over_http(wine, make_standin, tmp_path: Path)
                 time.sleep(0.2)
         ctl = standin.client()
         with httpx.Client(base_url=base, timeout=120) as api:
-            login = _ok(api.post("/login", json={"user": "demo", "password": "demo", "comm_password": "demo",
-                                                 "exe_path": standin.exe}))
+            login = _ok(
+                api.post(
+                    "/login",
+                    json={
+                        "user": "demo",
+                        "password": "demo",
+                        "comm_password": "demo",
+                        "exe_path": standin.exe,
+                    },
+                )
+            )
             sid = {"session_id": login["session_id"]}
             assert login["main_window_title"] == "网上股票交易系统5.0"
             balance = _ok(api.get("/balance", params=sid))
@@ -160,8 +221,11 @@ def test_gateway_served_under_wine_over_http(wine, make_standin, tmp_path: Path)
             q = ctl.call("quote", code="600000")
             price = (Decimal(q["ask1"] or q["last"]) * Decimal("1.005")).quantize(Decimal("0.01"), ROUND_UP)
             t0 = time.perf_counter()
-            buy = _ok(api.post("/buy", params=sid, json={"security": "600000", "price": float(price),
-                                                         "amount": 100}))
+            buy = _ok(
+                api.post(
+                    "/buy", params=sid, json={"security": "600000", "price": float(price), "amount": 100}
+                )
+            )
             http_buy_s = time.perf_counter() - t0
             assert buy["合同编号"], buy
             truth = ctl.call("state")["exchange"]
@@ -169,8 +233,9 @@ def test_gateway_served_under_wine_over_http(wine, make_standin, tmp_path: Path)
             assert held["600000"] == positions["600000"] + 100, (held, positions)
 
             low = (Decimal(q["bid1"] or q["last"]) * Decimal("0.985")).quantize(Decimal("0.01"), ROUND_DOWN)
-            rest = _ok(api.post("/buy", params=sid,
-                                json={"security": "600000", "price": float(low), "amount": 100}))
+            rest = _ok(
+                api.post("/buy", params=sid, json={"security": "600000", "price": float(low), "amount": 100})
+            )
             cancelable = _ok(api.get("/cancel-entrusts", params=sid))
             assert rest["合同编号"] in {str(r.get("合同编号")) for r in cancelable}, cancelable
             _ok(api.post("/cancel-entrust", params=sid, json={"entrust_no": rest["合同编号"]}))

@@ -42,8 +42,20 @@ def forwarder_dll(dll_name: str, forwards: dict[str, str]) -> bytes:
     name_rvas = [add(name) for name in names]
     target_rvas = [add(forwards[name]) for name in names]
     body = bytearray()
-    body += struct.pack("<IIHHIIIIIII", 0, 0, 0, 0, dll_name_rva, 1, n, n,
-                        SECTION_RVA + eat_off, SECTION_RVA + npt_off, SECTION_RVA + ord_off)
+    body += struct.pack(
+        "<IIHHIIIIIII",
+        0,
+        0,
+        0,
+        0,
+        dll_name_rva,
+        1,
+        n,
+        n,
+        SECTION_RVA + eat_off,
+        SECTION_RVA + npt_off,
+        SECTION_RVA + ord_off,
+    )
     body += b"".join(struct.pack("<I", rva) for rva in target_rvas)  # forwarders: RVAs inside .edata
     body += b"".join(struct.pack("<I", rva) for rva in name_rvas)
     body += b"".join(struct.pack("<H", i) for i in range(n))
@@ -56,21 +68,47 @@ def forwarder_dll(dll_name: str, forwards: dict[str, str]) -> bytes:
     dos = bytearray(64)
     dos[0:2] = b"MZ"
     struct.pack_into("<I", dos, 0x3C, 64)
-    coff = struct.pack("<4sHHIIIHH", b"PE\0\0", 0x8664, 1, 0, 0, 0, 240,
-                       0x2000 | 0x0020 | 0x0002)  # DLL | LARGE_ADDRESS_AWARE | EXECUTABLE_IMAGE
+    coff = struct.pack(
+        "<4sHHIIIHH", b"PE\0\0", 0x8664, 1, 0, 0, 0, 240, 0x2000 | 0x0020 | 0x0002
+    )  # DLL | LARGE_ADDRESS_AWARE | EXECUTABLE_IMAGE
     optional = struct.pack(
         "<HBBIIIIIQIIHHHHHHIIIIHHQQQQII",
-        0x20B, 14, 0, 0, len(raw), 0, 0, 0,
-        0x6F2A0000, SECTION_ALIGN, FILE_ALIGN,
-        6, 0, 0, 0, 6, 0, 0,
-        image_size, headers_size, 0, 3, 0x0100,  # console subsystem; NX compatible
-        0x100000, 0x1000, 0x100000, 0x1000, 0, 16,
+        0x20B,
+        14,
+        0,
+        0,
+        len(raw),
+        0,
+        0,
+        0,
+        0x6F2A0000,
+        SECTION_ALIGN,
+        FILE_ALIGN,
+        6,
+        0,
+        0,
+        0,
+        6,
+        0,
+        0,
+        image_size,
+        headers_size,
+        0,
+        3,
+        0x0100,  # console subsystem; NX compatible
+        0x100000,
+        0x1000,
+        0x100000,
+        0x1000,
+        0,
+        16,
     )
     directories = [(SECTION_RVA, size)] + [(0, 0)] * 15
     optional += b"".join(struct.pack("<II", rva, sz) for rva, sz in directories)
     assert len(optional) == 240
-    section = struct.pack("<8sIIIIIIHHI", b".edata", size, SECTION_RVA, len(raw), headers_size,
-                          0, 0, 0, 0, 0x40000040)  # initialised data, readable
+    section = struct.pack(
+        "<8sIIIIIIHHI", b".edata", size, SECTION_RVA, len(raw), headers_size, 0, 0, 0, 0, 0x40000040
+    )  # initialised data, readable
     header = bytes(dos) + coff + optional + section
     header += b"\0" * (headers_size - len(header))
     return header + raw

@@ -13,8 +13,11 @@ import time
 
 
 def main() -> int:
-    out: dict[str, object] = {"python": sys.version.split()[0], "platform": platform.platform(),
-                              "bits": 64 if sys.maxsize > 2**32 else 32}
+    out: dict[str, object] = {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "bits": 64 if sys.maxsize > 2**32 else 32,
+    }
     t0 = time.perf_counter()
     import numpy  # noqa: F401
     import pandas  # noqa: F401

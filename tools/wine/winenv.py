@@ -152,8 +152,14 @@ class WinProcess:
 class WineSession:
     """Xvfb + wineserver for one WINEPREFIX, torn down on exit (also on errors and Ctrl+C)."""
 
-    def __init__(self, home: Path | None = None, *, log_dir: Path | None = None, echo: bool = False,
-                 extra_syspath: Sequence[Path] = ()) -> None:
+    def __init__(
+        self,
+        home: Path | None = None,
+        *,
+        log_dir: Path | None = None,
+        echo: bool = False,
+        extra_syspath: Sequence[Path] = (),
+    ) -> None:
         self.home = Path(home) if home else wine_home()
         self.python_exe = self.home / "python" / "python.exe"
         self.prefix = self.home / "prefix"
@@ -244,7 +250,9 @@ class WineSession:
                 continue
             proc = subprocess.Popen(
                 ["Xvfb", f":{n}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline and proc.poll() is None:
@@ -261,27 +269,50 @@ class WineSession:
         raise RuntimeError("could not start Xvfb on any display :90..:140")
 
     def _quiet(self, args: list[str], timeout: float) -> int:
-        return subprocess.run(args, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, timeout=timeout).returncode
+        return subprocess.run(
+            args,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=timeout,
+        ).returncode
 
     # --- running Windows programs ------------------------------------------------------------------
     def _python_args(self, script: str | os.PathLike[str], args: Sequence[str]) -> list[str]:
         target = ["-m", str(script)[3:]] if str(script).startswith("-m:") else [winpath(script)]
-        return ["wine", str(self.python_exe), "-X", "utf8", "-X", f"pycache_prefix={self.pycache}", "-u",
-                *target, *map(str, args)]
+        return [
+            "wine",
+            str(self.python_exe),
+            "-X",
+            "utf8",
+            "-X",
+            f"pycache_prefix={self.pycache}",
+            "-u",
+            *target,
+            *map(str, args),
+        ]
 
-    def python(self, script: str | os.PathLike[str], *args: str, timeout: float = 120,
-               input: str | None = None) -> subprocess.CompletedProcess[str]:
+    def python(
+        self, script: str | os.PathLike[str], *args: str, timeout: float = 120, input: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """Run a Windows-Python script to its end (pipes on all three streams); raise on timeout."""
         return self.run(self._python_args(script, args), timeout=timeout, input=input)
 
-    def run(self, argv: Sequence[str], *, timeout: float = 120,
-            input: str | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, argv: Sequence[str], *, timeout: float = 120, input: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """Run a Windows program to its end. Its output is read until it exits (plus a short grace),
         not until EOF: programs it started (e.g. the client, via the driver) inherit the pipes under
         Wine and would otherwise keep them open for ever."""
-        proc = subprocess.Popen(list(argv), env=self.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, start_new_session=True)
+        proc = subprocess.Popen(
+            list(argv),
+            env=self.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         out, err = _Drain(proc.stdout, None), _Drain(proc.stderr, None)
         out.start()
         err.start()
@@ -299,22 +330,35 @@ class WineSession:
             proc.wait(timeout=10)
             out.join(1)
             err.join(1)
-            raise subprocess.TimeoutExpired(list(argv), timeout, out.text.encode(),
-                                            err.text.encode()) from None
+            raise subprocess.TimeoutExpired(
+                list(argv), timeout, out.text.encode(), err.text.encode()
+            ) from None
         out.join(2)
         err.join(2)
         return subprocess.CompletedProcess(list(argv), proc.returncode, out.text, err.text)
 
-    def spawn_python(self, script: str | os.PathLike[str], *args: str, log_name: str | None = None,
-                     extra_env: dict[str, str] | None = None) -> WinProcess:
+    def spawn_python(
+        self,
+        script: str | os.PathLike[str],
+        *args: str,
+        log_name: str | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> WinProcess:
         """Start a Windows-Python program in the background; stdout+stderr go to a drained log."""
         return self.spawn(self._python_args(script, args), log_name=log_name, extra_env=extra_env)
 
-    def spawn(self, argv: Sequence[str], *, log_name: str | None = None,
-              extra_env: dict[str, str] | None = None) -> WinProcess:
+    def spawn(
+        self, argv: Sequence[str], *, log_name: str | None = None, extra_env: dict[str, str] | None = None
+    ) -> WinProcess:
         env = {**self.env, **(extra_env or {})}
-        popen = subprocess.Popen(list(argv), env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                 stderr=subprocess.STDOUT, start_new_session=True)
+        popen = subprocess.Popen(
+            list(argv),
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         log = None
         if self.log_dir and log_name:
             self.log_dir.mkdir(parents=True, exist_ok=True)

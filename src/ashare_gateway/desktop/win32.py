@@ -66,8 +66,9 @@ class Win32Driver:
                     return False
                 app.connect(path=exe_path)
             elif title_re is not None:
-                found = findwindows.find_elements(title_re=title_re, top_level_only=True, visible_only=True,
-                                                  backend="win32")
+                found = findwindows.find_elements(
+                    title_re=title_re, top_level_only=True, visible_only=True, backend="win32"
+                )
                 if not found:
                     return False
                 app.connect(handle=found[0].handle)
@@ -98,14 +99,17 @@ class Win32Driver:
             return []
         findwindows = self._pw["findwindows"]
         with _win32_errors("列出窗口"):
-            elements = findwindows.find_elements(process=self._app.process, top_level_only=True,
-                                                 visible_only=True, backend="win32")
+            elements = findwindows.find_elements(
+                process=self._app.process, top_level_only=True, visible_only=True, backend="win32"
+            )
             # GetWindowText reads another process's caption without sending it WM_GETTEXT, so a client
             # whose GUI thread is busy still shows its title (and its main window is never taken for a
             # nameless pop-up and closed).
             win32gui = self._pw["win32gui"]
-            return [WindowInfo(e.handle, win32gui.GetWindowText(e.handle) or e.name or "", e.class_name or "")
-                    for e in elements]
+            return [
+                WindowInfo(e.handle, win32gui.GetWindowText(e.handle) or e.name or "", e.class_name or "")
+                for e in elements
+            ]
 
     def find_control(
         self,
@@ -117,18 +121,29 @@ class Win32Driver:
     ) -> int | None:
         findwindows = self._pw["findwindows"]
         with _win32_errors("查找控件"):
-            elements = findwindows.find_elements(parent=parent, top_level_only=False, visible_only=True,
-                                                 control_id=control_id, class_name=class_name, title=title,
-                                                 backend="win32")
+            elements = findwindows.find_elements(
+                parent=parent,
+                top_level_only=False,
+                visible_only=True,
+                control_id=control_id,
+                class_name=class_name,
+                title=title,
+                backend="win32",
+            )
         return elements[0].handle if elements else None
 
     def children(self, parent: int) -> list[ControlInfo]:
         findwindows = self._pw["findwindows"]
         with _win32_errors("列出控件"):
-            elements = findwindows.find_elements(parent=parent, top_level_only=False, visible_only=True,
-                                                 backend="win32")
-            return [ControlInfo(e.handle, e.control_id or 0, e.class_name or "", e.name or "", True,
-                                bool(e.enabled)) for e in elements]
+            elements = findwindows.find_elements(
+                parent=parent, top_level_only=False, visible_only=True, backend="win32"
+            )
+            return [
+                ControlInfo(
+                    e.handle, e.control_id or 0, e.class_name or "", e.name or "", True, bool(e.enabled)
+                )
+                for e in elements
+            ]
 
     def get_text(self, handle: int) -> str:
         handleprops = self._pw["handleprops"]
@@ -257,10 +272,18 @@ def _import_pywinauto() -> dict[str, Any]:
 def _send(handle: int, message: int, wparam: int, lparam: int) -> int:
     user32 = ctypes.windll.user32  # type: ignore[attr-defined]
     result = ctypes.c_size_t()
-    user32.SendMessageTimeoutW.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_size_t, ctypes.c_ssize_t,
-                                           ctypes.c_uint, ctypes.c_uint, ctypes.POINTER(ctypes.c_size_t)]
-    ok = user32.SendMessageTimeoutW(handle, message, wparam, lparam, SMTO_ABORTIFHUNG, SEND_TIMEOUT_MS,
-                                    ctypes.byref(result))
+    user32.SendMessageTimeoutW.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_uint,
+        ctypes.c_size_t,
+        ctypes.c_ssize_t,
+        ctypes.c_uint,
+        ctypes.c_uint,
+        ctypes.POINTER(ctypes.c_size_t),
+    ]
+    ok = user32.SendMessageTimeoutW(
+        handle, message, wparam, lparam, SMTO_ABORTIFHUNG, SEND_TIMEOUT_MS, ctypes.byref(result)
+    )
     if not ok:
         raise ClientBusy("客户端没有响应（消息超时）")
     return result.value

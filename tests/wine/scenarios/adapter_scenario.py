@@ -61,8 +61,11 @@ def step(name: str, required: bool = False):
             steps[name] = {"ok": True, "ms": round((time.perf_counter() - t0) * 1000, 1), "detail": detail}
         except Exception as exc:
             message = exc.message if isinstance(exc, GatewayError) else repr(exc)
-            steps[name] = {"ok": False, "ms": round((time.perf_counter() - t0) * 1000, 1),
-                           "detail": f"{type(exc).__name__}: {message}\n{traceback.format_exc()[-2500:]}"}
+            steps[name] = {
+                "ok": False,
+                "ms": round((time.perf_counter() - t0) * 1000, 1),
+                "detail": f"{type(exc).__name__}: {message}\n{traceback.format_exc()[-2500:]}",
+            }
             if required:
                 aborted = True
         return fn
@@ -172,8 +175,12 @@ def _():
     after = holdings().get("600000", 0)
     assert after == before + 100, (before, after)
     entrust = next(e for e in truth()["entrusts"] if e["contract_no"] == ack.contract_no)
-    return {"contract_no": ack.contract_no, "seconds": round(elapsed, 3), "status": entrust["status"],
-            "position": after}
+    return {
+        "contract_no": ack.contract_no,
+        "seconds": round(elapsed, 3),
+        "status": entrust["status"],
+        "position": after,
+    }
 
 
 @step("sell_limit")
@@ -263,9 +270,11 @@ def _():
         broker.positions()
         one_read = time.perf_counter() - t0
         final = ctl.call("state")["stats"]
-        return {"captchas_shown": final["captchas"] - before["captchas"],
-                "wrong": final["captcha_wrong"] - before["captcha_wrong"],
-                "read_with_captcha_s": round(one_read, 3)}
+        return {
+            "captchas_shown": final["captchas"] - before["captchas"],
+            "wrong": final["captcha_wrong"] - before["captcha_wrong"],
+            "read_with_captcha_s": round(one_read, 3),
+        }
     finally:
         ctl.call("set", captcha="off")
 
@@ -311,5 +320,8 @@ def _():
     return "client closed"
 
 
-print(json.dumps({"driver": args.driver, "flavour": args.flavour, "steps": steps}, ensure_ascii=True,
-                 default=str))
+print(
+    json.dumps(
+        {"driver": args.driver, "flavour": args.flavour, "steps": steps}, ensure_ascii=True, default=str
+    )
+)

@@ -39,8 +39,11 @@ def check(name: str):
             detail = fn()
             checks[name] = {"ok": True, "ms": round((time.perf_counter() - t0) * 1000, 1), "detail": detail}
         except Exception as exc:
-            checks[name] = {"ok": False, "ms": round((time.perf_counter() - t0) * 1000, 1),
-                            "detail": f"{exc!r}\n{traceback.format_exc()[-1500:]}"}
+            checks[name] = {
+                "ok": False,
+                "ms": round((time.perf_counter() - t0) * 1000, 1),
+                "detail": f"{exc!r}\n{traceback.format_exc()[-1500:]}",
+            }
         return fn
 
     return deco
@@ -68,8 +71,9 @@ pid = main.process_id()
 
 
 def visible(cid: int, cls: str | None = None) -> HwndWrapper | None:
-    for h in findwindows.find_windows(parent=main_h, control_id=cid, class_name=cls, visible_only=True,
-                                      top_level_only=False):
+    for h in findwindows.find_windows(
+        parent=main_h, control_id=cid, class_name=cls, visible_only=True, top_level_only=False
+    ):
         return HwndWrapper(h)
     return None
 
@@ -101,8 +105,11 @@ def click_in(d: HwndWrapper, cid: int) -> None:
 
 
 def wait_dialog(title_part: str, timeout: float = 5.0) -> HwndWrapper:
-    return wait(lambda: next((d for d in dialogs() if title_part in dialog_title(d)), None), timeout,
-                f"dialog {title_part}")
+    return wait(
+        lambda: next((d for d in dialogs() if title_part in dialog_title(d)), None),
+        timeout,
+        f"dialog {title_part}",
+    )
 
 
 def wait_no_dialogs(timeout: float = 5.0) -> None:
@@ -190,8 +197,14 @@ def _():
     assert m, text
     contract_box["buy"] = m.group(1)
     assert visible(1036).window_text() == "", "name field not cleared"
-    return {"name": name, "price": price, "buyable": buyable, "confirm": confirm_text, "result": text,
-            "submit_to_contract_s": round(elapsed, 3)}
+    return {
+        "name": name,
+        "price": price,
+        "buyable": buyable,
+        "confirm": confirm_text,
+        "result": text,
+        "submit_to_contract_s": round(elapsed, 3),
+    }
 
 
 @check("rejected_order")
@@ -232,10 +245,12 @@ def _():
         grid = visible(1047, "CVirtualGridCtrl")
         clear_clipboard()
         grid.type_keys("^a^c", set_foreground=True)
-        dlg = wait(lambda: next((d for d in dialogs() if "验证码" in child_text(d, 1004)), None), 3,
-                   "captcha")
-        image_ctrl = HwndWrapper(findwindows.find_windows(parent=dlg.handle, control_id=2405,
-                                                          top_level_only=False)[0])
+        dlg = wait(
+            lambda: next((d for d in dialogs() if "验证码" in child_text(d, 1004)), None), 3, "captcha"
+        )
+        image_ctrl = HwndWrapper(
+            findwindows.find_windows(parent=dlg.handle, control_id=2405, top_level_only=False)[0]
+        )
         image = image_ctrl.capture_as_image()
         answer = ctl.call("captcha_answer")["answer"]
         read = None
@@ -245,14 +260,19 @@ def _():
             read = CaptchaRecognizer.default().read(image)
         except Exception as exc:  # the recognizer is another engineer's work in progress
             read = f"recognizer unavailable: {exc!r}"
-        edit = HwndWrapper(findwindows.find_windows(parent=dlg.handle, control_id=2404,
-                                                    top_level_only=False)[0])
+        edit = HwndWrapper(
+            findwindows.find_windows(parent=dlg.handle, control_id=2404, top_level_only=False)[0]
+        )
         edit.set_edit_text(answer)
         click_in(dlg, 1)
         text = wait(read_clipboard, 3, "clipboard after captcha")
         wait_no_dialogs()
-        return {"image_size": image.size, "answer": answer, "recognized": str(read),
-                "header": text.split("\r\n")[0]}
+        return {
+            "image_size": image.size,
+            "answer": answer,
+            "recognized": str(read),
+            "header": text.split("\r\n")[0],
+        }
     finally:
         ctl.call("set", captcha="off")
 
@@ -270,9 +290,11 @@ def _():
 @check("lock_screen")
 def _():
     ctl.call("lock")
-    dlg = wait(lambda: next((d for d in dialogs()
-                             if child_text(d, 1004).endswith("请输入您的交易密码")), None),
-               3, "lock screen")
+    dlg = wait(
+        lambda: next((d for d in dialogs() if child_text(d, 1004).endswith("请输入您的交易密码")), None),
+        3,
+        "lock screen",
+    )
     edit = HwndWrapper(findwindows.find_windows(parent=dlg.handle, control_id=1039, top_level_only=False)[0])
     edit.set_edit_text(password)
     click_in(dlg, 1)

@@ -69,8 +69,14 @@ class RefDriver:
             win32gui.EnumChildWindows(parent, lambda h, acc: acc.append(h) or True, found)
         return [h for h in found if win32gui.IsWindowVisible(h)]
 
-    def find_control(self, parent: int, *, control_id: int | None = None, class_name: str | None = None,
-                     title: str | None = None) -> int | None:
+    def find_control(
+        self,
+        parent: int,
+        *,
+        control_id: int | None = None,
+        class_name: str | None = None,
+        title: str | None = None,
+    ) -> int | None:
         for h in self._descendants(parent):
             try:
                 if control_id is not None and win32gui.GetDlgCtrlID(h) != control_id:
@@ -88,8 +94,16 @@ class RefDriver:
         out = []
         for h in self._descendants(parent):
             try:
-                out.append(ControlInfo(h, win32gui.GetDlgCtrlID(h), win32gui.GetClassName(h), _text(h), True,
-                                       bool(win32gui.IsWindowEnabled(h))))
+                out.append(
+                    ControlInfo(
+                        h,
+                        win32gui.GetDlgCtrlID(h),
+                        win32gui.GetClassName(h),
+                        _text(h),
+                        True,
+                        bool(win32gui.IsWindowEnabled(h)),
+                    )
+                )
             except win32gui.error:
                 continue
         return out

@@ -72,7 +72,8 @@ class Config:
     db: str
     flavour: str = "ht"
     accounts: list[dict] = field(
-        default_factory=lambda: [{"user": "demo", "password": "demo", "comm_password": "demo"}])
+        default_factory=lambda: [{"user": "demo", "password": "demo", "comm_password": "demo"}]
+    )
     logged_in: bool = False  # skip the login window: log in as the first account
     clock: str = "2026-11-20 10:00:00"  # a fixed market time ("system" = wall clock, always open)
     captcha: str = "off"  # off | always | once: a captcha before every (or the first) grid copy
@@ -118,11 +119,33 @@ class Grid:
     def __init__(self, app: App, parent: int, cid: int) -> None:
         self.app = app
         self.container = win32gui.CreateWindowEx(
-            0, "HexinScrollWnd", "", w.CHILD | win32con.WS_CLIPCHILDREN, 0, 0, 10, 10, parent, 200, w.HINST,
-            None)
+            0,
+            "HexinScrollWnd",
+            "",
+            w.CHILD | win32con.WS_CLIPCHILDREN,
+            0,
+            0,
+            10,
+            10,
+            parent,
+            200,
+            w.HINST,
+            None,
+        )
         self.hwnd = win32gui.CreateWindowEx(
-            win32con.WS_EX_CLIENTEDGE, "CVirtualGridCtrl", "", w.CHILD | w.TAB, 0, 0, 10, 10,
-            self.container, cid, w.HINST, None)
+            win32con.WS_EX_CLIENTEDGE,
+            "CVirtualGridCtrl",
+            "",
+            w.CHILD | w.TAB,
+            0,
+            0,
+            10,
+            10,
+            self.container,
+            cid,
+            w.HINST,
+            None,
+        )
         Grid.by_hwnd[self.hwnd] = self
         self.header: tuple[str, ...] = ()
         self.rows: list[list[str]] = []
@@ -142,8 +165,11 @@ class Grid:
         win32gui.InvalidateRect(self.hwnd, None, True)
 
     def copy_text(self) -> str:
-        rows = self.rows if self.select_all else ([self.rows[self.selected]] if 0 <= self.selected < len(
-            self.rows) else [])
+        rows = (
+            self.rows
+            if self.select_all
+            else ([self.rows[self.selected]] if 0 <= self.selected < len(self.rows) else [])
+        )
         return grids.to_tsv(self.header, rows, trailing_tab=self.app.build.trailing_tab)
 
     def copy(self) -> None:
@@ -175,15 +201,24 @@ class Grid:
                     break
                 row_index = r - 1
                 if r == 0:
-                    win32gui.FillRect(hdc, (0, y, right, y + self.ROW_H),
-                                      win32gui.GetSysColorBrush(win32con.COLOR_BTNFACE))
+                    win32gui.FillRect(
+                        hdc, (0, y, right, y + self.ROW_H), win32gui.GetSysColorBrush(win32con.COLOR_BTNFACE)
+                    )
                 elif self.select_all or row_index == self.selected:
-                    win32gui.FillRect(hdc, (0, y, right, y + self.ROW_H),
-                                      win32gui.GetSysColorBrush(win32con.COLOR_HIGHLIGHT))
+                    win32gui.FillRect(
+                        hdc,
+                        (0, y, right, y + self.ROW_H),
+                        win32gui.GetSysColorBrush(win32con.COLOR_HIGHLIGHT),
+                    )
                 for c, text in enumerate(cells):
                     x = c * self.COL_W
-                    win32gui.DrawText(hdc, text, -1, (x + 3, y + 2, x + self.COL_W - 2, y + self.ROW_H),
-                                      win32con.DT_LEFT | win32con.DT_SINGLELINE | win32con.DT_NOPREFIX)
+                    win32gui.DrawText(
+                        hdc,
+                        text,
+                        -1,
+                        (x + 3, y + 2, x + self.COL_W - 2, y + self.ROW_H),
+                        win32con.DT_LEFT | win32con.DT_SINGLELINE | win32con.DT_NOPREFIX,
+                    )
         finally:
             win32gui.EndPaint(hwnd, ps)
 
@@ -283,8 +318,15 @@ class App:
         self.dialog_log: list[dict] = []
         self.captcha_answer: str | None = None
         self.captcha_count = 0
-        self.stats = {"orders": 0, "copies": 0, "copy_requests": 0, "captchas": 0, "captcha_ok": 0,
-                      "captcha_wrong": 0, "lookups": 0}
+        self.stats = {
+            "orders": 0,
+            "copies": 0,
+            "copy_requests": 0,
+            "captchas": 0,
+            "captcha_ok": 0,
+            "captcha_wrong": 0,
+            "lookups": 0,
+        }
         self.last_input = time.monotonic()
         self._subclassed: dict[int, Any] = {}
         self.rng = np.random.default_rng(config.seed)
@@ -296,15 +338,17 @@ class App:
     def run(self) -> int:
         w.init_common_controls()
         self._register_classes()
-        self.msgwnd = win32gui.CreateWindowEx(0, "AshareStandinMsg", "", 0, 0, 0, 0, 0, win32con.HWND_MESSAGE,
-                                              0, w.HINST, None)
+        self.msgwnd = win32gui.CreateWindowEx(
+            0, "AshareStandinMsg", "", 0, 0, 0, 0, 0, win32con.HWND_MESSAGE, 0, w.HINST, None
+        )
         if self.config.control_port >= 0:
             self.server = control.Server(self.config.control_port, self._remote)
             self.server.start()
             log.info("control port %d", self.server.port)
         t0 = time.perf_counter()
-        self.backend = Backend(self.config.db, self.build, clock=self.config.clock,
-                               accounts=self.config.accounts)
+        self.backend = Backend(
+            self.config.db, self.build, clock=self.config.clock, accounts=self.config.accounts
+        )
         log.info("exchange ready in %.2fs", time.perf_counter() - t0)
         if self.config.logged_in:
             first = self.config.accounts[0]
@@ -339,15 +383,22 @@ class App:
         return win32gui.DefWindowProc(hwnd, msg, wparam, lparam)
 
     def _loop(self) -> None:
-        keys = {win32con.VK_F1: "buy", win32con.VK_F2: "sell", win32con.VK_F3: "cancel",
-                win32con.VK_F4: "balance"}
+        keys = {
+            win32con.VK_F1: "buy",
+            win32con.VK_F2: "sell",
+            win32con.VK_F3: "cancel",
+            win32con.VK_F4: "balance",
+        }
         while True:
             rc, msg = win32gui.GetMessage(None, 0, 0)
             if rc in (0, -1):
                 break
             hwnd, message, wparam = msg[0], msg[1], msg[2]
-            if message == win32con.WM_KEYDOWN and self.main and (hwnd == self.main or win32gui.IsChild(
-                    self.main, hwnd)):
+            if (
+                message == win32con.WM_KEYDOWN
+                and self.main
+                and (hwnd == self.main or win32gui.IsChild(self.main, hwnd))
+            ):
                 self.touch()
                 if wparam in keys:
                     self.navigate(keys[wparam])
@@ -414,18 +465,44 @@ class App:
     def _create_main(self) -> None:
         title = self.config.title or self.build.main_title
         self.main = win32gui.CreateWindowEx(
-            0, self.build.main_class, title,
-            win32con.WS_OVERLAPPEDWINDOW | win32con.WS_CLIPCHILDREN, 20, 20, 1180, 760, 0, 0, w.HINST, None)
+            0,
+            self.build.main_class,
+            title,
+            win32con.WS_OVERLAPPEDWINDOW | win32con.WS_CLIPCHILDREN,
+            20,
+            20,
+            1180,
+            760,
+            0,
+            0,
+            w.HINST,
+            None,
+        )
         self.tree = win32gui.CreateWindowEx(
-            win32con.WS_EX_CLIENTEDGE, "SysTreeView32", "", w.CHILD | w.TAB | w.TVS_STYLE, 0, 0, 200, 700,
-            self.main, 129, w.HINST, None)
+            win32con.WS_EX_CLIENTEDGE,
+            "SysTreeView32",
+            "",
+            w.CHILD | w.TAB | w.TVS_STYLE,
+            0,
+            0,
+            200,
+            700,
+            self.main,
+            129,
+            w.HINST,
+            None,
+        )
         self._fill_tree()
         for name, kind, table in (
-            ("buy", "order", "positions"), ("sell", "order", "positions"),
+            ("buy", "order", "positions"),
+            ("sell", "order", "positions"),
             ("market_buy", "market", "positions"),
-            ("market_sell", "market", "positions"), ("cancel", "cancel", "cancel"),
-            ("balance", "balance", "positions"), ("entrusts", "table", "entrusts"),
-            ("trades", "table", "trades"), ("ipo", "ipo", "ipo"),
+            ("market_sell", "market", "positions"),
+            ("cancel", "cancel", "cancel"),
+            ("balance", "balance", "positions"),
+            ("entrusts", "table", "entrusts"),
+            ("trades", "table", "trades"),
+            ("ipo", "ipo", "ipo"),
         ):
             self._create_page(name, kind, table)
         self._layout()
@@ -585,22 +662,27 @@ class App:
             side = side_of(name)
             verb = side.label
             controls += [
-                w.label("证券代码", (10, 12, 40, 10)), w.edit(1032, (55, 10, 70, 13)),
+                w.label("证券代码", (10, 12, 40, 10)),
+                w.edit(1032, (55, 10, 70, 13)),
                 w.label("", (130, 12, 80, 10), 1036),
                 w.label(f"{verb}价格" if kind == "order" else "保护限价", (10, 30, 40, 10)),
                 w.edit(1033, (55, 28, 70, 13)),
                 w.label("可买(股)" if side is Side.BUY else "可卖(股)", (10, 48, 40, 10)),
                 w.label("", (55, 48, 70, 10), 1018 if side is Side.BUY else 1038),
-                w.label(f"{verb}数量", (10, 66, 40, 10)), w.edit(1034, (55, 64, 70, 13)),
-                w.label("交易市场", (10, 84, 40, 10)), w.combo(ID_EXCHANGE_COMBO, (55, 82, 70, 60)),
+                w.label(f"{verb}数量", (10, 66, 40, 10)),
+                w.edit(1034, (55, 64, 70, 13)),
+                w.label("交易市场", (10, 84, 40, 10)),
+                w.combo(ID_EXCHANGE_COMBO, (55, 82, 70, 60)),
             ]
             if kind == "market":
                 controls += [w.label("报价方式", (10, 102, 40, 10)), w.combo(1541, (55, 100, 130, 90))]
             controls.append(w.button(verb, 1006, (55, 120, 60, 15), default=True))
         elif kind == "cancel":
             controls += [
-                w.button("撤单", 1099, (10, 8, 40, 14)), w.button("全撤(Z /)", 30001, (55, 8, 50, 14)),
-                w.button("撤买(X)", 30002, (110, 8, 45, 14)), w.button("撤卖(C)", 30003, (160, 8, 45, 14)),
+                w.button("撤单", 1099, (10, 8, 40, 14)),
+                w.button("全撤(Z /)", 30001, (55, 8, 50, 14)),
+                w.button("撤买(X)", 30002, (110, 8, 45, 14)),
+                w.button("撤卖(C)", 30003, (160, 8, 45, 14)),
             ]
             grid_top = 40
         elif kind == "balance":
@@ -717,8 +799,9 @@ class App:
         price_text = f"{price:.3f}" if price.as_tuple().exponent <= -3 else f"{price:.2f}"
         if page.kind == "order":
             w.set_text(page.ctrl(1033), price_text)
-        win32gui.SendMessage(page.ctrl(ID_EXCHANGE_COMBO), win32con.CB_SETCURSEL,
-                             0 if info.market is Market.SH else 1, 0)
+        win32gui.SendMessage(
+            page.ctrl(ID_EXCHANGE_COMBO), win32con.CB_SETCURSEL, 0 if info.market is Market.SH else 1, 0
+        )
         if side_of(page.name) is Side.BUY:
             w.set_text(page.ctrl(1018), str(self.backend.buyable(price)))
         else:
@@ -766,16 +849,25 @@ class App:
         while self.pending_popups:
             popup = self.pending_popups.pop(0)
             self.modal(popup.get("title", "提示"), popup.get("text", ""), popup.get("buttons", "ok"))
-        if code in self.config.risk_codes and self.modal(
-                texts.RISK_TITLE, texts.RISK.format(code=code), "yesno") != ID_YES:
+        if (
+            code in self.config.risk_codes
+            and self.modal(texts.RISK_TITLE, texts.RISK.format(code=code), "yesno") != ID_YES
+        ):
             return
         if self.config.confirm:
-            text = texts.CONFIRM.format(side=side.label, account=self.backend.account_label, code=code,
-                                        name=name, detail=detail, amount=amount)
+            text = texts.CONFIRM.format(
+                side=side.label,
+                account=self.backend.account_label,
+                code=code,
+                name=name,
+                detail=detail,
+                amount=amount,
+            )
             if self.modal(texts.CONFIRM_TITLE, text, "yesno", text_id=ID_TEXT_CONFIRM) != ID_YES:
                 return
-        request = OrderRequest(code=code, side=side, amount=amount, price=price, market_type=mtype,
-                               protect_price=protect)
+        request = OrderRequest(
+            code=code, side=side, amount=amount, price=price, market_type=mtype, protect_price=protect
+        )
         try:
             ack = self.backend.place(request)
         except GatewayError as exc:
@@ -799,8 +891,9 @@ class App:
             self.message(texts.NOTHING_TO_CANCEL)
             return
         e = page.rows[row]
-        text = texts.CANCEL_ONE.format(code=e.code, name=e.name, side=e.side.label, amount=e.quantity,
-                                       contract_no=e.contract_no)
+        text = texts.CANCEL_ONE.format(
+            code=e.code, name=e.name, side=e.side.label, amount=e.quantity, contract_no=e.contract_no
+        )
         if self.modal(texts.CANCEL_TITLE, text, "yesno", text_id=ID_TEXT_CONFIRM) != ID_YES:
             return
         try:
@@ -818,8 +911,12 @@ class App:
         if not targets:
             self.message(texts.NOTHING_TO_CANCEL)
             return
-        if self.modal(texts.CANCEL_TITLE, texts.CANCEL_ALL.format(n=len(targets)), "yesno",
-                      text_id=ID_TEXT_CONFIRM) != ID_YES:
+        if (
+            self.modal(
+                texts.CANCEL_TITLE, texts.CANCEL_ALL.format(n=len(targets)), "yesno", text_id=ID_TEXT_CONFIRM
+            )
+            != ID_YES
+        ):
             return
         done = 0
         for e in targets:
@@ -838,8 +935,15 @@ class App:
             self.message(texts.IPO_NONE)
             return
         lines = "\n".join(f"{o['申购代码']} {o['证券名称']} {o['申购价格']:.2f}" for o in offers)
-        if self.modal(texts.IPO_TITLE, texts.IPO_CONFIRM.format(n=len(offers), lines=lines), "yesno",
-                      text_id=ID_TEXT_CONFIRM) != ID_YES:
+        if (
+            self.modal(
+                texts.IPO_TITLE,
+                texts.IPO_CONFIRM.format(n=len(offers), lines=lines),
+                "yesno",
+                text_id=ID_TEXT_CONFIRM,
+            )
+            != ID_YES
+        ):
             return
         try:
             result = self.backend.auto_ipo()
@@ -857,8 +961,15 @@ class App:
             return "", [w.label(title, (8, 6, width - 16, 10), ID_TITLE)]
         return title, []
 
-    def modal(self, title: str, text: str, buttons: str = "ok", *, text_id: int = ID_TEXT_TIP,
-              parent: int | None = None) -> int:
+    def modal(
+        self,
+        title: str,
+        text: str,
+        buttons: str = "ok",
+        *,
+        text_id: int = ID_TEXT_TIP,
+        parent: int | None = None,
+    ) -> int:
         """A modal pop-up owned by the main window; returns the ID of the button that closed it."""
         lines = max(1, text.count("\n") + 1)
         width, height = 220, 44 + lines * 10
@@ -866,8 +977,10 @@ class App:
         controls.append(w.label(text, (12, 20, width - 24, lines * 10 + 4), text_id))
         by = height - 20
         if buttons == "yesno":
-            controls += [w.button("是(Y)", ID_YES, (width // 2 - 60, by, 50, 14), default=True),
-                         w.button("否(N)", ID_NO, (width // 2 + 10, by, 50, 14))]
+            controls += [
+                w.button("是(Y)", ID_YES, (width // 2 - 60, by, 50, 14), default=True),
+                w.button("否(N)", ID_NO, (width // 2 + 10, by, 50, 14)),
+            ]
             on_close = ID_NO
         else:
             controls.append(w.button("确定", ID_OK, (width // 2 - 25, by, 50, 14), default=True))
@@ -923,8 +1036,9 @@ class App:
         self.captcha_answer = digits
         image = compose_captcha(digits, self.rng)
         hbmp = w.bitmap_from_pil(image)
-        old = win32gui.SendMessage(win32gui.GetDlgItem(dlg, ID_CAPTCHA_IMAGE), w.STM_SETIMAGE,
-                                   win32con.IMAGE_BITMAP, hbmp)
+        old = win32gui.SendMessage(
+            win32gui.GetDlgItem(dlg, ID_CAPTCHA_IMAGE), w.STM_SETIMAGE, win32con.IMAGE_BITMAP, hbmp
+        )
         if old:
             win32gui.DeleteObject(old)
 
@@ -947,8 +1061,20 @@ class App:
                 if msg == win32con.WM_INITDIALOG:
                     x = ctypes.wintypes.RECT(100, 40, 0, 0)
                     ctypes.windll.user32.MapDialogRect(hwnd, ctypes.byref(x))
-                    win32gui.CreateWindowEx(0, "Static", "", w.CHILD | w.SS_BITMAP | w.SS_NOTIFY, x.left,
-                                            x.top, 92, 38, hwnd, ID_CAPTCHA_IMAGE, w.HINST, None)
+                    win32gui.CreateWindowEx(
+                        0,
+                        "Static",
+                        "",
+                        w.CHILD | w.SS_BITMAP | w.SS_NOTIFY,
+                        x.left,
+                        x.top,
+                        92,
+                        38,
+                        hwnd,
+                        ID_CAPTCHA_IMAGE,
+                        w.HINST,
+                        None,
+                    )
                     self._new_captcha(hwnd)
                     win32gui.SetFocus(win32gui.GetDlgItem(hwnd, ID_CAPTCHA_EDIT))
                     return False
@@ -1029,19 +1155,28 @@ class App:
             return {"ok": True, "main": self.main, "page": self.current, "pid": os.getpid()}
         if cmd == "state":
             return {
-                "ok": True, "main": self.main, "page": self.current, "locked": self.locked,
+                "ok": True,
+                "main": self.main,
+                "page": self.current,
+                "locked": self.locked,
                 "logged_in": bool(self.backend and self.backend.user),
-                "open_dialogs": [{k: v for k, v in d.items() if k in ("title", "text")}
-                                 for d in self.open_dialogs],
-                "dialog_log": [{k: v for k, v in d.items() if k in ("title", "text", "answer")}
-                               for d in self.dialog_log[-20:]],
+                "open_dialogs": [
+                    {k: v for k, v in d.items() if k in ("title", "text")} for d in self.open_dialogs
+                ],
+                "dialog_log": [
+                    {k: v for k, v in d.items() if k in ("title", "text", "answer")}
+                    for d in self.dialog_log[-20:]
+                ],
                 "stats": dict(self.stats),
                 "config": {k: v for k, v in asdict(self.config).items() if k not in ("accounts",)},
                 "exchange": self.backend.ground_truth() if self.backend else None,
             }
         if cmd == "popup":
-            popup = {"title": req.get("title", "提示"), "text": req.get("text", ""),
-                     "buttons": req.get("buttons", "ok")}
+            popup = {
+                "title": req.get("title", "提示"),
+                "text": req.get("text", ""),
+                "buttons": req.get("buttons", "ok"),
+            }
             if req.get("when") == "next_order":
                 self.pending_popups.append(popup)
             else:
@@ -1060,11 +1195,16 @@ class App:
             return {"ok": True, "now": self.backend.now().isoformat()}
         if cmd == "quote":
             q = self.backend.exchange.quote(req["code"])
-            return {"ok": True, "name": q.name, "last": str(q.last), "prev_close": str(q.prev_close),
-                    "ask1": str(q.asks[0].price) if q.asks else None,
-                    "bid1": str(q.bids[0].price) if q.bids else None,
-                    "limit_up": str(q.limit_up) if q.limit_up else None,
-                    "limit_down": str(q.limit_down) if q.limit_down else None}
+            return {
+                "ok": True,
+                "name": q.name,
+                "last": str(q.last),
+                "prev_close": str(q.prev_close),
+                "ask1": str(q.asks[0].price) if q.asks else None,
+                "bid1": str(q.bids[0].price) if q.bids else None,
+                "limit_up": str(q.limit_up) if q.limit_up else None,
+                "limit_down": str(q.limit_down) if q.limit_down else None,
+            }
         if cmd == "captcha_answer":
             return {"ok": True, "answer": self.captcha_answer}
         if cmd == "quit":
@@ -1083,8 +1223,12 @@ def run(config: Config) -> int:
         handlers.append(logging.FileHandler(config.log, encoding="utf-8"))
     elif sys.stderr is not None:
         handlers.append(logging.StreamHandler(sys.stderr))
-    logging.basicConfig(level=logging.INFO, handlers=handlers, datefmt="%H:%M:%S",
-                        format="%(asctime)s.%(msecs)03d standin %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO,
+        handlers=handlers,
+        datefmt="%H:%M:%S",
+        format="%(asctime)s.%(msecs)03d standin %(levelname)s %(message)s",
+    )
     app = App(config)
     try:
         return app.run()

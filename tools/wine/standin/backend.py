@@ -36,8 +36,14 @@ class Lookup:
 
 
 class Backend:
-    def __init__(self, db_path: str, build: FakeBuild, *, clock: str = "2026-11-20 10:00:00",
-                 accounts: list[dict] | None = None) -> None:
+    def __init__(
+        self,
+        db_path: str,
+        build: FakeBuild,
+        *,
+        clock: str = "2026-11-20 10:00:00",
+        accounts: list[dict] | None = None,
+    ) -> None:
         self.build = build
         if clock == "system":
             self.clock = SystemClock()
@@ -48,8 +54,9 @@ class Backend:
         self.exchange = SimExchange(db_path, clock=self.clock, calendar=calendar)
         for acct in accounts or [{"user": "demo", "password": "demo", "comm_password": "demo"}]:
             if not self.exchange.has_account(acct["user"]):
-                self.exchange.create_account(acct["user"], acct["password"], acct.get("comm_password"),
-                                             holdings=tuple(DEMO_HOLDINGS))
+                self.exchange.create_account(
+                    acct["user"], acct["password"], acct.get("comm_password"), holdings=tuple(DEMO_HOLDINGS)
+                )
         self.user: str | None = None
         self._password: str | None = None
         self.broker = None
@@ -120,8 +127,14 @@ class Backend:
     # --- queries ------------------------------------------------------------------------------------
     def balance_values(self) -> dict[str, Decimal]:
         b = self.broker.balance()
-        return {"资金余额": b.cash, "冻结资金": b.frozen, "股票市值": b.market_value,
-                "总资产": b.total_assets, "可用金额": b.available, "可取金额": b.withdrawable}
+        return {
+            "资金余额": b.cash,
+            "冻结资金": b.frozen,
+            "股票市值": b.market_value,
+            "总资产": b.total_assets,
+            "可用金额": b.available,
+            "可取金额": b.withdrawable,
+        }
 
     def table(self, name: str) -> tuple[tuple[str, ...], list[list[str]]]:
         """(header, rows) of one grid: positions, entrusts, trades, cancel or ipo."""
@@ -161,8 +174,11 @@ class Backend:
                 if resolve_code(p.code).kind is Kind.STOCK:
                     values[p.market] = values.get(p.market, Decimal(0)) + p.market_value
             account_id = getattr(self.broker, "account_id", None)
-            done = ({r["code"] for r in self.exchange.ipo_subscriptions(account_id)}
-                    if account_id is not None else set())
+            done = (
+                {r["code"] for r in self.exchange.ipo_subscriptions(account_id)}
+                if account_id is not None
+                else set()
+            )
         except Exception:
             return []
         out = []
@@ -171,9 +187,18 @@ class Backend:
             amount = min(ipo_quota(sec, values), int(o.max_amount))
             if amount <= 0 or o.code in done:
                 continue
-            out.append({"申购代码": o.code, "新股代码": o.code, "证券名称": o.name, "新股名称": o.name,
-                        "申购价格": float(o.price), "可申购数量": amount, "申购上限": amount,
-                        "交易市场": "上海Ａ股" if sec.market is Market.SH else "深圳Ａ股"})
+            out.append(
+                {
+                    "申购代码": o.code,
+                    "新股代码": o.code,
+                    "证券名称": o.name,
+                    "新股名称": o.name,
+                    "申购价格": float(o.price),
+                    "可申购数量": amount,
+                    "申购上限": amount,
+                    "交易市场": "上海Ａ股" if sec.market is Market.SH else "深圳Ａ股",
+                }
+            )
         return out
 
     def auto_ipo(self):
@@ -186,12 +211,22 @@ class Backend:
             "user": self.user,
             "now": self.now().isoformat(),
             "balance": {k: str(v) for k, v in (self.balance_values().items() if b else [])},
-            "positions": [{"code": p.code, "quantity": p.quantity, "available": p.available}
-                          for p in (self.broker.positions() if self.broker else [])],
-            "entrusts": [{"contract_no": e.contract_no, "code": e.code, "side": e.side.value,
-                          "quantity": e.quantity, "filled": e.filled_quantity, "status": e.status.value,
-                          "cancelable": e.is_cancelable}
-                         for e in (self.broker.today_entrusts() if self.broker else [])],
+            "positions": [
+                {"code": p.code, "quantity": p.quantity, "available": p.available}
+                for p in (self.broker.positions() if self.broker else [])
+            ],
+            "entrusts": [
+                {
+                    "contract_no": e.contract_no,
+                    "code": e.code,
+                    "side": e.side.value,
+                    "quantity": e.quantity,
+                    "filled": e.filled_quantity,
+                    "status": e.status.value,
+                    "cancelable": e.is_cancelable,
+                }
+                for e in (self.broker.today_entrusts() if self.broker else [])
+            ],
             "trades": len(self.broker.today_trades()) if self.broker else 0,
         }
 

@@ -31,14 +31,16 @@ def install(config: dict, *, home: Path | None = None, folder: str = "htzqzyb2")
         if not (target / dll).exists():
             shutil.copy2(py / dll, target / dll)
     (target / "python312._pth").write_text(
-        "\r\n".join([winpath(py / "python312.zip"), winpath(py), ".", "import site", ""]), encoding="ascii")
+        "\r\n".join([winpath(py / "python312.zip"), winpath(py), ".", "import site", ""]), encoding="ascii"
+    )
     (site / "ashare_link.pth").write_text(
         f"import site; site.addsitedir(r'{winpath(py / 'Lib' / 'site-packages')}')\n"
         f"import sys; sys.path[:0] = [p for p in (r'{winpath(REPO / 'src')}', r'{winpath(TOOLS)}') "
         "if p not in sys.path]\n"
         # Cache bytecode outside the source tree (the ._pth's isolated mode would write none).
         f"import sys; sys.pycache_prefix = r'{winpath(home / 'pycache')}'; sys.dont_write_bytecode = False\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (site / "zz_standin.pth").write_text("import standin.boot; standin.boot.main()\n", encoding="utf-8")
     (target / "standin.json").write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
     for stale in ("standin-crash.log",):

@@ -51,11 +51,21 @@ TVN_SELCHANGEDA = -402
 
 class TVITEMEXW(ctypes.Structure):
     _fields_ = [
-        ("mask", wintypes.UINT), ("hItem", ctypes.c_void_p), ("state", wintypes.UINT),
-        ("stateMask", wintypes.UINT), ("pszText", wintypes.LPWSTR), ("cchTextMax", ctypes.c_int),
-        ("iImage", ctypes.c_int), ("iSelectedImage", ctypes.c_int), ("cChildren", ctypes.c_int),
-        ("lParam", wintypes.LPARAM), ("iIntegral", ctypes.c_int), ("uStateEx", wintypes.UINT),
-        ("hwnd", wintypes.HWND), ("iExpandedImage", ctypes.c_int), ("iReserved", ctypes.c_int),
+        ("mask", wintypes.UINT),
+        ("hItem", ctypes.c_void_p),
+        ("state", wintypes.UINT),
+        ("stateMask", wintypes.UINT),
+        ("pszText", wintypes.LPWSTR),
+        ("cchTextMax", ctypes.c_int),
+        ("iImage", ctypes.c_int),
+        ("iSelectedImage", ctypes.c_int),
+        ("cChildren", ctypes.c_int),
+        ("lParam", wintypes.LPARAM),
+        ("iIntegral", ctypes.c_int),
+        ("uStateEx", wintypes.UINT),
+        ("hwnd", wintypes.HWND),
+        ("iExpandedImage", ctypes.c_int),
+        ("iReserved", ctypes.c_int),
     ]
 
 
@@ -148,8 +158,15 @@ def bitmap_from_pil(image) -> int:
 
 def dialog(caption: str, size: tuple[int, int], controls: list[list], *, style: int = 0) -> list:
     """A pywin32 dialog template: header + controls ([class, text, id, (x, y, w, h), style])."""
-    base = (win32con.WS_POPUP | win32con.WS_CAPTION | win32con.WS_SYSMENU | win32con.DS_MODALFRAME
-            | win32con.DS_SETFONT | win32con.DS_CENTER | win32con.WS_VISIBLE)
+    base = (
+        win32con.WS_POPUP
+        | win32con.WS_CAPTION
+        | win32con.WS_SYSMENU
+        | win32con.DS_MODALFRAME
+        | win32con.DS_SETFONT
+        | win32con.DS_CENTER
+        | win32con.WS_VISIBLE
+    )
     return [[caption, (0, 0, *size), style or base, None, FONT], *controls]
 
 

@@ -188,8 +188,12 @@ class HexinBroker:
             return True
 
         try:
-            wait_until(attached, timeout=self.trading_timeout, what="同花顺交易客户端登录",
-                       max_interval=max(self.timeouts.poll_max, 0.05))
+            wait_until(
+                attached,
+                timeout=self.trading_timeout,
+                what="同花顺交易客户端登录",
+                max_interval=max(self.timeouts.poll_max, 0.05),
+            )
         except OperationTimeout:
             raise BrokerUnavailable(texts.TRADING_NOT_LOGGED_IN) from None
 

@@ -57,11 +57,18 @@ def make_fake_hexin_broker(
             trading_fake.start(TRADING_EXE)
 
     hexin = FakeHexin(
-        sim_broker, build=BUILDS[version], faults=HexinFaults(**faults), exe_path=HEXIN_EXE,
+        sim_broker,
+        build=BUILDS[version],
+        faults=HexinFaults(**faults),
+        exe_path=HEXIN_EXE,
         on_trading_key=open_trading,
     )
     return HexinBroker(
-        hexin, trading, timeouts=timeouts, trading_timeout=trading_timeout, kind="hexin-fake",
+        hexin,
+        trading,
+        timeouts=timeouts,
+        trading_timeout=trading_timeout,
+        kind="hexin-fake",
         path_exists=hexin.file_exists,
     )
 

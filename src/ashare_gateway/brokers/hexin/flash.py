@@ -111,8 +111,11 @@ class FlashOrders:
                 self.driver.click(cancel)
             else:
                 self.driver.close_window(dialog)
-            self._wait(lambda: all(w.handle != dialog for w in self.driver.top_windows()),
-                       self.timeouts.dialog_close, "闪电下单对话框关闭")
+            self._wait(
+                lambda: all(w.handle != dialog for w in self.driver.top_windows()),
+                self.timeouts.dialog_close,
+                "闪电下单对话框关闭",
+            )
         except GatewayError:
             log.warning("the flash-order dialog did not close", exc_info=True)
 
@@ -174,8 +177,11 @@ class FlashOrders:
 
     # ------------------------------------------------------------------ helpers
     def _control(self, dialog: int, control_id: int, what: str) -> int:
-        return self._wait(lambda: self.driver.find_control(dialog, control_id=control_id),
-                          self.timeouts.control, f"{what}（{control_id}）出现")
+        return self._wait(
+            lambda: self.driver.find_control(dialog, control_id=control_id),
+            self.timeouts.control,
+            f"{what}（{control_id}）出现",
+        )
 
     def _wait(self, probe: Callable[[], object], timeout: float, what: str) -> Any:
         return wait_until(probe, timeout=timeout, what=what, max_interval=self.timeouts.poll_max)

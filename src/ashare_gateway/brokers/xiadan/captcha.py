@@ -222,8 +222,15 @@ def _group_pieces(blobs: list[_Blob]) -> list[_Blob]:
     tall = 0.6 * max(b.height for b in blobs)
     groups = list(blobs)
     while True:
-        pair = next(((i, j) for i in range(len(groups)) for j in range(i + 1, len(groups))
-                     if _mergeable(groups[i], groups[j], tall)), None)
+        pair = next(
+            (
+                (i, j)
+                for i in range(len(groups))
+                for j in range(i + 1, len(groups))
+                if _mergeable(groups[i], groups[j], tall)
+            ),
+            None,
+        )
         if pair is None:
             return sorted(groups, key=lambda g: g.x0)
         i, j = pair
@@ -304,8 +311,9 @@ def _dp_path(cost_map: np.ndarray) -> tuple[float, np.ndarray]:
     return cost[end], np.array(path, dtype=np.int64)
 
 
-def _cut_paths(ink: np.ndarray, lo: int, hi: int, expected: float,
-               step: float) -> list[tuple[float, np.ndarray]]:
+def _cut_paths(
+    ink: np.ndarray, lo: int, hi: int, expected: float, step: float
+) -> list[tuple[float, np.ndarray]]:
     """Candidate cut paths within columns ``[lo, hi)``, cheapest first.
 
     Each candidate is the cheapest path confined to a 3-column corridor, one corridor per column, so
@@ -355,8 +363,9 @@ class _Cutter:
         pieces.append(rest)
         return pieces
 
-    def _candidates(self, rest: _Blob, ink: np.ndarray, origin: int, expected: float,
-                    step: float) -> list[_Cut]:
+    def _candidates(
+        self, rest: _Blob, ink: np.ndarray, origin: int, expected: float, step: float
+    ) -> list[_Cut]:
         """(ink cost, left, right) for distinct cut paths near ``expected``, cheapest first."""
         spread = 0.3 * step
         lo = max(rest.x0 + 1, int(np.floor(expected - spread))) - origin
@@ -524,15 +533,19 @@ def _affine_variant(crop: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Small shear/rotation of a crop: real clients render the same font slightly differently."""
     shear = float(rng.uniform(-0.12, 0.12))
     image = Image.fromarray(crop).transform(
-        DIGIT_SIZE, Image.Transform.AFFINE, (1, shear, -shear * DIGIT_SIZE[1] / 2, 0, 1, 0),
-        resample=Image.Resampling.BILINEAR, fillcolor=255,
+        DIGIT_SIZE,
+        Image.Transform.AFFINE,
+        (1, shear, -shear * DIGIT_SIZE[1] / 2, 0, 1, 0),
+        resample=Image.Resampling.BILINEAR,
+        fillcolor=255,
     )
     image = image.rotate(float(rng.uniform(-5, 5)), resample=Image.Resampling.BILINEAR, fillcolor=255)
     return to_digit_crop(np.asarray(image, dtype=np.uint8))
 
 
-def _composed_samples(glyphs: dict[str, list[np.ndarray]], rng: np.random.Generator,
-                      n_images: int) -> tuple[list[np.ndarray], list[str]]:
+def _composed_samples(
+    glyphs: dict[str, list[np.ndarray]], rng: np.random.Generator, n_images: int
+) -> tuple[list[np.ndarray], list[str]]:
     """Digit crops exactly as the segmenter produces them from composed captchas (incl. touching)."""
     from .captcha_compose import compose_captcha
 
@@ -541,8 +554,15 @@ def _composed_samples(glyphs: dict[str, list[np.ndarray]], rng: np.random.Genera
     for i in range(n_images):
         text = "".join(rng.choice(list(glyphs), 4))
         gap = (-1, 2) if i % 4 == 0 else (6, 13)
-        image = compose_captcha(text, rng, glyphs=glyphs, gap=gap, digit_width=(7, 12),
-                                digit_height=(18, 27), noise=float(rng.uniform(0, 8)))
+        image = compose_captcha(
+            text,
+            rng,
+            glyphs=glyphs,
+            gap=gap,
+            digit_width=(7, 12),
+            digit_height=(18, 27),
+            noise=float(rng.uniform(0, 8)),
+        )
         try:
             pieces = segment_captcha(image)
         except CaptchaUnreadable:
@@ -552,8 +572,9 @@ def _composed_samples(glyphs: dict[str, list[np.ndarray]], rng: np.random.Genera
     return crops, labels
 
 
-def _fit_softmax(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 400,
-                 lr: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+def _fit_softmax(
+    x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 400, lr: float = 2.0
+) -> tuple[np.ndarray, np.ndarray]:
     """Multinomial logistic regression by full-batch gradient descent with momentum (deterministic)."""
     n, d = x.shape
     weights, bias = np.zeros((d, 10), np.float32), np.zeros(10, np.float32)
@@ -587,9 +608,17 @@ def _load_model(path: str) -> dict[str, np.ndarray]:
 class CaptchaRecognizer:
     """Reads 4-digit xiadan captchas; cheap to call, safe to share between threads."""
 
-    def __init__(self, weights: np.ndarray, bias: np.ndarray, glyphs: np.ndarray, glyph_labels: np.ndarray,
-                 *, failures_dir: str | Path | None = None, min_confidence: float = 0.6,
-                 meta: dict[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        glyphs: np.ndarray,
+        glyph_labels: np.ndarray,
+        *,
+        failures_dir: str | Path | None = None,
+        min_confidence: float = 0.6,
+        meta: dict[str, object] | None = None,
+    ) -> None:
         """``failures_dir``: where unreadable / doubtful images are kept (none by default);
         ``min_confidence``: per-digit probability below which a read counts as doubtful."""
         self.weights = np.asarray(weights, dtype=np.float32)
@@ -603,9 +632,16 @@ class CaptchaRecognizer:
     # ---- construction
 
     @classmethod
-    def from_templates(cls, paths: Iterable[str | Path], *, seed: int = 0, composed: int = 400,
-                       affine: int = 6, failures_dir: str | Path | None = None,
-                       min_confidence: float = 0.6) -> CaptchaRecognizer:
+    def from_templates(
+        cls,
+        paths: Iterable[str | Path],
+        *,
+        seed: int = 0,
+        composed: int = 400,
+        affine: int = 6,
+        failures_dir: str | Path | None = None,
+        min_confidence: float = 0.6,
+    ) -> CaptchaRecognizer:
         """Train a recogniser from labelled digit files (``7_*.png``) or whole captchas (``1234_*.png``).
 
         Besides the crops themselves it trains on slightly sheared/rotated copies and on digits cut
@@ -632,31 +668,56 @@ class CaptchaRecognizer:
         y = np.array([int(t) for t in targets])
         weights, bias = _fit_softmax(x, y)
         meta: dict[str, object] = {
-            "version": _MODEL_VERSION, "glyphs": len(crops), "samples": len(samples), "seed": seed,
+            "version": _MODEL_VERSION,
+            "glyphs": len(crops),
+            "samples": len(samples),
+            "seed": seed,
             "source": "hylyq/xiadan-gateway digit crops (MIT License, Copyright (c) 2026 xiadan-gateway)",
         }
-        return cls(weights, bias, np.stack(crops), np.array(labels), meta=meta,
-                   failures_dir=failures_dir, min_confidence=min_confidence)
+        return cls(
+            weights,
+            bias,
+            np.stack(crops),
+            np.array(labels),
+            meta=meta,
+            failures_dir=failures_dir,
+            min_confidence=min_confidence,
+        )
 
     @classmethod
-    def load(cls, path: str | Path, *, failures_dir: str | Path | None = None,
-             min_confidence: float = 0.6) -> CaptchaRecognizer:
+    def load(
+        cls, path: str | Path, *, failures_dir: str | Path | None = None, min_confidence: float = 0.6
+    ) -> CaptchaRecognizer:
         """Load a model written by :meth:`save` (cached, so repeated loads are free)."""
         data = _load_model(str(Path(path).resolve()))
         meta = json.loads(str(data["meta"])) if "meta" in data else {}
-        return cls(data["weights"], data["bias"], data["glyphs"], data["glyph_labels"], meta=meta,
-                   failures_dir=failures_dir, min_confidence=min_confidence)
+        return cls(
+            data["weights"],
+            data["bias"],
+            data["glyphs"],
+            data["glyph_labels"],
+            meta=meta,
+            failures_dir=failures_dir,
+            min_confidence=min_confidence,
+        )
 
     @classmethod
-    def default(cls, *, failures_dir: str | Path | None = None,
-                min_confidence: float = 0.6) -> CaptchaRecognizer:
+    def default(
+        cls, *, failures_dir: str | Path | None = None, min_confidence: float = 0.6
+    ) -> CaptchaRecognizer:
         """The bundled model (``captcha_model.npz`` beside this module)."""
         return cls.load(MODEL_PATH, failures_dir=failures_dir, min_confidence=min_confidence)
 
     def save(self, path: str | Path) -> None:
         """Write weights, the training glyphs (used by the captcha composer) and provenance."""
-        np.savez_compressed(path, weights=self.weights, bias=self.bias, glyphs=self.glyphs,
-                            glyph_labels=self.glyph_labels.astype("<U1"), meta=json.dumps(self.meta))
+        np.savez_compressed(
+            path,
+            weights=self.weights,
+            bias=self.bias,
+            glyphs=self.glyphs,
+            glyph_labels=self.glyph_labels.astype("<U1"),
+            meta=json.dumps(self.meta),
+        )
 
     # ---- recognition
 
@@ -701,8 +762,9 @@ class CaptchaRecognizer:
         """
         return self.read_detailed(image, failures_dir).text
 
-    def save_failure(self, image: ImageInput, reason: str, *, guess: str = "",
-                     failures_dir: str | Path | None = None) -> Path | None:
+    def save_failure(
+        self, image: ImageInput, reason: str, *, guess: str = "", failures_dir: str | Path | None = None
+    ) -> Path | None:
         """Keep an image we failed on; rename it to ``<4 digits>_anything.png`` to use it for training.
 
         Returns the written path, or ``None`` when no failures folder is configured or the image

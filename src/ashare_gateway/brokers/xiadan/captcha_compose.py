@@ -75,16 +75,18 @@ def _uniform_int(rng: np.random.Generator, bounds: tuple[int, int]) -> int:
     return int(rng.integers(bounds[0], bounds[1] + 1))
 
 
-def _digit_box(glyph: np.ndarray, rng: np.random.Generator, width: tuple[int, int],
-               height: tuple[int, int]) -> tuple[int, int]:
+def _digit_box(
+    glyph: np.ndarray, rng: np.random.Generator, width: tuple[int, int], height: tuple[int, int]
+) -> tuple[int, int]:
     """Pick a size for one digit; the glyph's own aspect keeps a narrow 1 narrow."""
     content_width = glyph_content(glyph).shape[1]
     relative = min(1.15, content_width / _NOMINAL_GLYPH_WIDTH)
     return max(3, round(_uniform_int(rng, width) * relative)), _uniform_int(rng, height)
 
 
-def _layout(widths: list[int], gaps: list[int], canvas_width: int, rng: np.random.Generator,
-            x_jitter: int) -> list[int]:
+def _layout(
+    widths: list[int], gaps: list[int], canvas_width: int, rng: np.random.Generator, x_jitter: int
+) -> list[int]:
     """Left edge of every digit: centred run of digits and gaps, jittered, clamped inside the canvas."""
     total = sum(widths) + sum(gaps)
     start = (canvas_width - total) // 2 + int(rng.integers(-x_jitter, x_jitter + 1))

@@ -56,8 +56,11 @@ RULES: tuple[tuple[DialogKind, tuple[str, ...], tuple[str, ...]], ...] = (
     (DialogKind.IDLE_TIMEOUT, (), ("已超时", "连接已断开", "请重新登录", "长时间未操作")),
     (DialogKind.SAVE_AS, ("另存为", "Save As", "保存为"), ()),
     (DialogKind.CANCEL_CONFIRM, ("撤单确认",), ("确定要撤销", "是否撤销", "确认撤销", "您确定要撤")),
-    (DialogKind.CONFIRM, ("委托确认", "买入确认", "卖出确认", "申购确认"),
-     ("是否确认以下", "确认要", "您是否确认")),
+    (
+        DialogKind.CONFIRM,
+        ("委托确认", "买入确认", "卖出确认", "申购确认"),
+        ("是否确认以下", "确认要", "您是否确认"),
+    ),
     (DialogKind.RISK, ("风险提示", "风险揭示", "风险警示"), ("风险警示", "退市整理", "风险揭示")),
     (DialogKind.AGREEMENT, ("用户协议", "协议"), ("用户协议",)),
     (DialogKind.TOAST, ("成交回报", "委托回报", "撤单回报", "消息提醒", "系统公告"), ()),

@@ -92,8 +92,15 @@ def _ipo_offers_of(sim_broker: Broker):
             sec = parse_security(offer.code)
             amount = min(ipo_quota(sec, values), offer.max_amount)
             if amount > 0 and offer.code not in done:
-                rows.append({"申购代码": offer.code, "证券名称": offer.name, "申购价格": float(offer.price),
-                             "可申购数量": amount, "交易市场": sec.market.label})
+                rows.append(
+                    {
+                        "申购代码": offer.code,
+                        "证券名称": offer.name,
+                        "申购价格": float(offer.price),
+                        "可申购数量": amount,
+                        "交易市场": sec.market.label,
+                    }
+                )
         return rows
 
     return offers
@@ -110,8 +117,15 @@ class FakeXiadanProvider:
 
     kind = "xiadan-fake"
 
-    def __init__(self, exchange: Any, flavour: str = "ht", *, keepalive_interval: float | None = 60.0,
-                 opening_cash: Decimal = Decimal("1000000"), **faults: Any) -> None:
+    def __init__(
+        self,
+        exchange: Any,
+        flavour: str = "ht",
+        *,
+        keepalive_interval: float | None = 60.0,
+        opening_cash: Decimal = Decimal("1000000"),
+        **faults: Any,
+    ) -> None:
         self.exchange = exchange
         self.flavour = flavour
         self.keepalive_interval = keepalive_interval
@@ -129,8 +143,9 @@ class FakeXiadanProvider:
 
     def login(self, credentials: Credentials) -> tuple[Broker, ConnectInfo]:
         if not self.exchange.has_account(credentials.user):
-            self.exchange.create_account(credentials.user, credentials.password, credentials.comm_password,
-                                         cash=self.opening_cash)
+            self.exchange.create_account(
+                credentials.user, credentials.password, credentials.comm_password, cash=self.opening_cash
+            )
         elif not self.exchange.check_login(credentials.user, credentials.password, credentials.comm_password):
             # The broker's server refuses wrong passwords even when a client for the account is already up.
             raise BrokerUnavailable(LOGIN_FAILED, status_code=401)
@@ -141,8 +156,13 @@ class FakeXiadanProvider:
         broker = self._brokers.get(user)
         if broker is None or not broker.driver.is_alive():
             broker = make_fake_xiadan_broker(
-                self.exchange.broker(user), self.flavour, logged_in=logged_in, password=password,
-                exe_path=exe_path, keepalive_interval=self.keepalive_interval, **self.faults,
+                self.exchange.broker(user),
+                self.flavour,
+                logged_in=logged_in,
+                password=password,
+                exe_path=exe_path,
+                keepalive_interval=self.keepalive_interval,
+                **self.faults,
             )
             self._brokers[user] = broker
         return broker

@@ -63,15 +63,19 @@ class GridReader:
             self.driver.clear_clipboard()
             self.driver.type_keys(grid, keys.select_all + keys.copy)
             try:
-                got = self.timeouts.wait(lambda: self.driver.get_clipboard() or self._captcha_popup(),
-                                 self.timeouts.copy, "表格复制到剪贴板")
+                got = self.timeouts.wait(
+                    lambda: self.driver.get_clipboard() or self._captcha_popup(),
+                    self.timeouts.copy,
+                    "表格复制到剪贴板",
+                )
             except OperationTimeout:
                 log.info("copy attempt %d produced nothing (keys lost?), retrying", attempt + 1)
                 continue
             if isinstance(got, Popup):
                 self.solve_captcha(got)
-                got = self.timeouts.wait(self.driver.get_clipboard, self.timeouts.copy,
-                                         "验证码通过后表格复制")
+                got = self.timeouts.wait(
+                    self.driver.get_clipboard, self.timeouts.copy, "验证码通过后表格复制"
+                )
             return got
         raise OperationTimeout(f"复制表格失败（已尝试{COPY_ATTEMPTS}次）")
 
@@ -96,8 +100,11 @@ class GridReader:
         self.timeouts.wait(lambda: self.driver.get_text(name) == str(path), self.timeouts.field, "文件名写入")
         self.driver.click(popup.buttons[d.save_button])
         try:
-            self.timeouts.wait(lambda: _size(path) > 0 and popup.handle not in self.popups.handles(),
-                       self.timeouts.save, "导出文件写入")
+            self.timeouts.wait(
+                lambda: _size(path) > 0 and popup.handle not in self.popups.handles(),
+                self.timeouts.save,
+                "导出文件写入",
+            )
             return decode_bytes(path.read_bytes())
         finally:
             if path.exists():
@@ -121,16 +128,18 @@ class GridReader:
                 code = recognizer.read(png)  # type: ignore[attr-defined]
             except CaptchaUnreadable:
                 self.driver.click(image)  # a new image
-                self.timeouts.wait(lambda png=png: self.driver.capture_image(image) != png,
-                                   self.timeouts.field,
-                           "新验证码")
+                self.timeouts.wait(
+                    lambda png=png: self.driver.capture_image(image) != png, self.timeouts.field, "新验证码"
+                )
                 continue
             self.driver.set_text(edit, code)
-            self.timeouts.wait(lambda code=code: self.driver.get_text(edit) == code, self.timeouts.field,
-                       "验证码写入")
+            self.timeouts.wait(
+                lambda code=code: self.driver.get_text(edit) == code, self.timeouts.field, "验证码写入"
+            )
             self.driver.click(popup.buttons[d.ok])
-            outcome = self.timeouts.wait(lambda: self._captcha_outcome(popup.handle, edit),
-                                         self.timeouts.dialog_close, "验证码结果")
+            outcome = self.timeouts.wait(
+                lambda: self._captcha_outcome(popup.handle, edit), self.timeouts.dialog_close, "验证码结果"
+            )
             if outcome == "ok":
                 self.captchas_solved += 1
                 return
@@ -165,7 +174,6 @@ class GridReader:
         if self._recognizer is None:
             self._recognizer = self._recognizer_factory()
         return self._recognizer
-
 
 
 def _size(path: Path) -> int:

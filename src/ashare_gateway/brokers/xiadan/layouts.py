@@ -138,8 +138,14 @@ HT = Layout(
     code_entry="type",
     grid_read="copy",
     balance_ids=_frozen(
-        {"cash": 1012, "frozen": 1013, "market_value": 1014, "total_assets": 1015, "available": 1016,
-         "withdrawable": 1017}
+        {
+            "cash": 1012,
+            "frozen": 1013,
+            "market_value": 1014,
+            "total_assets": 1015,
+            "available": 1016,
+            "withdrawable": 1017,
+        }
     ),
 )
 
@@ -223,8 +229,10 @@ COLUMNS: MappingProxyType = _frozen(
 # Which columns tell a table apart (client-automation.md §3): every group needs one present column.
 TABLE_SIGNATURES: MappingProxyType = _frozen(
     {
-        "positions": (("成本价", "参考成本价", "摊薄成本价", "买入成本"),
-                      ("股票余额", "持仓数量", "当前持仓")),
+        "positions": (
+            ("成本价", "参考成本价", "摊薄成本价", "买入成本"),
+            ("股票余额", "持仓数量", "当前持仓"),
+        ),
         "trades": (("成交时间",), ("成交编号",)),
         "entrusts": (("委托价格",), ("委托数量",)),
         "ipo": (("申购代码", "新股代码"), ("可申购数量", "申购上限", "最大可申购数量")),

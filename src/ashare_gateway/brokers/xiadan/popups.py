@@ -127,8 +127,13 @@ class Popups:
         """Answer a pop-up that no flow asked for, the safe way: never confirm what we did not start."""
         kind = popup.kind
         log.info("closing pop-up %s: %s", kind.value, popup.classified.message[:120])
-        if kind in (DialogKind.CONFIRM, DialogKind.CANCEL_CONFIRM, DialogKind.EXIT_CONFIRM,
-                    DialogKind.CAPTCHA, DialogKind.SAVE_AS):
+        if kind in (
+            DialogKind.CONFIRM,
+            DialogKind.CANCEL_CONFIRM,
+            DialogKind.EXIT_CONFIRM,
+            DialogKind.CAPTCHA,
+            DialogKind.SAVE_AS,
+        ):
             self.decline(popup)
         elif kind in (DialogKind.RISK, DialogKind.AGREEMENT):
             self.accept(popup)

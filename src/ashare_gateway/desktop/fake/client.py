@@ -253,8 +253,11 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
                 self._close(window)
                 self._open_main()
                 if self.faults.agreement_on_login:
-                    self._dialog(tx.AGREEMENT_TITLE, tx.AGREEMENT,
-                                 [(6, "同意", None), (7, "不同意", self._exit_process)])
+                    self._dialog(
+                        tx.AGREEMENT_TITLE,
+                        tx.AGREEMENT,
+                        [(6, "同意", None), (7, "不同意", self._exit_process)],
+                    )
 
             self._later(self.faults.latency.login, enter)
 

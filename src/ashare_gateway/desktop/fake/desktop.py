@@ -323,8 +323,12 @@ class FakeDesktop:
         visible = self._visible_windows()
         root = self._root(w)
         if visible and visible[-1] is not root and visible[-1].role == "dialog":
-            detail = self.BLOCKED.format(action=action, window=self._title_of(root), control=w.control_id,
-                                         blocker=self._title_of(visible[-1]))
+            detail = self.BLOCKED.format(
+                action=action,
+                window=self._title_of(root),
+                control=w.control_id,
+                blocker=self._title_of(visible[-1]),
+            )
             self._misuse("input_while_modal", detail)
             return False
         if not self._visible(w):
@@ -383,8 +387,9 @@ class FakeDesktop:
     ) -> Widget:
         """A modal pop-up; clicking any button closes it, then runs that button's action."""
         in_static = self._caption_in_static() and caption is None
-        window = self._w.make("#32770", 0, caption if caption is not None else ("" if in_static else title),
-                              role="dialog")
+        window = self._w.make(
+            "#32770", 0, caption if caption is not None else ("" if in_static else title), role="dialog"
+        )
         window.shown_at = self.clock() + (self.faults.latency.dialog if delay is None else delay)
         if in_static:
             window.add(self._w.make("Static", 1365, title, role="title"))
@@ -408,8 +413,9 @@ class FakeDesktop:
 
         return run
 
-    def _message(self, title: str, text: str, *, delay: float | None = None,
-                 then: Callable[[], None] | None = None) -> Widget:
+    def _message(
+        self, title: str, text: str, *, delay: float | None = None, then: Callable[[], None] | None = None
+    ) -> Widget:
         text_id = self.MESSAGE_TEXT_IDS.get(title, 1004)
         return self._dialog(title, text, [(1, "确定", then)], delay=delay, text_id=text_id)
 

@@ -11,8 +11,23 @@ from dataclasses import dataclass
 
 _MODIFIERS = {"^": "ctrl", "+": "shift", "%": "alt"}
 _NAMED = {
-    "ENTER", "TAB", "ESC", "BACKSPACE", "BS", "DELETE", "DEL", "HOME", "END", "UP", "DOWN", "LEFT", "RIGHT",
-    "PGUP", "PGDN", "SPACE", *(f"F{i}" for i in range(1, 13)),
+    "ENTER",
+    "TAB",
+    "ESC",
+    "BACKSPACE",
+    "BS",
+    "DELETE",
+    "DEL",
+    "HOME",
+    "END",
+    "UP",
+    "DOWN",
+    "LEFT",
+    "RIGHT",
+    "PGUP",
+    "PGDN",
+    "SPACE",
+    *(f"F{i}" for i in range(1, 13)),
 }
 
 

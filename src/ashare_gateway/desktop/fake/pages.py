@@ -29,29 +29,38 @@ class PagesMixin:
         spec: list[tuple[str, str, int, str]] = []  # (role, class, id, text)
         if page in ORDER_PAGES:
             side = ORDER_PAGES[page]
-            spec += [("code", "Edit", ids["code"], ""), ("name", "Static", ids["name"], ""),
-                     ("amount", "Edit", ids["amount"], ""),
-                     ("submit", "Button", ids["submit"], side.label),
-                     ("available", "Static", ids["buyable"] if side is Side.BUY else ids["sellable"], "")]
+            spec += [
+                ("code", "Edit", ids["code"], ""),
+                ("name", "Static", ids["name"], ""),
+                ("amount", "Edit", ids["amount"], ""),
+                ("submit", "Button", ids["submit"], side.label),
+                ("available", "Static", ids["buyable"] if side is Side.BUY else ids["sellable"], ""),
+            ]
             if page.startswith("market"):
-                spec += [("market_type", "ComboBox", ids["market_type"], ""),
-                         ("protect_price", "Edit", ids["protect_price"], "")]
+                spec += [
+                    ("market_type", "ComboBox", ids["market_type"], ""),
+                    ("protect_price", "Edit", ids["protect_price"], ""),
+                ]
             else:
                 spec += [("price", "Edit", ids["price"], "")]
         elif page == "cancel":
             c = self.build.cancel_ids
-            spec += [("grid", "CVirtualGridCtrl", self.build.grid_id, ""),
-                     ("cancel_all", "Button", c["all"], "全撤(Z /)"),
-                     ("cancel_buys", "Button", c["buys"], "撤买(X)"),
-                     ("cancel_sells", "Button", c["sells"], "撤卖(C)"),
-                     ("cancel_one", "Button", c["one"], "撤单")]
+            spec += [
+                ("grid", "CVirtualGridCtrl", self.build.grid_id, ""),
+                ("cancel_all", "Button", c["all"], "全撤(Z /)"),
+                ("cancel_buys", "Button", c["buys"], "撤买(X)"),
+                ("cancel_sells", "Button", c["sells"], "撤卖(C)"),
+                ("cancel_one", "Button", c["one"], "撤单"),
+            ]
         elif page == "balance":
             statics = self.build.balance_statics.items()
             spec += [(f"static:{label}", "Static", cid, "") for label, cid in statics]
             spec += [("grid", "CVirtualGridCtrl", self.build.grid_id, "")]
         elif page == "ipo":
-            spec += [("grid", "CVirtualGridCtrl", self.build.grid_id, ""),
-                     ("ipo_submit", "Button", self.build.ipo_submit_id, "申购")]
+            spec += [
+                ("grid", "CVirtualGridCtrl", self.build.grid_id, ""),
+                ("ipo_submit", "Button", self.build.ipo_submit_id, "申购"),
+            ]
         else:
             spec += [("grid", "CVirtualGridCtrl", self.build.grid_id, "")]
         controls: dict[str, Widget] = {}
@@ -98,8 +107,14 @@ class PagesMixin:
                 w.shown_at = shown + self.faults.control_delay.get(w.control_id, 0.0)
         if page == "balance":
             b = self.broker.balance()
-            values = {"资金余额": b.cash, "冻结资金": b.frozen, "股票市值": b.market_value,
-                      "总资产": b.total_assets, "可用金额": b.available, "可取金额": b.withdrawable}
+            values = {
+                "资金余额": b.cash,
+                "冻结资金": b.frozen,
+                "股票市值": b.market_value,
+                "总资产": b.total_assets,
+                "可用金额": b.available,
+                "可取金额": b.withdrawable,
+            }
             for label, value in values.items():
                 if f"static:{label}" in c:
                     c[f"static:{label}"].text = f"{value:.2f}"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 CONFIRM_TITLE = "委托确认"
-CONFIRM = ("您是否确认以下{side}委托？\n股东账号：{account}\n证券代码：{code}\n证券名称：{name}\n"
-           "{detail}{side}数量：{amount}")
+CONFIRM = (
+    "您是否确认以下{side}委托？\n股东账号：{account}\n证券代码：{code}\n证券名称：{name}\n"
+    "{detail}{side}数量：{amount}"
+)
 CONFIRM_PRICE = "{side}价格：{price}\n"
 CONFIRM_MARKET = "委托方式：{mtype}\n"
 CONFIRM_PROTECT = "保护限价：{price}\n"
@@ -18,8 +20,10 @@ BAD_PRICE = "委托价格输入错误"
 NO_MARKET = "该证券不支持市价委托"
 NO_PROTECT = "请输入保护限价"
 CANCEL_TITLE = "撤单确认"
-CANCEL_ONE = ("您确定要撤销该委托吗？\n证券代码：{code}\n证券名称：{name}\n操作：{side}\n委托数量：{amount}\n"
-              "合同编号：{contract_no}")
+CANCEL_ONE = (
+    "您确定要撤销该委托吗？\n证券代码：{code}\n证券名称：{name}\n操作：{side}\n委托数量：{amount}\n"
+    "合同编号：{contract_no}"
+)
 CANCEL_ALL = "您确定要撤销全部{n}笔委托吗？"
 CANCEL_OK = "您的撤单委托已成功提交，合同编号：{contract_no}。"
 CANCEL_ALL_OK = "全部撤单委托已提交，共{n}笔。"

@@ -147,8 +147,14 @@ class TradingMixin:
         except InvalidOperation:
             self._message(tx.RESULT_TITLE, tx.BAD_PRICE)
             return
-        request = OrderRequest(code=code, side=side, amount=int(amount_text), price=price, market_type=mtype,
-                               protect_price=protect)
+        request = OrderRequest(
+            code=code,
+            side=side,
+            amount=int(amount_text),
+            price=price,
+            market_type=mtype,
+            protect_price=protect,
+        )
         name = c["name"].text
 
         def send() -> None:
@@ -172,8 +178,9 @@ class TradingMixin:
             if not self.faults.confirm_dialog:
                 send()
                 return
-            text = tx.CONFIRM.format(side=side.label, account=self.account, code=code, name=name,
-                                     detail=detail, amount=amount_text)
+            text = tx.CONFIRM.format(
+                side=side.label, account=self.account, code=code, name=name, detail=detail, amount=amount_text
+            )
             self._dialog(tx.CONFIRM_TITLE, text, [(6, "是(&Y)", send), (7, "否(&N)", None)], text_id=1040)
 
         if code in self.faults.risk_codes:
@@ -202,8 +209,9 @@ class TradingMixin:
             self._load_page("cancel")
             self._message(tx.RESULT_TITLE, tx.CANCEL_OK.format(contract_no=e.contract_no))
 
-        text = tx.CANCEL_ONE.format(code=e.code, name=e.name, side=e.side.label, amount=e.quantity,
-                                    contract_no=e.contract_no)
+        text = tx.CANCEL_ONE.format(
+            code=e.code, name=e.name, side=e.side.label, amount=e.quantity, contract_no=e.contract_no
+        )
         self._dialog(tx.CANCEL_TITLE, text, [(6, "是(&Y)", do), (7, "否(&N)", None)])
 
     def _cancel_many(self, side: Side | None) -> None:
@@ -243,7 +251,11 @@ class TradingMixin:
             self._record("ipo", f"{len(result.applied)}只")
             self._message(tx.RESULT_TITLE, tx.IPO_OK.format(n=len(result.applied)))
 
-        lines = "\n".join(f"{o.get('申购代码', '')} {o.get('证券名称', '')} {o.get('可申购数量', '')}"
-                          for o in items)
-        self._dialog(tx.IPO_TITLE, tx.IPO_CONFIRM.format(n=len(items), lines=lines),
-                     [(6, "是(&Y)", do), (7, "否(&N)", None)])
+        lines = "\n".join(
+            f"{o.get('申购代码', '')} {o.get('证券名称', '')} {o.get('可申购数量', '')}" for o in items
+        )
+        self._dialog(
+            tx.IPO_TITLE,
+            tx.IPO_CONFIRM.format(n=len(items), lines=lines),
+            [(6, "是(&Y)", do), (7, "否(&N)", None)],
+        )

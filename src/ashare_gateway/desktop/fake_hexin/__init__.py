@@ -6,5 +6,12 @@ from .client import FakeHexin
 from .faults import HexinFaults, HexinLatency
 
 __all__ = [
-    "BUILDS", "HEXIN_8", "HEXIN_9", "Event", "FakeHexin", "FakeHexinBuild", "HexinFaults", "HexinLatency",
+    "BUILDS",
+    "HEXIN_8",
+    "HEXIN_9",
+    "Event",
+    "FakeHexin",
+    "FakeHexinBuild",
+    "HexinFaults",
+    "HexinLatency",
 ]

@@ -20,8 +20,17 @@ class FakeHexinBuild:
     flash_titles: dict[str, str] = field(default_factory=lambda: {"buy": "闪电买入", "sell": "闪电卖出"})
     flash_ids: dict[str, int] = field(
         default_factory=lambda: {
-            "code": 1032, "price": 1033, "amount": 1034, "name": 1036, "refresh": 1528, "submit": 1006,
-            "cancel": 2, "full": 12092, "half": 12093, "third": 12094, "quarter": 12095,
+            "code": 1032,
+            "price": 1033,
+            "amount": 1034,
+            "name": 1036,
+            "refresh": 1528,
+            "submit": 1006,
+            "cancel": 2,
+            "full": 12092,
+            "half": 12093,
+            "third": 12094,
+            "quarter": 12095,
         }
     )
     # 系统设置 → 快速交易: the price the dialog fills in after the code lookup ("对手价" or "最新价").

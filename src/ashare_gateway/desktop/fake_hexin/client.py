@@ -179,11 +179,17 @@ class FakeHexin(FakeDesktop):
         window = self._w.make("#32770", 0, self.build.flash_titles[side.value], role="flash")
         window.shown_at = self.clock() + self.faults.latency.dialog
         spec = [
-            ("code", "Edit", "code", ""), ("name", "Static", "name", ""), ("price", "Edit", "price", ""),
-            ("amount", "Edit", "amount", ""), ("refresh", "Button", "refresh", "刷新"),
-            ("submit", "Button", "submit", side.label), ("cancel", "Button", "cancel", "取消"),
-            ("full", "Button", "full", "全仓"), ("half", "Button", "half", "1/2"),
-            ("third", "Button", "third", "1/3"), ("quarter", "Button", "quarter", "1/4"),
+            ("code", "Edit", "code", ""),
+            ("name", "Static", "name", ""),
+            ("price", "Edit", "price", ""),
+            ("amount", "Edit", "amount", ""),
+            ("refresh", "Button", "refresh", "刷新"),
+            ("submit", "Button", "submit", side.label),
+            ("cancel", "Button", "cancel", "取消"),
+            ("full", "Button", "full", "全仓"),
+            ("half", "Button", "half", "1/2"),
+            ("third", "Button", "third", "1/3"),
+            ("quarter", "Button", "quarter", "1/4"),
         ]
         c = {role: window.add(self._w.make(cls, ids[key], text, role=role)) for role, cls, key, text in spec}
         flash = _Flash(window, side, c)
@@ -331,8 +337,9 @@ class FakeHexin(FakeDesktop):
         if not self.faults.confirm_dialog:
             send()
             return
-        text = tx.CONFIRM.format(side=side.label, code=code, name=name, price=c["price"].text,
-                                 amount=request.amount)
+        text = tx.CONFIRM.format(
+            side=side.label, code=code, name=name, price=c["price"].text, amount=request.amount
+        )
         self._dialog(tx.CONFIRM_TITLE, text, [(6, "是(&Y)", send), (7, "否(&N)", None)], text_id=1040)
 
     # =========================================================== closing

@@ -94,6 +94,14 @@ def quote_from_tencent(code: str, row: Mapping[str, Any]) -> LiveQuote:
 
 def _live_quote(code: str, row: Mapping[str, Any], when: dt.datetime, volume: int) -> LiveQuote:
     """The fields both easyquotation sources name alike; they differ only in time and volume."""
-    return LiveQuote(code=code, name=row["name"], when=when, last=_dec(row["now"]),
-                     prev_close=_dec(row["close"]), open=_dec(row["open"]), bids=_book(row, "bid"),
-                     asks=_book(row, "ask"), volume=volume)
+    return LiveQuote(
+        code=code,
+        name=row["name"],
+        when=when,
+        last=_dec(row["now"]),
+        prev_close=_dec(row["close"]),
+        open=_dec(row["open"]),
+        bids=_book(row, "bid"),
+        asks=_book(row, "ask"),
+        volume=volume,
+    )

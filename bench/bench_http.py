@@ -124,9 +124,9 @@ def prefill(data_dir: Path, open_orders: int) -> None:
 
 def start_gateway(data_dir: Path) -> Server:
     port = _free_port()
+    command = [sys.executable, "-m", "ashare_gateway", "serve", "--port", str(port), "--data-dir", data_dir]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ashare_gateway", "serve", "--port", str(port), "--data-dir", str(data_dir)]
-        + ["--log-level", "warning"],
+        [*command, "--log-level", "warning"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -314,7 +314,8 @@ def test_fees_by_side_and_instrument() -> None:
         ("14:57:00", Phase.CLOSING_AUCTION),
         ("15:00:00", Phase.POST_CLOSE),
         ("15:05:00", Phase.AFTER_HOURS),
-        ("15:30:00", Phase.CLOSED),
+        ("15:30:00", Phase.CLEARING),
+        ("17:00:00", Phase.CLOSED),
     ],
 )
 def test_phases(t: str, phase: Phase) -> None:

@@ -126,8 +126,10 @@ def test_partial_fill_against_displayed_depth(exchange: SimExchange) -> None:
 def test_orders_expire_at_the_end_of_the_day(exchange: SimExchange, clock: ManualClock) -> None:
     b = exchange.broker("demo")
     ack = b.place_order(buy("600000", 100, "7.90"))
-    clock.set(f"{FRIDAY} 16:00:00")
-    assert b.today_entrusts() == []  # the business day moved on to Monday
+    clock.set(f"{FRIDAY} 16:00:00")  # after the close, before the night settlement: still today's
+    assert [e.contract_no for e in b.today_entrusts()] == [ack.contract_no]
+    clock.set(f"{FRIDAY} 17:00:00")  # settled: the business day moved on to Monday
+    assert b.today_entrusts() == []
     assert b.balance().frozen == 0
     assert exchange.open_contracts(b.account_id) == []
     assert ack.contract_no

@@ -81,7 +81,7 @@ def _past_price(c: httpx.Client, code: str) -> dict:
 
 
 def _own_best(c: httpx.Client, code: str) -> dict:
-    """SZ 本方最优 buy: rests at bid1 (it would have filled against the morning's lower asks)."""
+    """本方最优 buy: rests at bid1 (it would have filled against the morning's lower asks)."""
     assert past_low(code, "09:31:00", "10:30:00") + 1 <= snap_at(code, "10:30:00").bids[0][0]
     return {"url": "/api/trader/market-buy", "json": {"security": code, "amount": 100, "ttype": "本方最优"}}
 
@@ -101,9 +101,16 @@ def _counterparty_more_than_ask1(c: httpx.Client, code: str) -> dict:
         ("600000", _past_price, lambda code: 0),
         ("000001", _past_price, lambda code: 0),
         ("000002", _own_best, lambda code: 0),
+        ("600000", _own_best, lambda code: 0),  # SH main board takes 本方最优 since the 2023 rules
         ("000002", _counterparty_more_than_ask1, lambda code: snap_at(code, "10:30:00").asks[0][1]),
     ],
-    ids=["sh-limit-at-a-past-price", "sz-limit-at-a-past-price", "sz-own-best", "sz-counterparty-best"],
+    ids=[
+        "sh-limit-at-a-past-price",
+        "sz-limit-at-a-past-price",
+        "sz-own-best",
+        "sh-main-board-own-best",
+        "sz-counterparty-best",
+    ],
 )
 def test_an_order_meets_only_the_market_after_its_arrival(market: Served, code: str, make, filled) -> None:
     with httpx.Client(base_url=market.url, timeout=30) as c:

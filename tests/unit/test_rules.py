@@ -419,11 +419,20 @@ def test_client_labels(label: str, mtype: MarketType | None) -> None:
 
 
 def test_market_types_per_exchange() -> None:
-    assert allowed_types(parse_security("600000")) == (MarketType.BEST5_IOC, MarketType.BEST5_TO_LIMIT)
+    # SH main-board stocks: the two 5-level types plus 对手方最优/本方最优 (SSE trading rules, 2023 revision);
+    # SH funds keep the two 5-level types only.
+    assert allowed_types(parse_security("600000")) == (
+        MarketType.BEST5_IOC,
+        MarketType.BEST5_TO_LIMIT,
+        MarketType.COUNTERPARTY_BEST,
+        MarketType.OWN_BEST,
+    )
+    assert allowed_types(parse_security("510300")) == (MarketType.BEST5_IOC, MarketType.BEST5_TO_LIMIT)
+    assert parse_market_type("对手方最优价格", parse_security("600000")) is MarketType.COUNTERPARTY_BEST
     assert MarketType.COUNTERPARTY_BEST in allowed_types(parse_security("688981"))
     assert len(allowed_types(parse_security("000001"))) == 5
     with pytest.raises(InvalidParameter, match="不支持的市价类型"):
-        parse_market_type("对手方最优价格", parse_security("600000"))
+        parse_market_type("全额成交或撤销", parse_security("600000"))
     assert parse_market_type(None, parse_security("000001")) is MarketType.BEST5_IOC
 
 

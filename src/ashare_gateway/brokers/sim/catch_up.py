@@ -38,7 +38,7 @@ AUCTION_VOLUME = 10_000_000
 DAY_END_REASON = "当日未成交，已失效"
 
 
-class Market:
+class PaperMarket:
     """The in-memory book of resting orders and the catch-up that drives it from the quote source."""
 
     def __init__(self, ex: SimExchange) -> None:

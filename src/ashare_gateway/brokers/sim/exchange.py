@@ -26,7 +26,7 @@ from ...domain import messages as msg
 from ...domain.clock import Clock, SystemClock
 from ...domain.errors import GatewayError, OrderRejected
 from ...domain.fees import FeeSchedule
-from ...domain.instruments import Security
+from ...domain.instruments import Market, Security
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Trade
 from ...domain.rules import LimitBand, price_band
 from ...domain.sessions import MarketState, TradingCalendar
@@ -36,7 +36,7 @@ from . import ledger as t
 from . import orders, projections
 from .accounts import DEMO_CASH, DEMO_HOLDINGS, DEMO_PASSWORD, DEMO_USER, Accounts
 from .business_day import BusinessDay
-from .catch_up import AUCTION_VOLUME, Market
+from .catch_up import AUCTION_VOLUME, PaperMarket
 from .ipo import Ipo, ipo_lottery, ipo_quota
 from .orders import CONTRACT_BASE, cage_benchmark
 from .quotes import OfflineQuotes, QuoteSource, Reference, Snapshot
@@ -80,7 +80,7 @@ class SimExchange:
         self.business = BusinessDay(self.calendar)
         self.accounts = Accounts(self.db, self.clock.now, self.reference)
         self.ipo = Ipo(self)
-        self.market = Market(self)
+        self.market = PaperMarket(self)
         self.market.reload()
 
     # ------------------------------------------------------------------ accounts
@@ -235,6 +235,13 @@ class SimExchange:
     # ------------------------------------------------------------------ IPO
     def auto_ipo(self, account_id: int) -> IpoResult:
         return self._request(lambda conn, now: self.ipo.subscribe(conn, account_id, now))
+
+    def ipo_market_values(self, account_id: int) -> dict[Market, Decimal]:
+        """Per market, the 20-trading-day average value ending T-2 that IPO quotas come from (for the
+        fake clients' 新股申购 page, so it shows the quota the exchange will grant)."""
+        return self._request(
+            lambda conn, now: self.ipo.average_values(conn, account_id, self.business_date(now))
+        )
 
     def ipo_subscriptions(self, account_id: int) -> list[dict]:
         return self._request(lambda conn, now: self.ipo.subscriptions(conn, account_id))

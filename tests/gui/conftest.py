@@ -30,6 +30,7 @@ FAST = Timeouts(
     lookup=0.5,
     field=1.0,
     dialog=1.0,
+    result=0.3,
     dialog_close=2.0,
     query=2.0,
     copy=0.3,

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
+from .confirms import CancelConfirmIds
+
 # Logical pages the adapter navigates to; the data pages reload on F5.
 ORDER_PAGES = ("buy", "sell", "market_buy", "market_sell")
 DATA_PAGES = ("balance", "entrusts", "trades", "cancel", "ipo")
@@ -60,6 +62,9 @@ class Keys:
     """Keystrokes in pywinauto ``type_keys`` syntax."""
 
     select_all: str = "^a"
+    # Empties an edit: Home, Shift+End, Backspace (xiadan-gateway window_service.py:567-569); Ctrl+A
+    # does nothing in some builds' edits.
+    clear_edit: str = "{HOME}+{END}{BACKSPACE}"
     copy: str = "^c"
     save: str = "^s"
     refresh: str = "{F5}"
@@ -97,6 +102,10 @@ class Layout:
     cancel_buys_id: int = 30002
     cancel_sells_id: int = 30003
     cancel_one_id: int = 1099
+    # The code filter above the 撤单 grid and its 查询 button (easyths order_cancel.py:101,108).
+    cancel_filter_id: int = 3348
+    cancel_query_id: int = 3349
+    cancel_confirm: CancelConfirmIds = field(default_factory=CancelConfirmIds)
     ipo_submit_id: int = 1006
     # Balance statics: field -> control ID (absent fields are derived, see tables.balance_from_statics).
     balance_ids: MappingProxyType = field(default_factory=lambda: _frozen({}))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...desktop.driver import DesktopDriver
 from ...domain.errors import BrokerUnavailable
@@ -31,6 +31,7 @@ class Popup:
     handle: int
     classified: Classified
     buttons: dict[int, int]  # control id → handle
+    statics: dict[int, str] = field(default_factory=dict)  # control id → text (the first of each id)
 
     @property
     def kind(self) -> DialogKind:
@@ -64,6 +65,7 @@ class Popups:
         title = caption
         texts: list[str] = []
         buttons: dict[int, int] = {}
+        statics: dict[int, str] = {}
         controls = self.driver.children(handle)
         for c in controls:
             if c.class_name == "Button":
@@ -72,6 +74,7 @@ class Popups:
                 title = title or c.text
             elif c.class_name == "Static" and c.control_id != ids.captcha_status and c.text:
                 texts.append(c.text)
+                statics.setdefault(c.control_id, c.text)
         has = {c.control_id for c in controls}
         classified = classify(title, "\n".join(texts))
         # Controls say more than words: a captcha or lock screen may draw its text as an image.
@@ -81,7 +84,9 @@ class Popups:
             classified = Classified(DialogKind.LOCK, title, classified.text)
         elif ids.save_filename in has:
             classified = Classified(DialogKind.SAVE_AS, title, classified.text)
-        return Popup(handle, classified, buttons)
+        elif self.layout.cancel_confirm.code in has and self.layout.cancel_confirm.amount in has:
+            classified = Classified(DialogKind.CANCEL_CONFIRM, title, classified.text)
+        return Popup(handle, classified, buttons, statics)
 
     def next(self, timeout: float, what: str) -> Popup:
         """Wait for the topmost pop-up and read it; a client that dies meanwhile ends the wait at once."""

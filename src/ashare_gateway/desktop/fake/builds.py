@@ -26,6 +26,12 @@ class FakeBuild:
     tree: dict[tuple[str, ...], str] = field(default_factory=dict)
     commands: dict[int, str] = field(default_factory=dict)
     settext_triggers_lookup: bool = False  # WM_SETTEXT into the code edit does not start the lookup
+    # Newer universal builds ignore WM_SETTEXT in the order edits altogether (easytrader #447, #449).
+    settext_ignored: bool = False
+    # Whether an Edit selects all on Ctrl+A: "某些控件不支持 Ctrl+A" (xiadan-gateway window_service.py:568).
+    edit_ctrl_a: bool = True
+    # The success text after an order (ORDER_OK_VARIANTS: "合同编号：", "合同编号为：", "合同编号: ").
+    order_ok: str = "您的{side}委托已成功提交，合同编号：{contract_no}。"
     balance_statics: dict[str, int] = field(default_factory=dict)
     grid_id: int = 1047
     order_ids: dict[str, int] = field(
@@ -42,7 +48,18 @@ class FakeBuild:
         }
     )
     cancel_ids: dict[str, int] = field(
-        default_factory=lambda: {"all": 30001, "buys": 30002, "sells": 30003, "one": 1099}
+        default_factory=lambda: {
+            "all": 30001,
+            "buys": 30002,
+            "sells": 30003,
+            "one": 1099,
+            "filter": 3348,  # code filter edit above the grid (easyths order_cancel.py:101)
+            "query": 3349,  # its 查询 button: reloads the grid with that code's rows (order_cancel.py:108)
+        }
+    )
+    # 撤单确认 statics (easyths order_cancel.py:64-67): code, price, amount, tip. No 合同编号 is shown.
+    cancel_confirm_ids: dict[str, int] = field(
+        default_factory=lambda: {"code": 0x412, "price": 0x413, "amount": 0x414, "tip": 0x6E8}
     )
     ipo_submit_id: int = 1006
     lock_edit_id: int = 1039
@@ -196,6 +213,15 @@ UNIVERSAL_BUILD = FakeBuild(
     },
     save_quotes_codes=False,
     trailing_tab=False,
+    order_ok="委托已提交，合同编号为：{contract_no}",
+)
+
+# The newer universal build users report (easytrader #447/#449): WM_SETTEXT into the order edits does
+# nothing, Ctrl+A in an edit does nothing, and the success text reads "合同编号: N".
+UNIVERSAL_NEW_BUILD = UNIVERSAL_BUILD.with_changes(
+    settext_ignored=True,
+    edit_ctrl_a=False,
+    order_ok="{side}委托成功！合同编号: {contract_no}",
 )
 
 BUILDS = {"ht": HT_BUILD, "universal": UNIVERSAL_BUILD}

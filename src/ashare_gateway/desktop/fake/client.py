@@ -221,6 +221,12 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
     def _caption_in_static(self) -> bool:
         return self.build.caption_in_static
 
+    def _accepts_settext(self, w: Widget) -> bool:
+        return not (self.build.settext_ignored and w.page in ORDER_PAGES)
+
+    def _edit_ctrl_a(self) -> bool:
+        return self.build.edit_ctrl_a
+
     # =========================================================== windows: main, login, exit
 
     def _open_login(self, delay: float) -> None:

@@ -184,6 +184,9 @@ class FakeDesktop:
             if w.class_name != "Edit":
                 self._misuse("wrong_field", f"向非输入框（{w.class_name} {w.control_id}）写入“{text}”")
                 return
+            if not self._accepts_settext(w):
+                self._record("settext_ignored", f"控件{w.control_id}忽略了WM_SETTEXT（“{text}”）")
+                return
             self._check_value(w, text)
             w.text = text
             w.select_all = False
@@ -249,6 +252,14 @@ class FakeDesktop:
 
     def _edit_key(self, key: Key, w: Widget) -> None:
         """A key that is not a character, typed into an edit: ignored unless the client has a meaning."""
+
+    def _accepts_settext(self, w: Widget) -> bool:
+        """Whether WM_SETTEXT changes this edit (newer universal builds ignore it in the order edits)."""
+        return True
+
+    def _edit_ctrl_a(self) -> bool:
+        """Whether Ctrl+A selects an edit's text (some builds' edits do nothing on it)."""
+        return True
 
     def _after_tick(self, now: float) -> None:
         """Runs after due actions on every driver call: where a client notices, e.g., idle time."""
@@ -352,9 +363,19 @@ class FakeDesktop:
         typed = changed = False
         for key in keys:
             if key.mods == {"ctrl"} and key.name == "a":
-                w.select_all = True
+                w.select_all = self._edit_ctrl_a()
+            elif key.name == "HOME" and not key.mods:
+                w.caret_home, w.select_all = True, False
+            elif key.name == "END" and key.mods == {"shift"}:
+                w.select_all = w.caret_home  # Shift+End selects from the caret to the end
+                w.caret_home = False
+            elif key.name == "END" and not key.mods:
+                w.caret_home, w.select_all = False, False
             elif key.name in ("BACKSPACE", "BS", "DELETE", "DEL"):
-                w.text = "" if w.select_all else w.text[:-1]
+                if w.select_all:
+                    w.text = ""
+                elif not w.caret_home:
+                    w.text = w.text[:-1]
                 w.select_all = False
                 changed = True
             elif key.is_char:
@@ -364,7 +385,8 @@ class FakeDesktop:
                 else:
                     if not typed and w.text:
                         self._misuse("appended", f"向已有内容“{w.text}”的输入框{w.control_id}追加输入")
-                    w.text += key.name
+                    w.text = key.name + w.text if w.caret_home else w.text + key.name
+                w.caret_home = False
                 typed = changed = True
             else:
                 self._edit_key(key, w)

@@ -34,6 +34,15 @@ class Faults:
     ime_eats_copy: int = 0  # the next N Ctrl+C keystrokes are swallowed
     clipboard_mojibake: bool = False  # CF_TEXT only: GBK bytes read as a Western code page
     confirm_dialog: bool = True  # 委托确认 shown (设置→快速交易 not turned off)
+    # The 提示 after an order or cancel is a client setting (easytrader #275, #457): off, nothing shows
+    # after the confirm unless the broker refuses.
+    result_popups: bool = True
+    # Keys aimed at the grid are lost: it has no keyboard focus (pywinauto's set_focus brings only the
+    # window forward), so the selection stays on the first row whatever the adapter sends.
+    grid_keys_lost: bool = False
+    # The client's price auto-fill lands after the typed price was read back, just before the submit:
+    # the order would go at the quote's price, and only the confirm dialog shows it.
+    late_price_fill: bool = False
     risk_codes: frozenset[str] = frozenset()  # codes that raise a 风险提示 before the confirm
     agreement_on_login: bool = False  # 网上交易用户协议 after login
     lock_after_idle: float | None = None  # seconds without input before the lock screen

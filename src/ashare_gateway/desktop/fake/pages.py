@@ -51,6 +51,8 @@ class PagesMixin:
                 ("cancel_buys", "Button", c["buys"], "撤买(X)"),
                 ("cancel_sells", "Button", c["sells"], "撤卖(C)"),
                 ("cancel_one", "Button", c["one"], "撤单"),
+                ("cancel_filter", "Edit", c["filter"], ""),
+                ("cancel_query", "Button", c["query"], "查询"),
             ]
         elif page == "balance":
             statics = self.build.balance_statics.items()
@@ -82,6 +84,7 @@ class PagesMixin:
             c["cancel_all"].on_click = lambda: self._cancel_many(None)
             c["cancel_buys"].on_click = lambda: self._cancel_many(Side.BUY)
             c["cancel_sells"].on_click = lambda: self._cancel_many(Side.SELL)
+            c["cancel_query"].on_click = lambda: self._load_page("cancel")
         elif page == "ipo":
             c["ipo_submit"].on_click = self._apply_ipos
 
@@ -132,7 +135,9 @@ class PagesMixin:
             header = list(cols["trades"])
             rows = [grids.trade_cells(t, header, self.account) for t in items]
         elif page == "cancel":
-            items = self.broker.cancelable_entrusts()
+            # The code filter (3348) applies on 查询 and on F5: only that code's rows are listed.
+            code_filter = c["cancel_filter"].text
+            items = [e for e in self.broker.cancelable_entrusts() if e.code.startswith(code_filter)]
             header = list(cols["cancel"])
             rows = [grids.entrust_cells(e, header, self.account) for e in items]
         else:
@@ -146,6 +151,9 @@ class PagesMixin:
         page = grid.page or ""
         header, rows, _ = self._grid_data.get(page, ([], [], []))
         for key in keys:
+            if self.faults.grid_keys_lost and key.name in ("HOME", "END", "DOWN", "UP"):
+                self._record("grid_key_lost", key.name)
+                continue
             if key.mods == {"ctrl"} and key.name == "a":
                 grid.select_all = True
             elif key.mods == {"ctrl"} and key.name == "c":

@@ -30,6 +30,7 @@ class Widget:
     items: list[str] = field(default_factory=list)  # combobox entries
     selected: int = -1
     select_all: bool = False  # an edit whose whole text is selected: typing replaces it
+    caret_home: bool = False  # an edit's caret is before its first character ({HOME}); else at the end
     on_click: Callable[[], None] | None = None
     image: bytes | None = None
     # Bookkeeping for misuse detection on order fields.

@@ -1,0 +1,151 @@
+"""The adapter against a fake as unkind as the real clients (issue 14; sources in docs/clients.md).
+
+Each test models one behaviour a real xiadan.exe has and the older adapter did not survive: the
+撤单确认 that shows no 合同编号, grid keys that do not reach the grid, result pop-ups switched off,
+WM_SETTEXT ignored by newer universal builds, a price auto-fill that lands after the read-back. The
+paper exchange behind the fake is the judge of what really happened.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ashare_gateway.brokers.xiadan.adapter import XiadanBroker
+from ashare_gateway.desktop.fake import UNIVERSAL_NEW_BUILD, FakeXiadan
+from ashare_gateway.domain.errors import OrderRejected, OutcomeUnknown
+from ashare_gateway.domain.market_orders import MarketType
+from ashare_gateway.domain.models import OrderRequest, Side
+from ashare_gateway.domain.statuses import OrderStatus
+
+
+def fake_of(broker: XiadanBroker) -> FakeXiadan:
+    return broker.driver  # type: ignore[return-value]
+
+
+def events(broker: XiadanBroker, kind: str) -> list[str]:
+    return [e.detail for e in fake_of(broker).events if e.kind == kind]
+
+
+def limit(code: str, side: Side, amount: int, price: str) -> OrderRequest:
+    return OrderRequest(code=code, side=side, amount=amount, price=Decimal(price))
+
+
+def statuses(sim) -> dict[str, OrderStatus]:
+    return {e.contract_no: e.status for e in sim.today_entrusts()}
+
+
+# ----------------------------------------------------------------------------------- cancel
+
+
+def test_the_cancel_confirm_shows_no_contract_number_and_a_wrong_row_is_refused(make, sim, flavour) -> None:
+    """Keys that never reach the grid leave the first row selected: the confirm shows its price, so no."""
+    broker = make(flavour, grid_keys_lost=True)
+    acks = [broker.place_order(limit("600000", Side.BUY, 100, p)) for p in ("8.50", "8.51", "8.52")]
+    with pytest.raises(OrderRejected, match=r"撤单确认框的价格.*不符，已取消撤单"):
+        broker.cancel(acks[1].contract_no)
+    assert set(statuses(sim).values()) == {OrderStatus.REPORTED}  # nothing cancelled, least of all 8.50
+    assert fake_of(broker).dialog_titles() == ["网上股票交易系统5.0"]  # the confirm was answered 否
+
+
+def test_cancel_filters_by_code_so_the_row_is_found_even_when_keys_are_lost(make, sim, flavour) -> None:
+    """The peers' way: filter 可撤 by the code (3348 + 查询 3349), read again, pick the 合同编号's row."""
+    broker = make(flavour, grid_keys_lost=True)
+    first = broker.place_order(limit("000001", Side.BUY, 100, "10.50"))
+    target = broker.place_order(limit("600000", Side.BUY, 100, "8.50"))
+    last = broker.place_order(limit("000001", Side.BUY, 100, "10.51"))
+    broker.cancel(target.contract_no)
+    status = statuses(sim)
+    assert status[target.contract_no] is OrderStatus.CANCELLED
+    assert status[first.contract_no] is status[last.contract_no] is OrderStatus.REPORTED
+    # The filter is cleared afterwards: 可撤 lists every code again.
+    assert {e.contract_no for e in broker.cancelable_entrusts()} == {first.contract_no, last.contract_no}
+
+
+def test_cancel_without_result_popups_is_proved_by_the_cancel_list(make, sim, flavour) -> None:
+    broker = make(flavour, result_popups=False)
+    acks = [broker.place_order(limit("600000", Side.BUY, 100, p)) for p in ("8.50", "8.51")]
+    broker.cancel(acks[0].contract_no)
+    assert statuses(sim)[acks[0].contract_no] is OrderStatus.CANCELLED
+    assert statuses(sim)[acks[1].contract_no] is OrderStatus.REPORTED
+
+
+def test_cancel_all_counts_from_the_real_confirm_and_needs_no_result_popup(make, sim, flavour) -> None:
+    broker = make(flavour, result_popups=False)
+    for p in ("8.50", "8.51", "8.52"):
+        broker.place_order(limit("600000", Side.BUY, 100, p))
+    assert broker.cancel_all() == 3
+    assert any("您确认要撤销这( 3 )笔委托吗" in e for e in events(broker, "dialog"))
+    assert sim.cancelable_entrusts() == []
+
+
+# ----------------------------------------------------------------------------------- orders
+
+
+def test_orders_without_result_popups_take_the_contract_number_from_today_entrusts(
+    make, sim, flavour
+) -> None:
+    broker = make(flavour, result_popups=False)
+    sim.place_order(limit("600000", Side.BUY, 100, "8.40"))  # an identical order placed by hand earlier
+    broker.today_entrusts()
+    first = broker.place_order(limit("600000", Side.BUY, 100, "8.40"))
+    second = broker.place_order(limit("600000", Side.BUY, 100, "8.40"))  # the same order again
+    contracts = [e.contract_no for e in sim.today_entrusts()]
+    assert [first.contract_no, second.contract_no] == contracts[1:]
+    market = broker.place_order(
+        OrderRequest("000001", Side.BUY, 100, market_type=MarketType.COUNTERPARTY_BEST)
+    )
+    assert market.contract_no == sim.today_entrusts()[-1].contract_no
+
+
+def test_without_result_popups_and_an_unknown_day_two_same_orders_are_not_guessed(make, sim) -> None:
+    """Never read 当日委托 before: two identical rows could each be the new one, so the outcome is unknown."""
+    broker = make("ht", result_popups=False)
+    sim.place_order(limit("600000", Side.BUY, 100, "8.40"))
+    with pytest.raises(OutcomeUnknown, match=r"多笔相同的委托.*委托结果未知"):
+        broker.place_order(limit("600000", Side.BUY, 100, "8.40"))
+    assert len(sim.today_entrusts()) == 2  # it is in; the caller is told to check, not to retry blindly
+
+
+def test_a_rejection_still_shows_without_result_popups(make, sim, flavour) -> None:
+    broker = make(flavour, result_popups=False)
+    with pytest.raises(OrderRejected, match="不足"):
+        broker.place_order(limit("600000", Side.BUY, 900_000, "8.40"))
+    assert sim.today_entrusts() == []
+
+
+@pytest.mark.parametrize("build", ["universal", "universal-new"])
+def test_every_wording_of_the_contract_number_is_parsed(make, sim, build) -> None:
+    kw = {"build": UNIVERSAL_NEW_BUILD} if build == "universal-new" else {}
+    broker = make("universal", **kw)
+    ack = broker.place_order(limit("600000", Side.BUY, 100, "8.40"))
+    assert ack.contract_no == sim.today_entrusts()[-1].contract_no
+
+
+def test_a_newer_universal_build_that_ignores_wm_settext_still_trades(make, sim) -> None:
+    """easytrader #447/#449: WM_SETTEXT leaves the order edits empty, and Ctrl+A selects nothing."""
+    broker = make("universal", build=UNIVERSAL_NEW_BUILD)
+    ack = broker.place_order(limit("600000", Side.BUY, 200, "8.41"))
+    entrust = next(e for e in sim.today_entrusts() if e.contract_no == ack.contract_no)
+    assert (entrust.code, entrust.price, entrust.quantity) == ("600000", Decimal("8.41"), 200)
+    last = sim.quote("688981").last
+    star = OrderRequest(
+        "688981",
+        Side.SELL,
+        200,
+        market_type=MarketType.OWN_BEST,
+        protect_price=(last * Decimal("0.98")).quantize(Decimal("0.01")),
+    )
+    assert broker.place_order(star).contract_no == sim.today_entrusts()[-1].contract_no
+    sell = broker.place_order(limit("000001", Side.SELL, 100, "12.00"))  # fields typed over the last order's
+    assert sim.today_entrusts()[-1].contract_no == sell.contract_no
+
+
+def test_a_price_overwritten_after_its_read_back_is_caught_by_the_confirm(make, sim, flavour) -> None:
+    """The client's auto-fill lands after the typed price read back: the confirm shows it, so 否."""
+    broker = make(flavour, late_price_fill=True)
+    with pytest.raises(OrderRejected, match=r"委托确认框的价格.*不符，已取消委托"):
+        broker.place_order(limit("600000", Side.BUY, 100, "8.01"))
+    assert sim.today_entrusts() == []
+    assert events(broker, "late_price_fill")

@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 
 from ashare_gateway.brokers.xiadan.adapter import XiadanBroker
+from ashare_gateway.desktop.driver import literal_keys
 from ashare_gateway.desktop.fake import UNIVERSAL_NEW_BUILD, FakeXiadan
 from ashare_gateway.domain.errors import OrderRejected, OutcomeUnknown
 from ashare_gateway.domain.market_orders import MarketType
@@ -149,3 +150,43 @@ def test_a_price_overwritten_after_its_read_back_is_caught_by_the_confirm(make, 
         broker.place_order(limit("600000", Side.BUY, 100, "8.01"))
     assert sim.today_entrusts() == []
     assert events(broker, "late_price_fill")
+
+
+# ----------------------------------------------------------------------------------- windows
+
+
+def test_stray_windows_are_no_popups_and_never_stop_a_flow(make, sim, flavour) -> None:
+    """悬浮工具栏, a 条件单 tip that ignores WM_CLOSE, a toast that closes itself: left alone."""
+    broker = make(flavour)
+    fake = fake_of(broker)
+    for kind in ("toolbar", "tip", "toast"):
+        fake.stray(kind)
+    assert broker.has_pop_dialog() is False and broker.close_pop_dialog() is False
+    ack = broker.place_order(limit("600000", Side.BUY, 100, "8.40"))
+    assert ack.contract_no == sim.today_entrusts()[-1].contract_no
+    assert [e.code for e in broker.positions()] == [p.code for p in sim.positions()]
+    assert not events(broker, "ignored_close")  # nobody tried to close what will not close
+    assert {"悬浮工具栏", "条件单"} <= set(fake.dialog_titles())
+
+
+def test_login_types_the_fields_and_finds_the_button_with_its_accelerator(make, sim, creds) -> None:
+    """Login buttons read "确定(Y)"/"登录(Y)"; the newer universal build's login edits ignore WM_SETTEXT."""
+    broker = make("universal", build=UNIVERSAL_NEW_BUILD, connect=False, logged_in=False)
+    info = broker.login(creds("universal"))
+    assert info.account == "gui" and fake_of(broker).logged_in
+    assert events(broker, "settext_ignored") == []  # nothing was sent by WM_SETTEXT
+
+
+def test_typed_text_with_key_syntax_arrives_as_written(make) -> None:
+    """A password like "p+w^d%(1)" must not press Shift, Ctrl or Alt: every value is typed literally."""
+    broker = make("ht")
+    fake = fake_of(broker)
+    broker.cancelable_entrusts()
+    edit = fake.find_control(broker.session.main, control_id=3348)
+    fake.type_keys(edit, literal_keys("p+w^d%(1){x}~"))
+    assert fake.get_text(edit) == "p+w^d%(1){x}~"
+
+
+def test_ht_login_button_with_accelerator(make, creds) -> None:
+    broker = make("ht", connect=False, logged_in=False)
+    assert broker.login(creds("ht")).account == "gui"

@@ -20,6 +20,9 @@ class WindowInfo:
     title: str
     class_name: str
     visible: bool = True
+    # GetWindow(GW_OWNER): the window that owns this one (0 = none). Only dialogs owned by the client's
+    # main window are its pop-ups; the floating toolbar, 条件单 tips and toasts are owned by nobody.
+    owner: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,18 @@ class ControlInfo:
     text: str
     visible: bool = True
     enabled: bool = True
+
+
+_KEY_SYNTAX = set("+^%~(){}[]")
+
+
+def literal_keys(text: str) -> str:
+    """``text`` as pywinauto ``type_keys`` input that types exactly these characters.
+
+    Why: ``+ ^ % ~ ( ) { }`` are key syntax (Shift, Ctrl, Alt, Enter, grouping); a password or any
+    typed value holding one would otherwise press a modifier instead. Each is sent braced (``{+}``).
+    """
+    return "".join(f"{{{ch}}}" if ch in _KEY_SYNTAX else ch for ch in text)
 
 
 @runtime_checkable

@@ -40,6 +40,7 @@ SMTO_ABORTIFHUNG = 0x0002
 CF_TEXT = 1
 CF_UNICODETEXT = 13
 SEND_TIMEOUT_MS = 5000
+GW_OWNER = 4
 
 
 class Win32Driver:
@@ -107,7 +108,12 @@ class Win32Driver:
             # nameless pop-up and closed).
             win32gui = self._pw["win32gui"]
             return [
-                WindowInfo(e.handle, win32gui.GetWindowText(e.handle) or e.name or "", e.class_name or "")
+                WindowInfo(
+                    e.handle,
+                    win32gui.GetWindowText(e.handle) or e.name or "",
+                    e.class_name or "",
+                    owner=win32gui.GetWindow(e.handle, GW_OWNER) or 0,
+                )
                 for e in elements
             ]
 

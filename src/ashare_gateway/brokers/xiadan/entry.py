@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
-from ...desktop.driver import DesktopDriver
+from ...desktop.driver import DesktopDriver, literal_keys
 from ...domain import messages as msg
 from ...domain.errors import (
     BrokerUnavailable,
@@ -40,7 +40,7 @@ class OrderEntry:
         self.timeouts = timeouts
 
     def _type(self, edit: int, text: str) -> None:
-        self.driver.type_keys(edit, self.session.layout.keys.clear_edit + text)
+        self.driver.type_keys(edit, self.session.layout.keys.clear_edit + literal_keys(text))
 
     def _fill(self, edit: int, text: str, method: str, what: str) -> bool:
         """Put ``text`` into ``edit`` by ``method`` ("type" or "set_text"); True once it reads back."""

@@ -21,6 +21,8 @@ from .timeouts import Timeouts
 
 log = logging.getLogger(__name__)
 
+DIALOG_CLASS = "#32770"  # the Win32 dialog-box class: message boxes, confirms, the captcha, save-as
+
 
 class ClientGone(BrokerUnavailable):
     """The client process ended while a pop-up was awaited."""
@@ -53,11 +55,28 @@ class Popups:
         self.timeouts = timeouts
         self._not_popups = not_popups
         self.seen: deque[Classified] = deque(maxlen=200)  # every pop-up met, for diagnosis
+        self._strays: set[int] = set()  # windows already logged as no pop-up
 
     def handles(self) -> list[int]:
-        """Visible pop-ups, topmost first."""
+        """Visible pop-ups, topmost first: dialog boxes owned by the main (or login) window.
+
+        Anything else the client shows — the 悬浮工具栏, 条件单 tips, 成交回报 toasts that close
+        themselves, windows that ignore WM_CLOSE — is no pop-up of a flow: logged once, never answered,
+        never waited on.
+        """
         skip = self._not_popups()
-        return [w.handle for w in self.driver.top_windows() if w.handle not in skip]
+        found = []
+        for w in self.driver.top_windows():
+            if w.handle in skip:
+                continue
+            if w.class_name == DIALOG_CLASS and w.owner in skip:
+                found.append(w.handle)
+            elif w.handle not in self._strays:
+                self._strays.add(w.handle)
+                log.info(
+                    "ignoring a window that is no pop-up: %s “%s” (owner %#x)", w.class_name, w.title, w.owner
+                )
+        return found
 
     def read(self, handle: int) -> Popup:
         ids = self.layout.dialogs

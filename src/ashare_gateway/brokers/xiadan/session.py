@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from ...desktop.driver import DesktopDriver
+from ...desktop.driver import DesktopDriver, literal_keys
 from ...domain import messages as msg
 from ...domain.errors import (
     BrokerUnavailable,
@@ -37,6 +37,14 @@ log = logging.getLogger(__name__)
 DIALOG_CLASS = "#32770"  # the Win32 dialog-box window class: message boxes, the login window
 
 SETTLE_LIMIT = 12  # more stray pop-ups in a row than this means something is wrong
+
+
+_ACCELERATOR = re.compile(r"\s*[(（]&?[A-Za-z][)）]\s*$|&")
+
+
+def button_label(text: str) -> str:
+    """A button's caption without its accelerator: "确定(Y)", "登录(&Y)", "确定" → "确定"/"登录"."""
+    return _ACCELERATOR.sub("", text).strip()
 
 
 def settle(popups: Popups, answer: Callable[[Popup], None], stuck: str) -> None:
@@ -140,8 +148,11 @@ class ClientSession:
         return ConnectInfo(exe_path=exe, account=credentials.user, main_window_title=self.main_title)
 
     def _try_write(self, handle: int, text: str) -> bool:
+        """Type a login field (easytrader types them: ht_clienttrader.py:46-47; some builds ignore
+        WM_SETTEXT). Password edits cannot be read back from another process, so this only says the
+        keys went out; False while the window is too busy to take them."""
         try:
-            self.driver.set_text(handle, text)
+            self.driver.type_keys(handle, self.layout.keys.clear_edit + literal_keys(text))
         except ClientBusy:
             return False
         return True
@@ -188,7 +199,7 @@ class ClientSession:
                 (
                     c.handle
                     for c in self.driver.children(window)
-                    if c.class_name == "Button" and c.text in self.layout.login_button_titles
+                    if c.class_name == "Button" and button_label(c.text) in self.layout.login_button_titles
                 ),
                 None,
             )

@@ -20,6 +20,8 @@ class FakeBuild:
     main_class: str = "Afx:00400000:b:00010003:00000006:00000000"
     login_title: str = "用户登录"
     login_fields: tuple[str, ...] = ("user", "password", "comm_password")
+    login_button: str = "确定(Y)"  # "确定(Y)" / "登录(Y)": the accelerator is part of the caption
+    login_settext_ignored: bool = False  # the login edits take typed keys only
     # Captions: the ht build leaves dialog captions empty and draws the title in Static 1365.
     caption_in_static: bool = True
     # Menu tree: path → page; WM_COMMAND ids → page.
@@ -185,6 +187,7 @@ HT_BUILD = FakeBuild(
 UNIVERSAL_BUILD = FakeBuild(
     flavour="universal",
     login_fields=("user", "password"),
+    login_button="登录(Y)",
     caption_in_static=False,
     tree={**_TREE, ("新股申购", "新股批量申购"): "ipo"},
     commands=_COMMANDS,
@@ -221,6 +224,7 @@ UNIVERSAL_BUILD = FakeBuild(
 UNIVERSAL_NEW_BUILD = UNIVERSAL_BUILD.with_changes(
     settext_ignored=True,
     edit_ctrl_a=False,
+    login_settext_ignored=True,
     order_ok="{side}委托成功！合同编号: {contract_no}",
 )
 

@@ -222,6 +222,8 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
         return self.build.caption_in_static
 
     def _accepts_settext(self, w: Widget) -> bool:
+        if w.role.startswith("login_"):
+            return not self.build.login_settext_ignored
         return not (self.build.settext_ignored and w.page in ORDER_PAGES)
 
     def _edit_ctrl_a(self) -> bool:
@@ -238,7 +240,7 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
             edits[field] = window.add(
                 self._w.make("Edit", 1011 + i, password=field != "user", role=f"login_{field}")
             )
-        ok = window.add(self._w.make("Button", 1006, "确定", role="login_ok"))
+        ok = window.add(self._w.make("Button", 1006, self.build.login_button, role="login_ok"))
         window.add(self._w.make("Button", 2, "取消", role="login_cancel"))
         self._windows.append(window)
 

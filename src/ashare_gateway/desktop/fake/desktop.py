@@ -108,6 +108,30 @@ class FakeDesktop:
         with self._lock:
             return self._message(title, text, delay=0.0).handle
 
+    def stray(self, kind: str, lifetime: float = 0.05) -> int:
+        """Show a window that is no pop-up of the client's: it must be left alone, never waited on.
+
+        ``toolbar``: the 悬浮工具栏 (not a dialog, ignores WM_CLOSE); ``tip``: a 条件单 tip, an unowned
+        #32770 that ignores WM_CLOSE; ``toast``: a 成交回报 toast, an unowned #32770 that closes itself
+        after ``lifetime`` seconds.
+        """
+        specs = {
+            "toolbar": ("AfxWnd42s", "悬浮工具栏", ""),
+            "tip": ("#32770", "条件单", "条件单已触发，请及时查看"),
+            "toast": ("#32770", "成交回报", "您的委托已有成交"),
+        }
+        cls, title, text = specs[kind]
+        with self._lock:
+            window = self._w.make(cls, 0, title, role="stray")
+            window.shown_at = self.clock()
+            if text:
+                window.add(self._w.make("Static", 1004, text))
+            self._windows.append(window)
+            self._record("stray", title)
+            if kind == "toast":
+                self._later(lifetime, lambda: self._close(window))
+            return window.handle
+
     def dialog_titles(self) -> list[str]:
         with self._lock:
             self._tick()
@@ -139,7 +163,10 @@ class FakeDesktop:
     def top_windows(self) -> list[WindowInfo]:
         with self._lock:
             self._tick()
-            return [WindowInfo(w.handle, w.text, w.class_name) for w in reversed(self._visible_windows())]
+            return [
+                WindowInfo(w.handle, w.text, w.class_name, owner=w.owner)
+                for w in reversed(self._visible_windows())
+            ]
 
     def find_control(
         self,
@@ -267,6 +294,13 @@ class FakeDesktop:
     def _caption_in_static(self) -> bool:
         """Whether a pop-up's title is drawn in a static (1365) instead of its caption."""
         return False
+
+    def _owner_handle(self) -> int:
+        """Who owns a new dialog: the main window, else the topmost other non-dialog window (login)."""
+        if self._main is not None and self._main in self._windows:
+            return self._main.handle
+        roots = [w for w in self._windows if w.role not in ("dialog", "stray")]
+        return roots[-1].handle if roots else 0
 
     # =========================================================== time and visibility
 
@@ -413,6 +447,7 @@ class FakeDesktop:
             "#32770", 0, caption if caption is not None else ("" if in_static else title), role="dialog"
         )
         window.shown_at = self.clock() + (self.faults.latency.dialog if delay is None else delay)
+        window.owner = self._owner_handle()
         if in_static:
             window.add(self._w.make("Static", 1365, title, role="title"))
         window.add(self._w.make("Static", text_id, text, role="text"))

@@ -24,6 +24,7 @@ class Widget:
     parent: Widget | None = None
     children: list[Widget] = field(default_factory=list)
     shown_at: float = 0.0
+    owner: int = 0  # a top-level window's owner (GW_OWNER): dialogs are owned by the main/login window
     hidden: bool = False
     enabled: bool = True
     password: bool = False  # ES_PASSWORD: another process reads "" (Windows refuses WM_GETTEXT)

@@ -190,3 +190,26 @@ def test_typed_text_with_key_syntax_arrives_as_written(make) -> None:
 def test_ht_login_button_with_accelerator(make, creds) -> None:
     broker = make("ht", connect=False, logged_in=False)
     assert broker.login(creds("ht")).account == "gui"
+
+
+# ----------------------------------------------------------------------------------- grid reads
+
+
+def test_grid_reads_fall_back_within_one_read_and_remember_what_worked(make, sim, flavour) -> None:
+    """0xE122 first (no keys); a build that ignores it is read with Ctrl+A / Ctrl+C sent apart."""
+    broker = make(flavour, copy_command_ignored=True)
+    sim.place_order(limit("600000", Side.BUY, 100, "8.40"))
+    assert [e.contract_no for e in broker.today_entrusts()] == [e.contract_no for e in sim.today_entrusts()]
+    assert events(broker, "grid_command_ignored") and not events(broker, "ctrl_lost")
+    ignored = len(events(broker, "grid_command_ignored"))
+    assert [p.code for p in broker.positions()] == [p.code for p in sim.positions()]
+    assert len(events(broker, "grid_command_ignored")) == ignored  # the keys are tried first now
+
+
+def test_a_build_that_refuses_copy_is_read_by_save_as_with_the_vista_dialog(make, sim, flavour) -> None:
+    """No copy at all, and a save dialog without the 1152 edit: the file name goes in its first Edit."""
+    broker = make(flavour, copy_refused=True, vista_save_dialog=True)
+    sim.place_order(limit("600000", Side.BUY, 100, "8.40"))
+    assert [e.contract_no for e in broker.today_entrusts()] == [e.contract_no for e in sim.today_entrusts()]
+    assert events(broker, "copy_refused")
+    assert [p.code for p in broker.positions()] == [p.code for p in sim.positions()]

@@ -96,6 +96,7 @@ class XiadanBroker:
     def use_layout(self, layout: Layout) -> None:
         """Switch to another layout (a client build that differs) without reconnecting."""
         self.layout = self.session.layout = self.popups.layout = self.grids.layout = layout
+        self.grids.forget_preference()
 
     # =========================================================== lifecycle
 
@@ -373,7 +374,7 @@ class XiadanBroker:
             table = self._parse(grid)
         except BrokerUnavailable:
             main = self.session.main
-            if main is not None and self.driver.find_control(main, control_id=self.layout.grid_id) == grid:
+            if main is not None and self.session.find(self.layout.grid_id) == grid:
                 raise  # the grid on screen failed: a real error, not a page still switching
             return None
         return table if table.kind == kind else None

@@ -97,6 +97,8 @@ class Layout:
     code_entry: Literal["type", "set_text"] = "type"
     # Grid and the pages around it.
     grid_id: int = 1047
+    # The grid is found by class and id together: its container is also 1047 (1047 → 200 → 1047 grid).
+    grid_class: str = "CVirtualGridCtrl"
     grid_read: Literal["copy", "save"] = "copy"
     cancel_all_id: int = 30001
     cancel_buys_id: int = 30002

@@ -319,7 +319,7 @@ class ClientSession:
         self.last_input = time.monotonic()
         try:
             handle = self.timeouts.wait(
-                lambda: self.driver.find_control(main, control_id=ready_id),
+                lambda: self.find(ready_id),
                 self.timeouts.control,
                 f"页面“{'/'.join(layout.menu.get(page, (page,)))}”的控件{ready_id}出现",
             )
@@ -329,12 +329,17 @@ class ClientSession:
         self.settle_popups()
         return handle
 
-    def control(self, control_id: int, what: str, timeout: float | None = None) -> int:
+    def find(self, control_id: int) -> int | None:
+        """The visible control ``control_id`` of the main window; the grid by its class as well."""
         main = self.main
         if main is None:
             raise NotConnected(msg.NOT_CONNECTED)
+        cls = self.layout.grid_class if control_id == self.layout.grid_id else None
+        return self.driver.find_control(main, control_id=control_id, class_name=cls)
+
+    def control(self, control_id: int, what: str, timeout: float | None = None) -> int:
         return self.timeouts.wait(
-            lambda: self.driver.find_control(main, control_id=control_id),
+            lambda: self.find(control_id),
             self.timeouts.control if timeout is None else timeout,
             what,
         )

@@ -36,6 +36,13 @@ class FakeBuild:
     order_ok: str = "您的{side}委托已成功提交，合同编号：{contract_no}。"
     balance_statics: dict[str, int] = field(default_factory=dict)
     grid_id: int = 1047
+    # The grid CVirtualGridCtrl 1047 sits in a container that is also 1047 (1047 → 200 → 1047 grid:
+    # easyths order_query.py:100): a search by id alone finds the container.
+    grid_nesting: bool = True
+    # The client reads Ctrl with GetAsyncKeyState: of two Ctrl chords sent in one burst (^a^c) the
+    # second is lost, Ctrl being up again by then (easytrader grid_strategies.py:81 pauses 0.2 s;
+    # xiadan-gateway position_service.py:101-103 holds Ctrl 0.1 s).
+    ctrl_read_async: bool = True
     order_ids: dict[str, int] = field(
         default_factory=lambda: {
             "code": 1032,

@@ -151,6 +151,9 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
             w = self._get(window)
             if not self._accept_input(w, "菜单命令"):
                 return
+            if w.role == "grid":
+                self._grid_command(w, command_id)
+                return
             page = self.build.commands.get(command_id)
             if page is not None and w is self._main and page in self._controls:
                 self._navigate(page)

@@ -32,6 +32,9 @@ class Faults:
     captcha_on_save: bool = False
     captcha_rejects: int = 0  # the next N captcha answers are refused whatever they are
     ime_eats_copy: int = 0  # the next N Ctrl+C keystrokes are swallowed
+    copy_command_ignored: bool = False  # WM_COMMAND 0xE122 (ID_EDIT_COPY) posted to the grid does nothing
+    copy_refused: bool = False  # neither 0xE122 nor Ctrl+C copies (builds that refuse copy): save-as only
+    vista_save_dialog: bool = False  # the Vista-style save dialog: no 1152 edit (easytrader takes Edit1)
     clipboard_mojibake: bool = False  # CF_TEXT only: GBK bytes read as a Western code page
     confirm_dialog: bool = True  # 委托确认 shown (设置→快速交易 not turned off)
     # The 提示 after an order or cancel is a client setting (easytrader #275, #457): off, nothing shows

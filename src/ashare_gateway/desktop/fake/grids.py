@@ -13,6 +13,8 @@ from typing import Any
 from ...domain import fields
 from ...domain.models import Entrust, Position, Trade
 
+ID_EDIT_COPY = 0xE122  # MFC's Edit→Copy command: posted to the grid it copies (easytrader WMCopy)
+
 _ALIASES = {
     "参考成本价": "成本价",
     "市价": "最新价",

@@ -120,7 +120,7 @@ class Win32Driver:
                     e.handle,
                     win32gui.GetWindowText(e.handle) or e.name or "",
                     e.class_name or "",
-                    owner=win32gui.GetWindow(e.handle, GW_OWNER) or 0,
+                    owner=_owner(e.handle),
                 )
                 for e in elements
             ]
@@ -314,6 +314,15 @@ def _import_pywinauto() -> dict[str, Any]:
         "win32gui": win32gui,
         "win32clipboard": win32clipboard,
     }
+
+
+def _owner(handle: int) -> int:
+    """GetWindow(GW_OWNER) through ctypes: 0 for an unowned or vanished window, never an exception
+    (pywin32's wrapper raises on a NULL result with a stale last-error, e.g. after a dialog closed)."""
+    user32 = ctypes.windll.user32  # type: ignore[attr-defined]
+    user32.GetWindow.argtypes = [ctypes.c_void_p, ctypes.c_uint]
+    user32.GetWindow.restype = ctypes.c_void_p
+    return int(user32.GetWindow(handle, GW_OWNER) or 0)
 
 
 def _give_focus(handle: int) -> None:

@@ -218,7 +218,7 @@ class Win32Driver:
         """
         win32gui = self._pw["win32gui"]
         with _win32_errors("发送菜单命令"):
-            if win32gui.GetParent(window):
+            if _is_child(window):
                 win32gui.PostMessage(window, WM_COMMAND, command_id, 0)
                 return
             with suppress(ClientBusy):
@@ -323,6 +323,18 @@ def _owner(handle: int) -> int:
     user32.GetWindow.argtypes = [ctypes.c_void_p, ctypes.c_uint]
     user32.GetWindow.restype = ctypes.c_void_p
     return int(user32.GetWindow(handle, GW_OWNER) or 0)
+
+
+def _is_child(handle: int) -> bool:
+    """WS_CHILD windows (controls) have a parent; GetParent through ctypes never raises."""
+    user32 = ctypes.windll.user32  # type: ignore[attr-defined]
+    user32.GetParent.argtypes = [ctypes.c_void_p]
+    user32.GetParent.restype = ctypes.c_void_p
+    user32.GetWindow.argtypes = [ctypes.c_void_p, ctypes.c_uint]
+    user32.GetWindow.restype = ctypes.c_void_p
+    parent = user32.GetParent(handle)
+    # GetParent also returns the *owner* of a top-level window: a child only if it is not the owner.
+    return bool(parent) and parent != user32.GetWindow(handle, GW_OWNER)
 
 
 def _give_focus(handle: int) -> None:

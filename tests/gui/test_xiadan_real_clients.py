@@ -213,3 +213,19 @@ def test_a_build_that_refuses_copy_is_read_by_save_as_with_the_vista_dialog(make
     assert [e.contract_no for e in broker.today_entrusts()] == [e.contract_no for e in sim.today_entrusts()]
     assert events(broker, "copy_refused")
     assert [p.code for p in broker.positions()] == [p.code for p in sim.positions()]
+
+
+# ----------------------------------------------------------------------------------- page switches
+
+
+def test_an_asynchronous_page_switch_never_sends_a_sell_from_the_buy_page(make, sim, flavour) -> None:
+    """The switch lands later and 买入/卖出 share control IDs: the page is proved before typing."""
+    broker = make(flavour, latency={"switch": 0.05})
+    buy = broker.place_order(limit("600000", Side.BUY, 100, "8.40"))
+    sell = broker.place_order(limit("000001", Side.SELL, 100, "12.00"))
+    book = {e.contract_no: e for e in sim.today_entrusts()}
+    assert (book[buy.contract_no].side, book[sell.contract_no].side) == (Side.BUY, Side.SELL)
+    acks = [broker.place_order(limit("600000", Side.BUY, 100, p)) for p in ("8.41", "8.42")]
+    broker.cancel(acks[0].contract_no)  # 当日委托 and 撤单 share grid 1047 and its columns
+    assert statuses(sim)[acks[0].contract_no] is OrderStatus.CANCELLED
+    assert statuses(sim)[acks[1].contract_no] is OrderStatus.REPORTED

@@ -29,6 +29,7 @@ from ...domain.errors import (
 from ..base import ConnectInfo, Credentials
 from .dialogs import DialogKind
 from .layouts import DATA_PAGES, Layout
+from .pageproof import page_shown
 from .popups import Popup, Popups
 from .timeouts import Timeouts
 
@@ -319,7 +320,7 @@ class ClientSession:
         self.last_input = time.monotonic()
         try:
             handle = self.timeouts.wait(
-                lambda: self.find(ready_id),
+                lambda: page_shown(page, layout, self.find, self.driver.get_text) and self.find(ready_id),
                 self.timeouts.control,
                 f"页面“{'/'.join(layout.menu.get(page, (page,)))}”的控件{ready_id}出现",
             )

@@ -156,7 +156,7 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
                 return
             page = self.build.commands.get(command_id)
             if page is not None and w is self._main and page in self._controls:
-                self._navigate(page)
+                self._switch(page)
 
     def select_tree_item(self, tree: int, path: list[str]) -> None:
         with self._lock:
@@ -167,7 +167,11 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
             page = self.build.tree.get(tuple(path))
             if page is None:
                 raise BrokerUnavailable(f"菜单中没有“{'/'.join(path)}”")
-            self._navigate(page)
+            self._switch(page)
+
+    def _switch(self, page: str) -> None:
+        """Switch pages, asynchronously as the real client does when ``latency.switch`` says so."""
+        self._later(self.faults.latency.switch, lambda: self._navigate(page))
 
     def select_combo(self, combo: int, index: int) -> None:
         with self._lock:

@@ -15,6 +15,9 @@ class Latency:
     """Seconds until something the client does becomes visible (modelled, never slept)."""
 
     page: float = 0.0  # a page's controls after navigation
+    # A navigation (WM_COMMAND or the menu tree) lands this late: the old page stays on screen until
+    # then, with the same control IDs (buy and sell share 1032/1033/1034/1006).
+    switch: float = 0.0
     lookup: float = 0.0  # stock name, price, 可买/可卖 after a code is entered
     dialog: float = 0.0  # a confirm/result dialog after a click
     query: float = 0.0  # a grid or the balance statics after navigation or F5

@@ -39,14 +39,16 @@ from ...domain.errors import (
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
 from ..base import ConnectInfo, Credentials
 from . import tables
-from .confirms import cancel_confirm_mismatch, cancel_confirm_shown, cancel_many_count, order_confirm_mismatch
+from .cancel_page import CancelPageMixin
+from .confirms import cancel_many_count, order_confirm_mismatch
 from .dialogs import DialogKind
 from .entry import OrderEntry, price_text
 from .gridread import GridReader
+from .keepalive import KeepAlive
 from .layouts import DATA_PAGES, HT, Layout, layout_for
 from .outcome import late_result, new_rows, run_flow
 from .popups import Popup
-from .session import ClientSession, KeepAlive, answer_one
+from .session import ClientSession, answer_one
 from .timeouts import Timeouts
 
 log = logging.getLogger(__name__)
@@ -60,7 +62,7 @@ def _default_recognizer() -> object:
     return CaptchaRecognizer.default()
 
 
-class XiadanBroker:
+class XiadanBroker(CancelPageMixin):
     """One xiadan.exe client (one account). An internal lock serialises calls and the keep-alive."""
 
     kind = "xiadan"
@@ -282,61 +284,6 @@ class XiadanBroker:
         return OrderAck(
             contract_no=contract, entrust_no=contract, message=f"委托已提交，合同编号：{contract}"
         )
-
-    def _check_cancel(self, popup: Popup, row: Entrust) -> None:
-        if popup.kind is not DialogKind.CANCEL_CONFIRM:
-            self.popups.decline(popup)
-            raise OrderRejected(f"撤单时出现的不是撤单确认框（{popup.classified.message}），已取消撤单")
-        shown = cancel_confirm_shown(popup.statics, popup.classified.text, self.layout.cancel_confirm)
-        wrong = cancel_confirm_mismatch(shown, row)
-        if wrong is not None:
-            self.popups.decline(popup)
-            raise OrderRejected(f"{wrong}，已取消撤单")
-
-    def _prove_cancelled(self, contract_no: str, *, confirmed: bool) -> None:
-        """No result pop-up came: the cancel went through once the order has left 可撤."""
-        try:
-            self.timeouts.wait(
-                lambda: all(e.contract_no != contract_no for e in self._cancel_rows("")),
-                self.timeouts.query,
-                "委托从可撤列表中消失",
-            )
-        except OperationTimeout:
-            said = "撤单已确认" if confirmed else "撤单已提交"
-            raise OutcomeUnknown(
-                f"{said}，但该委托仍在可撤列表中，撤单结果未知，请查询当日委托核对"
-            ) from None
-
-    # =========================================================== the 撤单 page
-
-    def _cancel_rows(self, code: str) -> list[Entrust]:
-        """The 撤单 grid's rows, filtered by ``code`` ("" = all) where the page has the code filter."""
-        self.session.navigate("cancel", self.layout.grid_id)
-        main = self.session.main
-        edit = self.driver.find_control(main, control_id=self.layout.cancel_filter_id) if main else None
-        if edit is not None and (code or self.driver.get_text(edit)):
-            self.entry.write(self.layout.cancel_filter_id, code, "撤单代码筛选")
-            self.driver.click(self.session.control(self.layout.cancel_query_id, "撤单查询按钮"))
-        table = self.timeouts.wait(
-            lambda: self._filtered(code), self.timeouts.query, f"撤单列表只显示{code or '全部'}委托"
-        )
-        rows = tables.entrusts(table, self._today())
-        self._remember(rows)
-        return rows
-
-    def _filtered(self, code: str) -> tables.Table | None:
-        table = self._try_table(self.session.control(self.layout.grid_id, "撤单表格"), "entrusts")
-        if table is None or (
-            code and any(tables.to_code(r.get("证券代码", code)) != code for r in table.rows)
-        ):
-            return None
-        return table
-
-    def _clear_cancel_filter(self) -> None:
-        main = self.session.main
-        edit = self.driver.find_control(main, control_id=self.layout.cancel_filter_id) if main else None
-        if edit is not None and self.driver.get_text(edit):
-            self.entry.write(self.layout.cancel_filter_id, "", "撤单代码筛选")
 
     def _read_entrusts(self) -> list[Entrust]:
         rows = tables.entrusts(self._read_table("entrusts", "entrusts"), self._today())

@@ -3,7 +3,7 @@
 Why apart from the adapter: these concerns cut across every operation. Before each one the adapter
 calls :meth:`ClientSession.ensure_ready`, which restarts a dead client (and logs in again with the
 stored credentials), closes stray pop-ups, answers the idle-timeout notice and unlocks the lock screen
-with the stored trade password. :class:`KeepAlive` sends a harmless key now and then so the client
+with the stored trade password. ``keepalive.KeepAlive`` sends a harmless key now and then so the client
 never reaches its idle lock in the first place.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import threading
 import time
 from collections.abc import Callable
 
@@ -375,34 +374,3 @@ class ClientSession:
             if self.driver.is_alive():
                 self.driver.kill()
             self.main, self.credentials, self.page = None, None, None
-
-
-class KeepAlive:
-    """A daemon thread that calls ``tick`` every ``interval`` seconds until stopped.
-
-    ``Event.wait`` is a timer between keep-alive ticks, not a wait in the client path: no operation
-    waits on it.
-    """
-
-    def __init__(self, tick: Callable[[], None], interval: float) -> None:
-        self._tick = tick
-        self.interval = interval
-        self._stop = threading.Event()
-        self.ticks = 0
-        self._thread = threading.Thread(target=self._run, name="xiadan-keepalive", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self._tick()
-                self.ticks += 1
-            except Exception:
-                log.warning("keep-alive tick failed", exc_info=True)

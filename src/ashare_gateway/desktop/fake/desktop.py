@@ -27,6 +27,7 @@ from ...brokers.base import Broker
 from ...domain.errors import BrokerUnavailable, GatewayError
 from ...domain.models import OrderAck, OrderRequest
 from ..driver import ControlInfo, WindowInfo
+from .inputs import InputRulesMixin
 from .keys import Key, parse_keys
 from .widgets import Widget, WidgetFactory
 
@@ -50,7 +51,7 @@ class DialogFaults(Protocol):
     def latency(self) -> _DialogLatency: ...
 
 
-class FakeDesktop:
+class FakeDesktop(InputRulesMixin):
     """The driver surface and Windows rules shared by the fake clients; subclasses add the client.
 
     Hooks a subclass provides: ``_keys`` (what keystrokes do to a control that accepted them),
@@ -360,73 +361,8 @@ class FakeDesktop:
                 return c.text
         return ""
 
-    # =========================================================== input rules (misuse detection)
-
-    def _accept_input(self, w: Widget, action: str) -> bool:
-        """Real input goes to the topmost modal window: anything aimed below it is lost."""
-        self._last_input = self.clock()
-        visible = self._visible_windows()
-        root = self._root(w)
-        if visible and visible[-1] is not root and visible[-1].role == "dialog":
-            detail = self.BLOCKED.format(
-                action=action,
-                window=self._title_of(root),
-                control=w.control_id,
-                blocker=self._title_of(visible[-1]),
-            )
-            self._misuse("input_while_modal", detail)
-            return False
-        if not self._visible(w):
-            self._misuse("invisible_control", f"{action}不可见的控件{w.control_id}（{w.role}）")
-            return False
-        return True
-
-    def _misuse(self, what: str, detail: str) -> None:
-        self._record("misuse", f"{what}: {detail}")
-
     def _record(self, kind: str, detail: str) -> None:
         self.events.append(Event(kind, detail))
-
-    def _check_value(self, w: Widget, text: str) -> None:
-        if w.role in self.VALUE_RULES:
-            pattern, label = self.VALUE_RULES[w.role]
-            if not re.fullmatch(pattern, text):
-                self._misuse("wrong_field", f"{label}框（{w.control_id}）收到“{text}”")
-
-    def _type_into_edit(self, w: Widget, keys: list[Key]) -> None:
-        typed = changed = False
-        for key in keys:
-            if key.mods == {"ctrl"} and key.name == "a":
-                w.select_all = self._edit_ctrl_a()
-            elif key.name == "HOME" and not key.mods:
-                w.caret_home, w.select_all = True, False
-            elif key.name == "END" and key.mods == {"shift"}:
-                w.select_all = w.caret_home  # Shift+End selects from the caret to the end
-                w.caret_home = False
-            elif key.name == "END" and not key.mods:
-                w.caret_home, w.select_all = False, False
-            elif key.name in ("BACKSPACE", "BS", "DELETE", "DEL"):
-                if w.select_all:
-                    w.text = ""
-                elif not w.caret_home:
-                    w.text = w.text[:-1]
-                w.select_all = False
-                changed = True
-            elif key.is_char:
-                if w.select_all:
-                    w.text = key.name
-                    w.select_all = False
-                else:
-                    if not typed and w.text:
-                        self._misuse("appended", f"向已有内容“{w.text}”的输入框{w.control_id}追加输入")
-                    w.text = key.name + w.text if w.caret_home else w.text + key.name
-                w.caret_home = False
-                typed = changed = True
-            else:
-                self._edit_key(key, w)
-        if changed:
-            self._check_value(w, w.text)
-            self._edited(w, typed=True)
 
     # =========================================================== pop-ups and the process
 

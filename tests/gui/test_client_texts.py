@@ -137,3 +137,14 @@ def test_an_order_confirm_that_shows_no_price_is_refused_for_a_limit_order() -> 
 )
 def test_login_buttons_match_without_their_accelerator(caption, label) -> None:
     assert button_label(caption) == label
+
+
+def test_the_ht_ipo_grid_names_its_quota_column_shenggou_shuliang() -> None:
+    """easytrader config/client.py:81: 华泰's 批量新股申购 grid says 申购数量, not 可申购数量."""
+    from ashare_gateway.brokers.xiadan import tables
+
+    table = tables.parse_grid(
+        "新股代码\t申购代码\t新股名称\t申购价格\t申购数量\t交易市场\n732001\t732001\t新股\t10.00\t5000\t上海A股\n"
+    )
+    assert table.kind == "ipo"
+    assert [(o.code, o.amount) for o in tables.ipo_offers(table)] == [("732001", 5000)]

@@ -113,7 +113,7 @@ def test_copy_is_tab_separated_with_a_header(fake) -> None:
 
 
 def test_the_grid_is_nested_in_a_container_with_its_own_id(fake) -> None:
-    """1047 → 200 → 1047 grid (easyths order_query.py:100): the id alone finds the container."""
+    """1047 → 200 → 1047 grid (easyths order_query.py:96): the id alone finds the container."""
     fake.send_command(_main(fake), COMMAND | 168)
     container = fake.find_control(_main(fake), control_id=1047)
     grid = fake.find_control(_main(fake), control_id=1047, class_name="CVirtualGridCtrl")

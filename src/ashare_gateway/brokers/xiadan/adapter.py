@@ -237,6 +237,10 @@ class XiadanBroker(CancelPageMixin):
             offers = tables.ipo_offers(self._parse(grid))
             if not offers:
                 return IpoResult(entitled=0, applied=[])
+            # Nothing is ticked until 全选 (easytrader clienttrader.py:338 clicks it first).
+            select_all = self.session.find(self.layout.ipo_select_all_id)
+            if select_all is not None:
+                self.driver.click(select_all)
             self.driver.click(self.session.control(self.layout.ipo_submit_id, "申购按钮"))
             run_flow(self.popups, self.session, self.timeouts, "新股申购", lambda popup: None)
             return IpoResult(entitled=len(offers), applied=offers)

@@ -109,6 +109,7 @@ class Layout:
     cancel_query_id: int = 3349
     cancel_confirm: CancelConfirmIds = field(default_factory=CancelConfirmIds)
     ipo_submit_id: int = 1006
+    ipo_select_all_id: int = 1098  # 全选 (easytrader config/client.py:78); clicked before 申购 when present
     # Balance statics: field -> control ID (absent fields are derived, see tables.balance_from_statics).
     balance_ids: MappingProxyType = field(default_factory=lambda: _frozen({}))
     dialogs: DialogIds = field(default_factory=DialogIds)
@@ -246,6 +247,6 @@ TABLE_SIGNATURES: MappingProxyType = _frozen(
         ),
         "trades": (("成交时间",), ("成交编号",)),
         "entrusts": (("委托价格",), ("委托数量",)),
-        "ipo": (("申购代码", "新股代码"), ("可申购数量", "申购上限", "最大可申购数量")),
+        "ipo": (("申购代码", "新股代码"), ("可申购数量", "申购上限", "最大可申购数量", "申购数量")),
     }
 )

@@ -37,7 +37,7 @@ class FakeBuild:
     balance_statics: dict[str, int] = field(default_factory=dict)
     grid_id: int = 1047
     # The grid CVirtualGridCtrl 1047 sits in a container that is also 1047 (1047 → 200 → 1047 grid:
-    # easyths order_query.py:100): a search by id alone finds the container.
+    # easyths order_query.py:96): a search by id alone finds the container.
     grid_nesting: bool = True
     # The client reads Ctrl with GetAsyncKeyState: of two Ctrl chords sent in one burst (^a^c) the
     # second is lost, Ctrl being up again by then (easytrader grid_strategies.py:81 pauses 0.2 s;
@@ -71,6 +71,9 @@ class FakeBuild:
         default_factory=lambda: {"code": 0x412, "price": 0x413, "amount": 0x414, "tip": 0x6E8}
     )
     ipo_submit_id: int = 1006
+    ipo_select_all_id: int = (
+        1098  # 全选 on 批量新股申购 (easytrader config/client.py:78): nothing is ticked before it
+    )
     lock_edit_id: int = 1039
     # Market-order combobox labels per kind of code.
     market_labels_sh: tuple[str, ...] = ()
@@ -187,7 +190,8 @@ HT_BUILD = FakeBuild(
         "entrusts": _ENTRUST_COLS,
         "trades": _TRADE_COLS,
         "cancel": _CANCEL_COLS,
-        "ipo": ("新股代码", "申购代码", "新股名称", "申购价格", "可申购数量", "交易市场"),
+        # 华泰 names the quota column 申购数量 (easytrader config/client.py:81, AUTO_IPO_NUMBER).
+        "ipo": ("新股代码", "申购代码", "新股名称", "申购价格", "申购数量", "交易市场"),
     },
 )
 

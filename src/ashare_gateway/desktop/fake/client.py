@@ -75,6 +75,7 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
         self._controls: dict[str, dict[str, Widget]] = {}
         self._state: dict[str, PageState] = {}
         self._grid_data: dict[str, tuple[list[str], list[list[str]], list[Any]]] = {}
+        self._ipo_ticked = False  # 批量新股申购 rows ticked (by 全选)
         self.logged_in = False
         self.locked = False
         if running:

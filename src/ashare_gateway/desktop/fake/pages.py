@@ -62,6 +62,7 @@ class PagesMixin:
             spec += [
                 ("grid", "CVirtualGridCtrl", self.build.grid_id, ""),
                 ("ipo_submit", "Button", self.build.ipo_submit_id, "申购"),
+                ("ipo_select_all", "Button", self.build.ipo_select_all_id, "全选"),
             ]
         else:
             spec += [("grid", "CVirtualGridCtrl", self.build.grid_id, "")]
@@ -91,6 +92,7 @@ class PagesMixin:
             c["cancel_query"].on_click = lambda: self._load_page("cancel")
         elif page == "ipo":
             c["ipo_submit"].on_click = self._apply_ipos
+            c["ipo_select_all"].on_click = self._select_all_ipos
 
     def _navigate(self, page: str) -> None:
         lat = self.faults.latency
@@ -150,6 +152,8 @@ class PagesMixin:
             rows = [grids.ipo_cells(o, header, self.account) for o in items]
         self._grid_data[page] = (header, rows, items)
         c["grid"].selected = 0 if rows else -1
+        if page == "ipo":
+            self._ipo_ticked = False  # a reload clears the ticks
 
     def _grid_page(self, grid: Widget) -> str:
         node: Widget | None = grid

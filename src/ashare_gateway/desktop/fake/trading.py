@@ -254,10 +254,17 @@ class TradingMixin:
         text = tx.CANCEL_MANY.format(n=len(chosen), total=len(items))
         self._dialog(tx.RESULT_TITLE, text, buttons, text_id=1040)
 
+    def _select_all_ipos(self) -> None:
+        _, _, items = self._grid_data.get("ipo", ([], [], []))
+        self._ipo_ticked = bool(items)
+
     def _apply_ipos(self) -> None:
         _, _, items = self._grid_data.get("ipo", ([], [], []))
         if not items:
             self._message(tx.RESULT_TITLE, tx.IPO_NONE)
+            return
+        if not self._ipo_ticked:
+            self._message(tx.RESULT_TITLE, tx.IPO_NONE_TICKED)
             return
 
         def do() -> None:

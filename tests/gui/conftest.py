@@ -31,6 +31,7 @@ FAST = Timeouts(
     field=1.0,
     dialog=1.0,
     result=0.3,
+    result_quiet=0.2,
     dialog_close=2.0,
     query=2.0,
     copy=0.3,

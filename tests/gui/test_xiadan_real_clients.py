@@ -90,7 +90,9 @@ def test_orders_without_result_popups_take_the_contract_number_from_today_entrus
     broker = make(flavour, result_popups=False)
     sim.place_order(limit("600000", Side.BUY, 100, "8.40"))  # an identical order placed by hand earlier
     broker.today_entrusts()
+    assert broker.result_popups is None
     first = broker.place_order(limit("600000", Side.BUY, 100, "8.40"))
+    assert broker.result_popups is False  # learnt: later flows wait Timeouts.result_quiet after the confirm
     second = broker.place_order(limit("600000", Side.BUY, 100, "8.40"))  # the same order again
     contracts = [e.contract_no for e in sim.today_entrusts()]
     assert [first.contract_no, second.contract_no] == contracts[1:]
@@ -111,9 +113,10 @@ def test_without_result_popups_and_an_unknown_day_two_same_orders_are_not_guesse
 
 def test_a_rejection_still_shows_without_result_popups(make, sim, flavour) -> None:
     broker = make(flavour, result_popups=False)
+    broker.place_order(limit("600000", Side.BUY, 100, "8.40"))  # learns that no 提示 follows a success
     with pytest.raises(OrderRejected, match="不足"):
         broker.place_order(limit("600000", Side.BUY, 900_000, "8.40"))
-    assert sim.today_entrusts() == []
+    assert len(sim.today_entrusts()) == 1
 
 
 @pytest.mark.parametrize("build", ["universal", "universal-new"])

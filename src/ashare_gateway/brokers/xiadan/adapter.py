@@ -46,7 +46,7 @@ from .entry import OrderEntry, price_text
 from .gridread import GridReader
 from .keepalive import KeepAlive
 from .layouts import DATA_PAGES, HT, Layout, layout_for
-from .outcome import late_result, new_rows, run_flow
+from .outcome import FlowEnd, late_result, new_rows, run_flow
 from .popups import Popup
 from .session import ClientSession, answer_one
 from .timeouts import Timeouts
@@ -91,6 +91,8 @@ class XiadanBroker(CancelPageMixin):
         self.entry = OrderEntry(driver, self.session, self.timeouts)
         self._known: set[str] = set()  # every 合同编号 seen in 当日委托/可撤, and every one returned
         self._entrusts_read = False
+        # The client's 提示-after-an-order setting, learnt from the flows (None: not seen yet).
+        self.result_popups: bool | None = None
         self.keepalive_interval = keepalive_interval
         self.keepalive: KeepAlive | None = None
         self._lock = threading.RLock()
@@ -190,7 +192,7 @@ class XiadanBroker(CancelPageMixin):
             self.entry.write(ids.amount, str(request.amount), "委托数量")
             # What is known before the submit: a row not among these can be this order.
             known = frozenset(self._known) if self._entrusts_read else None
-            mark = len(self.popups.seen)
+            mark = self.popups.noted
             self.driver.click(self.session.control(ids.submit, "委托按钮"))
             return self._order_outcome(request, known, mark)
 
@@ -213,9 +215,16 @@ class XiadanBroker(CancelPageMixin):
                 # Select the row with the keyboard: no screen coordinates (DPI and row heights differ).
                 self.driver.type_keys(grid, keys.row_first + keys.row_next * index)
                 self.driver.click(self.session.control(self.layout.cancel_one_id, "撤单按钮"))
+                quiet = self.timeouts.result_quiet if self.result_popups is False else None
                 end = run_flow(
-                    self.popups, self.session, self.timeouts, "撤单", lambda p: self._check_cancel(p, row)
+                    self.popups,
+                    self.session,
+                    self.timeouts,
+                    "撤单",
+                    lambda p: self._check_cancel(p, row),
+                    after_confirm=quiet,
                 )
+                self._learn(end)
                 if end.popup is None:
                     self._prove_cancelled(contract_no, confirmed=end.confirm is not None)
             finally:
@@ -255,16 +264,25 @@ class XiadanBroker(CancelPageMixin):
                     self.popups.decline(popup)
                     raise OrderRejected(f"{wrong}，已取消委托")
 
+        quiet = self.timeouts.result_quiet if self.result_popups is False else None
         try:
-            end = run_flow(self.popups, self.session, self.timeouts, "委托", check)
+            end = run_flow(self.popups, self.session, self.timeouts, "委托", check, after_confirm=quiet)
         except OperationTimeout as exc:
             raise OutcomeUnknown(exc.message + UNKNOWN_OUTCOME) from exc
+        self._learn(end)
         contract = end.popup.classified.contract_no if end.popup is not None else None
         if contract:
             self._known.add(contract)
             return OrderAck(contract_no=contract, entrust_no=contract, message=end.popup.classified.message)
         # No result pop-up (a client setting), or one without a 合同编号: 当日委托 says what happened.
         return self._order_from_entrusts(request, known, mark)
+
+    def _learn(self, end: FlowEnd) -> None:
+        """What the client's result pop-up setting is, from how a confirmed flow ended."""
+        if end.popup is not None:
+            self.result_popups = True
+        elif end.confirm is not None:
+            self.result_popups = False
 
     def _order_from_entrusts(
         self, request: OrderRequest, known: frozenset[str] | None, mark: int
@@ -276,7 +294,7 @@ class XiadanBroker(CancelPageMixin):
                 "委托出现在当日委托中",
             )
         except OperationTimeout:
-            late = late_result(list(self.popups.seen)[mark:])
+            late = late_result(self.popups.since(mark))
             if late is not None and late.kind is DialogKind.REJECTED:
                 raise OrderRejected(late.message) from None
             raise OutcomeUnknown("委托已提交，但当日委托中未找到该笔委托" + UNKNOWN_OUTCOME) from None

@@ -41,12 +41,19 @@ def run_flow(
     timeouts: Timeouts,
     what: str,
     check_confirm: Callable[[Popup], None],
+    *,
+    after_confirm: float | None = None,
 ) -> FlowEnd:
-    """Answer the pop-ups of one submitted action until its result pop-up, or until none comes."""
+    """Answer the pop-ups of one submitted action until its result pop-up, or until none comes.
+
+    ``after_confirm``: how long to wait for a result once the confirm is answered (default
+    ``timeouts.result``); shorter for a client known to show no result pop-ups.
+    """
     deadline = time.monotonic() + timeouts.dialog
     confirm: Popup | None = None
     for _ in range(FLOW_STEPS):
-        wait = max(0.0, min(timeouts.result, deadline - time.monotonic()))
+        step = timeouts.result if confirm is None or after_confirm is None else after_confirm
+        wait = max(0.0, min(step, deadline - time.monotonic()))
         try:
             popup = popups.next(wait, f"{what}结果对话框出现")
         except ClientGone:

@@ -56,6 +56,16 @@ class Popups:
         self._not_popups = not_popups
         self.seen: deque[Classified] = deque(maxlen=200)  # every pop-up met, for diagnosis
         self._strays: set[int] = set()  # windows already logged as no pop-up
+        self.noted = 0  # pop-ups met so far (``seen`` keeps only the last 200)
+
+    def note(self, classified: Classified) -> None:
+        self.seen.append(classified)
+        self.noted += 1
+
+    def since(self, mark: int) -> list[Classified]:
+        """The pop-ups met since ``noted`` was ``mark`` (as far as ``seen`` still holds them)."""
+        count = min(self.noted - mark, len(self.seen))
+        return list(self.seen)[len(self.seen) - count :] if count > 0 else []
 
     def handles(self) -> list[int]:
         """Visible pop-ups, topmost first: dialog boxes owned by the main (or login) window.
@@ -118,7 +128,7 @@ class Popups:
 
         handle = self.timeouts.wait(probe, timeout, what)
         popup = self.read(handle)
-        self.seen.append(popup.classified)
+        self.note(popup.classified)
         return popup
 
     def press(self, popup: Popup, *choices: int) -> None:

@@ -65,7 +65,7 @@ def answer_one(popups: Popups, answer: Callable[[Popup], None]) -> bool:
     if not handles:
         return False
     popup = popups.read(handles[0])
-    popups.seen.append(popup.classified)
+    popups.note(popup.classified)
     answer(popup)
     return True
 

@@ -232,3 +232,14 @@ def test_an_asynchronous_page_switch_never_sends_a_sell_from_the_buy_page(make, 
     broker.cancel(acks[0].contract_no)  # 当日委托 and 撤单 share grid 1047 and its columns
     assert statuses(sim)[acks[0].contract_no] is OrderStatus.CANCELLED
     assert statuses(sim)[acks[1].contract_no] is OrderStatus.REPORTED
+
+
+def test_a_minimised_main_window_is_restored_before_anything_is_typed(make, sim, flavour) -> None:
+    """Minimised, its confirm dialog would be hidden and typed keys lost: restore it first."""
+    broker = make(flavour, captcha_on_copy=True)
+    fake_of(broker).minimise()
+    ack = broker.place_order(limit("600000", Side.BUY, 100, "8.40"))
+    assert ack.contract_no == sim.today_entrusts()[-1].contract_no
+    assert events(broker, "restore")
+    fake_of(broker).minimise()
+    assert [p.code for p in broker.positions()] == [p.code for p in sim.positions()]  # the captcha showed

@@ -23,6 +23,7 @@ class WindowInfo:
     # GetWindow(GW_OWNER): the window that owns this one (0 = none). Only dialogs owned by the client's
     # main window are its pop-ups; the floating toolbar, 条件单 tips and toasts are owned by nobody.
     owner: int = 0
+    minimised: bool = False  # IsIconic: its owned dialogs are hidden until it is restored
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,10 @@ class DesktopDriver(Protocol):
 
     def close_window(self, handle: int) -> None:
         """Close a window (WM_CLOSE)."""
+        ...
+
+    def restore(self, handle: int) -> None:
+        """Show a minimised window again (SW_RESTORE): while it is minimised its dialogs are hidden."""
         ...
 
     # --- clipboard and images ------------------------------------------------------------------

@@ -49,6 +49,7 @@ COMMAND_TIMEOUT_MS = 2000  # a navigation command the client has not handled by 
 CTRL_HOLD = 0.1  # seconds Ctrl stays down after the letter of a chord (GetAsyncKeyState; see type_keys)
 _CTRL_CHORD = re.compile(r"\^([a-z])")
 GW_OWNER = 4
+SW_RESTORE = 9
 
 
 class Win32Driver:
@@ -121,6 +122,7 @@ class Win32Driver:
                     win32gui.GetWindowText(e.handle) or e.name or "",
                     e.class_name or "",
                     owner=_owner(e.handle),
+                    minimised=bool(ctypes.windll.user32.IsIconic(e.handle)),  # type: ignore[attr-defined]
                 )
                 for e in elements
             ]
@@ -248,6 +250,11 @@ class Win32Driver:
         win32gui = self._pw["win32gui"]
         with _win32_errors("关闭窗口"):
             win32gui.PostMessage(handle, WM_CLOSE, 0, 0)
+
+    def restore(self, handle: int) -> None:
+        win32gui = self._pw["win32gui"]
+        with _win32_errors("恢复窗口"):
+            win32gui.ShowWindow(handle, SW_RESTORE)
 
     # --- clipboard and images --------------------------------------------------------------------
     def get_clipboard(self) -> str:

@@ -233,8 +233,21 @@ class ClientSession:
             raise NotConnected(msg.NOT_CONNECTED)
         if not self.driver.is_alive():
             self.restart("客户端已退出")
+        self.restore_if_minimised()
         self.settle_popups()
         return self.main  # type: ignore[return-value]
+
+    def restore_if_minimised(self) -> None:
+        """A minimised main window hides the dialogs it owns (a captcha, a confirm) and loses keys."""
+        main = self.main
+        if any(w.handle == main and w.minimised for w in self.driver.top_windows()):
+            log.info("the main window is minimised: restoring it")
+            self.driver.restore(main)  # type: ignore[arg-type]
+            self.timeouts.wait(
+                lambda: not any(w.handle == main and w.minimised for w in self.driver.top_windows()),
+                self.timeouts.control,
+                "主窗口从最小化恢复",
+            )
 
     def restart(self, why: str) -> None:
         if self.credentials is None:

@@ -85,6 +85,7 @@ class FakeDesktop(InputRulesMixin):
         self._pending: list[tuple[float, int, Callable[[], None]]] = []
         self._seq = itertools.count()
         self._main: Widget | None = None
+        self._minimised: Widget | None = None  # the main window while minimised
         self._page: str | None = None  # main-window controls tagged with another page are not shown
         self._last_input = clock()
 
@@ -133,6 +134,19 @@ class FakeDesktop(InputRulesMixin):
                 self._later(lifetime, lambda: self._close(window))
             return window.handle
 
+    def minimise(self) -> None:
+        """The user minimises the main window: the dialogs it owns are hidden until it is restored."""
+        with self._lock:
+            self._minimised = self._main
+            self._record("minimise", "")
+
+    def restore(self, handle: int) -> None:
+        with self._lock:
+            self._tick()
+            if self._get(handle) is self._minimised:
+                self._minimised = None
+                self._record("restore", "")
+
     def dialog_titles(self) -> list[str]:
         with self._lock:
             self._tick()
@@ -165,7 +179,7 @@ class FakeDesktop(InputRulesMixin):
         with self._lock:
             self._tick()
             return [
-                WindowInfo(w.handle, w.text, w.class_name, owner=w.owner)
+                WindowInfo(w.handle, w.text, w.class_name, owner=w.owner, minimised=w is self._minimised)
                 for w in reversed(self._visible_windows())
             ]
 
@@ -321,7 +335,12 @@ class FakeDesktop(InputRulesMixin):
 
     def _visible_windows(self) -> list[Widget]:
         now = self.clock()
-        return [w for w in self._windows if not w.hidden and w.shown_at <= now]
+        hidden_owner = self._minimised.handle if self._minimised is not None else None
+        return [
+            w
+            for w in self._windows
+            if not w.hidden and w.shown_at <= now and (hidden_owner is None or w.owner != hidden_owner)
+        ]
 
     def _visible(self, w: Widget) -> bool:
         now = self.clock()
@@ -442,6 +461,7 @@ class FakeDesktop(InputRulesMixin):
         self._pending.clear()
         self._w.clear()
         self._main = None
+        self._minimised = None
         self._page = None
 
 

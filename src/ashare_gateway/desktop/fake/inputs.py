@@ -33,6 +33,9 @@ class InputRulesMixin:
             )
             self._misuse("input_while_modal", detail)
             return False
+        if self._minimised is not None and self._root(w) is self._minimised and action == "按键":
+            self._misuse("keys_while_minimised", f"{action}最小化窗口的控件{w.control_id}（按键丢失）")
+            return False
         if not self._visible(w):
             self._misuse("invisible_control", f"{action}不可见的控件{w.control_id}（{w.role}）")
             return False

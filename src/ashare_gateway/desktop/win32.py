@@ -122,7 +122,7 @@ class Win32Driver:
                     win32gui.GetWindowText(e.handle) or e.name or "",
                     e.class_name or "",
                     owner=_owner(e.handle),
-                    minimised=bool(ctypes.windll.user32.IsIconic(e.handle)),  # type: ignore[attr-defined]
+                    minimised=_iconic(e.handle),
                 )
                 for e in elements
             ]
@@ -330,6 +330,12 @@ def _owner(handle: int) -> int:
     user32.GetWindow.argtypes = [ctypes.c_void_p, ctypes.c_uint]
     user32.GetWindow.restype = ctypes.c_void_p
     return int(user32.GetWindow(handle, GW_OWNER) or 0)
+
+
+def _iconic(handle: int) -> bool:
+    user32 = ctypes.windll.user32  # type: ignore[attr-defined]
+    user32.IsIconic.argtypes = [ctypes.c_void_p]
+    return bool(user32.IsIconic(handle))
 
 
 def _is_child(handle: int) -> bool:

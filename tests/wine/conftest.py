@@ -173,6 +173,7 @@ def make_standin(wine, wine_home: Path, tmp_path_factory):
     def make(**settings: object) -> Standin:
         port = free_port()
         db = tmp_path_factory.mktemp("standin") / "exchange.sqlite3"
+        wine.log_dir.mkdir(parents=True, exist_ok=True)  # the stand-in may be the session's first program
         log = wine.log_dir / f"standin-{port}.log"
         config = {"db": winpath(db), "control_port": port, "log": winpath(log), **settings}
         exe, folder = install(config, home=wine_home)

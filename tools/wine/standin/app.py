@@ -42,6 +42,8 @@ from .ids import WM_APP_ACTION, WM_APP_CONTROL
 from .lock import LockScreen
 from .login import LoginWindow
 from .mainframe import MainFrame
+from .save_dialog import SaveDialog
+from .strays import STRAY_CLASS, Strays
 
 log = logging.getLogger("standin")
 
@@ -64,11 +66,19 @@ class App:
             "captcha_ok": 0,
             "captcha_wrong": 0,
             "lookups": 0,
+            "settext_ignored": 0,  # WM_SETTEXT/EM_REPLACESEL into an order edit that did nothing
+            "copy_keys_lost": 0,  # Ctrl+A/Ctrl+C that came too soon after Ctrl (ctrl_lag_ms)
+            "copy_refused": 0,
+            "saves": 0,
+            "results_shown": 0,  # 提示 after a successful order/cancel
+            "results_skipped": 0,  # … not shown because result_popups is off
         }
         self.last_input = time.monotonic()
         self.dialogs = Dialogs(self)
         self.captcha = CaptchaDialog(self)
         self.lock = LockScreen(self)
+        self.save_dialog = SaveDialog(self)
+        self.strays = Strays(self)
         self.login = LoginWindow(self)
         self.frame = MainFrame(self)
         self.hooks = Hooks(self)
@@ -119,6 +129,9 @@ class App:
         register(self.build.main_class, self.frame.proc, win32con.CS_HREDRAW | win32con.CS_VREDRAW)
         register("CVirtualGridCtrl", Grid.wndproc, win32con.CS_DBLCLKS, win32con.COLOR_WINDOW + 1)
         register("HexinScrollWnd", _plain_proc)
+        register("AfxWnd42s", _plain_proc)
+        register("AfxFrameOrView42s", _plain_proc)
+        register(STRAY_CLASS, self.strays.proc)
         register("AshareStandinMsg", self._msg_proc)
 
     def _loop(self) -> None:

@@ -32,12 +32,12 @@ class CaptchaDialog:
         self.answer: str | None = None
         self.count = 0
 
-    def passed(self) -> bool:
-        """Whether a copy may go ahead: no captcha configured, or the user typed the right code."""
+    def passed(self, text: str = texts.CAPTCHA_COPY) -> bool:
+        """Whether a copy (or save) may go ahead: no captcha configured, or the right code typed."""
         mode = self.app.config.captcha
         if mode == "off" or (mode == "once" and self.app.stats["captcha_ok"] > 0):
             return True
-        return self.show() == ID_OK
+        return self.show(text) == ID_OK
 
     def _new_image(self, dlg: int) -> None:
         from ashare_gateway.brokers.xiadan.captcha_compose import compose_captcha
@@ -54,12 +54,12 @@ class CaptchaDialog:
         if old:
             win32gui.DeleteObject(old)
 
-    def show(self) -> int:
+    def show(self, text: str = texts.CAPTCHA_COPY) -> int:
         app = self.app
         width, height = 200, 100
         caption, controls = app.dialogs.title_controls("提示", width)
         controls += [
-            w.label(texts.CAPTCHA_COPY, (10, 18, width - 20, 20), ID_TEXT_TIP),
+            w.label(text, (10, 18, width - 20, 20), ID_TEXT_TIP),
             w.label("验证码", (10, 46, 30, 10)),
             w.edit(ID_CAPTCHA_EDIT, (42, 44, 50, 13)),
             w.label("", (10, 64, width - 20, 10), ID_CAPTCHA_STATUS),
@@ -67,7 +67,7 @@ class CaptchaDialog:
             w.button("取消", ID_CANCEL, (width // 2 + 5, 80, 50, 14)),
         ]
         template = w.dialog(caption, (width, height), controls)
-        record = {"title": "验证码", "text": texts.CAPTCHA_COPY, "shown": time.time()}
+        record = {"title": "验证码", "text": text, "shown": time.time()}
 
         def proc(hwnd: int, msg: int, wparam: int, lparam: int) -> bool:
             try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import win32con
@@ -16,7 +17,7 @@ import win32gui
 from ashare_gateway.desktop.fake import texts
 
 from . import win as w
-from .ids import ID_CANCEL, ID_NO, ID_OK, ID_TEXT_CONFIRM, ID_TEXT_TIP, ID_TITLE, ID_YES
+from .ids import ID_CANCEL, ID_NO, ID_OK, ID_TEXT_CONFIRM, ID_TEXT_TIP, ID_TITLE, ID_YES, WM_APP_HIDE
 
 if TYPE_CHECKING:
     from .app import App
@@ -32,6 +33,7 @@ class Dialogs:
         self.open: list[dict] = []
         self.log: list[dict] = []
         self.pending: list[dict] = []  # pop-ups to show before the next order's confirm (test hook)
+        self.hidden: list[int] = []  # dialogs hidden because the main window was minimised
 
     def title_controls(self, title: str, width: int) -> tuple[str, list[list]]:
         """(caption, controls): builds that draw the title in Static 1365 leave the caption empty."""
@@ -47,12 +49,21 @@ class Dialogs:
         *,
         text_id: int = ID_TEXT_TIP,
         parent: int | None = None,
+        fields: Sequence[tuple[str, int, str]] = (),
     ) -> int:
-        """A modal pop-up owned by the main window; returns the ID of the button that closed it."""
+        """A modal pop-up owned by the main window; returns the ID of the button that closed it.
+
+        ``fields`` are (label, static ID, value) rows under the text, as the real 撤单确认 shows the
+        order's code, price and amount in statics of their own."""
         lines = max(1, text.count("\n") + 1)
-        width, height = 220, 44 + lines * 10
+        width, height = 220, 44 + lines * 10 + len(fields) * 12
         caption, controls = self.title_controls(title, width)
         controls.append(w.label(text, (12, 20, width - 24, lines * 10 + 4), text_id))
+        y = 24 + lines * 10
+        for label_text, cid, value in fields:
+            controls.append(w.label(label_text, (12, y, 50, 10)))
+            controls.append(w.label(value, (64, y, width - 76, 10), cid))
+            y += 12
         by = height - 20
         if buttons == "yesno":
             controls += [
@@ -83,9 +94,24 @@ class Dialogs:
 
     def run(self, template: list, proc, record: dict, parent: int | None) -> int:
         owner = parent if parent is not None else (self.app.frame.main or self.app.login.hwnd)
+        main = self.app.frame.main
+
+        def hiding_proc(hwnd: int, msg: int, wparam: int, lparam: int) -> bool:
+            # An owned dialog that comes up while the main window is minimised stays hidden until the
+            # main window is restored (the captcha behind a minimised client, issue 14 "Window state").
+            if msg == WM_APP_HIDE:
+                if main and win32gui.IsIconic(main) and win32gui.IsWindow(hwnd):
+                    win32gui.ShowWindow(hwnd, win32con.SW_HIDE)
+                    self.hidden.append(hwnd)
+                return True
+            result = proc(hwnd, msg, wparam, lparam)
+            if msg == win32con.WM_INITDIALOG and main and win32gui.IsIconic(main):
+                win32gui.PostMessage(hwnd, WM_APP_HIDE, 0, 0)
+            return result
+
         self.open.append(record)
         try:
-            result = win32gui.DialogBoxIndirect(w.HINST, template, owner, proc)
+            result = win32gui.DialogBoxIndirect(w.HINST, template, owner, hiding_proc)
         finally:
             self.open.remove(record)
         record["answer"] = result
@@ -95,8 +121,24 @@ class Dialogs:
         log.info("dialog %s -> %s", record.get("title"), result)
         return result
 
+    def restore_hidden(self) -> None:
+        """The main window was restored: show the dialogs its minimised state kept hidden."""
+        for hwnd in self.hidden:
+            if win32gui.IsWindow(hwnd):
+                win32gui.ShowWindow(hwnd, win32con.SW_SHOW)
+        self.hidden.clear()
+
     def message(self, text: str, *, parent: int | None = None) -> int:
         return self.modal(texts.RESULT_TITLE, text, "ok", parent=parent)
+
+    def result(self, text: str) -> None:
+        """The 提示 after a successful order or cancel: shown only when the client's setting says so."""
+        if self.app.config.result_popups:
+            self.app.stats["results_shown"] += 1
+            self.message(text)
+        else:
+            self.app.stats["results_skipped"] += 1
+            log.info("result pop-up off: %s", text)
 
     def show_pending(self) -> None:
         """The pop-ups a test queued for "before the next order's confirm" (a toast mid-order)."""

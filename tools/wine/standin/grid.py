@@ -8,12 +8,14 @@ a click, and Enter or a double-click activates the selected row (the cancel page
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING, ClassVar
 
+import win32api
 import win32con
 import win32gui
 
-from ashare_gateway.desktop.fake import grids
+from ashare_gateway.desktop.fake import grids, texts
 
 from . import win as w
 from .ids import COPY_CMD, DLGC_WANTALLKEYS, DLGC_WANTARROWS, DLGC_WANTCHARS, ID_GRID_CONTAINER
@@ -31,6 +33,15 @@ class Grid:
 
     def __init__(self, app: App, parent: int, cid: int) -> None:
         self.app = app
+        # The real nesting (issue 14): page → a container that is also 1047 → 200 → the 1047 grid, so a
+        # search by ID alone finds the container; only a search by class finds the grid. The container
+        # always exists; ``nest()`` moves the grid into it or out of it (``Config.grid_nesting``).
+        self.page, self.cid, self.nested = parent, cid, False
+        self.rect = (0, 0, 10, 10)
+        outer_style = win32con.WS_CHILD | win32con.WS_CLIPCHILDREN
+        self.outer = win32gui.CreateWindowEx(
+            0, "AfxWnd42s", "", outer_style, 0, 0, 10, 10, parent, 0, w.HINST, None
+        )
         self.container = win32gui.CreateWindowEx(
             0,
             "HexinScrollWnd",
@@ -68,8 +79,23 @@ class Grid:
         self.on_activate = None  # callable(row) for double-click / Enter (the cancel page)
         self.top = 10  # pixels from the page's top (set by the page that owns the grid)
 
+    def nest(self, on: bool) -> None:
+        """Put the grid's 200 container inside the extra 1047 container (on) or straight on the page."""
+        if on == self.nested:
+            return
+        self.nested = on
+        win32api.SetWindowLong(self.outer, win32con.GWL_ID, self.cid if on else 0)
+        win32gui.SetParent(self.container, self.outer if on else self.page)
+        win32gui.ShowWindow(self.outer, win32con.SW_SHOW if on else win32con.SW_HIDE)
+        self.place(*self.rect)
+
     def place(self, x: int, y: int, width: int, height: int) -> None:
-        win32gui.MoveWindow(self.container, x, y, max(10, width), max(10, height), True)
+        self.rect = (x, y, width, height)
+        width, height = max(10, width), max(10, height)
+        if self.nested:
+            win32gui.MoveWindow(self.outer, x, y, width, height, True)
+            x = y = 0
+        win32gui.MoveWindow(self.container, x, y, width, height, True)
         win32gui.MoveWindow(self.hwnd, 0, 0, max(10, width), max(10, height), True)
 
     def set_data(self, header: tuple[str, ...], rows: list[list[str]]) -> None:
@@ -87,11 +113,35 @@ class Grid:
         return grids.to_tsv(self.header, rows, trailing_tab=self.app.build.trailing_tab)
 
     def copy(self) -> None:
-        self.app.stats["copy_requests"] += 1
-        if not self.app.captcha.passed():
+        app = self.app
+        app.stats["copy_requests"] += 1
+        if app.config.copy_refused:
+            # Some builds (and brokers) switch copying off: nothing reaches the clipboard.
+            app.stats["copy_refused"] += 1
+            return
+        if not app.captcha.passed():
             return
         w.set_clipboard(self.hwnd, self.copy_text())
-        self.app.stats["copies"] += 1
+        app.stats["copies"] += 1
+
+    def save(self) -> None:
+        """Ctrl+S: (the captcha, then) the save-as dialog, writing the whole grid."""
+        app = self.app
+        export = grids.to_export(self.header, self.rows, quote_codes=app.build.save_quotes_codes)
+        if app.captcha.passed(texts.CAPTCHA_SAVE):
+            app.save_dialog.show(export)
+
+    def _ctrl_held(self) -> bool:
+        """Whether Ctrl is down for the key being handled. With ``ctrl_lag_ms`` the client reads it as
+        the real one does, with GetAsyncKeyState, and only gets to it that long after the key arrived:
+        a Ctrl released in the meantime (Ctrl+C sent with no pause) does not count."""
+        lag = self.app.config.ctrl_lag_ms
+        if lag <= 0:
+            return w.ctrl_down()
+        waited = (win32api.GetTickCount() - w.message_time()) & 0xFFFFFFFF
+        if waited < lag:
+            time.sleep((lag - waited) / 1000)
+        return bool(win32api.GetAsyncKeyState(win32con.VK_CONTROL) & 0x8000)
 
     def move(self, row: int) -> None:
         if self.rows:
@@ -167,7 +217,9 @@ class Grid:
             return 0
         if msg == win32con.WM_KEYDOWN:
             self.app.touch()
-            ctrl = w.ctrl_down()
+            ctrl = self._ctrl_held() if wparam in (ord("A"), ord("C"), ord("S")) else False
+            if wparam in (ord("A"), ord("C")) and not ctrl and w.ctrl_down():
+                self.app.stats["copy_keys_lost"] += 1
             if ctrl and wparam == ord("A"):
                 self.select_all = True
                 self._char_done = True
@@ -175,6 +227,9 @@ class Grid:
             elif ctrl and wparam == ord("C"):
                 self._char_done = True
                 self.copy()
+            elif ctrl and wparam == ord("S"):
+                self._char_done = True
+                self.app.later(self.save)
             elif wparam == win32con.VK_HOME:
                 self.move(0)
             elif wparam == win32con.VK_END:
@@ -187,7 +242,17 @@ class Grid:
                 self.on_activate(self.selected)
             return 0
         if msg == win32con.WM_CHAR:
-            # Keystrokes posted without a keyboard state arrive as control characters only.
+            # Keystrokes posted without a keyboard state arrive as control characters only; a client
+            # that reads Ctrl with GetAsyncKeyState (ctrl_lag_ms) ignores them.
+            if wparam in (1, 3, 19) and self.app.config.ctrl_lag_ms > 0:
+                self._char_done = False
+                return 0
+            if wparam == 19:
+                if self._char_done:
+                    self._char_done = False
+                else:
+                    self.app.later(self.save)
+                return 0
             if wparam in (1, 3):
                 if self._char_done:
                     self._char_done = False

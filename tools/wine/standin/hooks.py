@@ -52,6 +52,8 @@ class Hooks:
                 for d in app.dialogs.log[-20:]
             ],
             "stats": dict(app.stats),
+            "strays": app.strays.state(),
+            "iconic": bool(app.frame.main and win32gui.IsIconic(app.frame.main)),
             "config": {k: v for k, v in asdict(app.config).items() if k not in ("accounts",)},
             "exchange": app.backend.ground_truth() if app.backend else None,
         }
@@ -78,6 +80,7 @@ class Hooks:
         for key, value in req.items():
             if key != "cmd" and hasattr(config, key):
                 setattr(config, key, value)
+        self.app.frame.apply_structure()
         return {"ok": True}
 
     def cmd_advance(self, req: dict) -> dict:
@@ -97,6 +100,26 @@ class Hooks:
             "limit_up": str(q.limit_up) if q.limit_up else None,
             "limit_down": str(q.limit_down) if q.limit_down else None,
         }
+
+    def cmd_stray(self, req: dict) -> dict:
+        """Show a stray window: kind = toolbar | toast | sticky (see strays.py); "clear" removes them."""
+        app = self.app
+        kind = req.get("kind", "toolbar")
+        if kind == "clear":
+            app.strays.close_all()
+            return {"ok": True}
+        if kind not in ("toolbar", "toast", "sticky"):
+            return {"ok": False, "error": f"unknown stray kind {kind!r}"}
+        hwnd = app.strays.show(
+            kind, title=req.get("title"), text=req.get("text", ""), ms=int(req.get("ms", 400))
+        )
+        return {"ok": True, "hwnd": hwnd}
+
+    def cmd_minimize(self, req: dict) -> dict:
+        """Minimise (or, with restore=true, restore) the main window, as a user or 精简模式 would."""
+        main = self.app.frame.main
+        win32gui.ShowWindow(main, win32con.SW_RESTORE if req.get("restore") else win32con.SW_MINIMIZE)
+        return {"ok": True, "iconic": bool(win32gui.IsIconic(main))}
 
     def cmd_captcha_answer(self, req: dict) -> dict:
         return {"ok": True, "answer": self.app.captcha.answer}

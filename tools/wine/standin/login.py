@@ -34,7 +34,8 @@ class LoginWindow:
             controls.append(w.edit(LOGIN_EDIT_IDS[name], (66, y, 110, 13), password=name != "user"))
             y += 20
         controls.append(w.label("网上股票交易系统5.0", (12, 10, 160, 12)))
-        controls.append(w.button("确定", ID_OK, (50, y + 6, 50, 15), default=True))
+        # "确定", or "确定(Y)" / "登录(Y)" on other builds: drivers find it by ID 1, not by its text.
+        controls.append(w.button(self.app.config.login_button, ID_OK, (50, y + 6, 50, 15), default=True))
         controls.append(w.button("取消", ID_CANCEL, (110, y + 6, 50, 15)))
         template = w.dialog(self.app.build.login_title, (200, y + 30), controls)
 

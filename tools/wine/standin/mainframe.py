@@ -1,5 +1,11 @@
 """The main window ``网上股票交易系统5.0`` (an ``Afx:...`` class): the menu tree (SysTreeView32, id 129)
-on the left, the pages on the right, F1–F5 and WM_COMMAND navigation, 退出确认 on close."""
+on the left, the pages inside the view pane 0xE901 on the right, F1–F5 and WM_COMMAND navigation,
+退出确认 on close.
+
+As in the real client, buy and sell pages share control IDs (1032, 1033, 1034, 1006…), all pages exist
+at once (hidden when not current), and with ``async_switch_ms`` a WM_COMMAND page switch lands only
+that long after the message returned: a driver must prove the page by what it shows.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from ashare_gateway.desktop.fake import texts
 
 from . import win as w
 from .cancel_page import CancelPage
-from .ids import ID_TREE, ID_YES, REFRESH_CMD
+from .ids import ID_PANE, ID_TREE, ID_YES, REFRESH_CMD, SWITCH_TIMER
 from .ipo_page import IpoPage
 from .order_page import MarketPage, OrderPage
 from .page import BalancePage, Page, TablePage
@@ -54,6 +60,8 @@ class MainFrame:
         self.command_pages = {key & 0xFFFF: page for key, page in build.commands.items()}
         self.main = 0
         self.tree = 0
+        self.pane = 0
+        self.pending_switch: str | None = None
         self.pages: dict[str, Page] = {}
         self.current: str | None = None
         self.tree_items: dict[int, str] = {}
@@ -91,11 +99,16 @@ class MainFrame:
             w.HINST,
             None,
         )
+        pane_style = w.CHILD | win32con.WS_CLIPCHILDREN
+        self.pane = win32gui.CreateWindowEx(
+            0, "AfxFrameOrView42s", "", pane_style, 204, 0, 900, 700, self.main, ID_PANE, w.HINST, None
+        )
         self._fill_tree()
         for name, cls, table in PAGES:
             page = cls(app, name, table)
-            page.create(self.main)
+            page.create(self.pane)
             self.pages[name] = page
+        self.apply_structure()
         self.layout()
         self.navigate("buy")  # data loaded while still hidden: once shown, the window answers at once
         win32gui.ShowWindow(self.main, win32con.SW_SHOW)
@@ -128,13 +141,20 @@ class MainFrame:
             if len(prefix) == 1 and prefix[0] in tops_with_children:
                 w.tree_expand(self.tree, item)
 
+    def apply_structure(self) -> None:
+        """Structural settings that can change at run time (the grid nesting)."""
+        for page in self.pages.values():
+            if page.grid:
+                page.grid.nest(bool(self.app.config.grid_nesting))
+
     def layout(self) -> None:
         if not self.main:
             return
         _, _, width, height = win32gui.GetClientRect(self.main)
         win32gui.MoveWindow(self.tree, 0, 0, 200, height, True)
+        win32gui.MoveWindow(self.pane, 204, 0, max(50, width - 204), height, True)
         for page in self.pages.values():
-            win32gui.MoveWindow(page.hwnd, 204, 0, max(50, width - 204), height, True)
+            win32gui.MoveWindow(page.hwnd, 0, 0, max(50, width - 204), height, True)
 
     def key(self, hwnd: int, vk: int) -> bool:
         """A key pressed anywhere in the main window: F1–F5 switch page or refresh (True: handled)."""
@@ -152,6 +172,8 @@ class MainFrame:
     def proc(self, hwnd: int, msg: int, wparam: int, lparam: int) -> int:
         try:
             if msg == win32con.WM_SIZE:
+                if wparam in (win32con.SIZE_RESTORED, win32con.SIZE_MAXIMIZED):
+                    self.app.dialogs.restore_hidden()
                 self.layout()
                 return 0
             if msg == win32con.WM_NOTIFY:
@@ -170,11 +192,22 @@ class MainFrame:
                 page = self.command_pages.get(cid)
                 if page:
                     self.app.touch()
-                    self.navigate(page)
+                    delay = self.app.config.async_switch_ms
+                    if delay > 0:
+                        self.pending_switch = page
+                        w.set_timer(self.main, SWITCH_TIMER, delay)
+                    else:
+                        self.navigate(page)
                     return 0
                 if cid == REFRESH_CMD:
                     self.refresh()
                     return 0
+            if msg == win32con.WM_TIMER and wparam == SWITCH_TIMER:
+                w.kill_timer(self.main, SWITCH_TIMER)
+                page, self.pending_switch = self.pending_switch, None
+                if page:
+                    self.navigate(page)
+                return 0
             if msg == win32con.WM_CLOSE:
                 if (
                     self.app.config.exit_confirm

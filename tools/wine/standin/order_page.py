@@ -28,6 +28,8 @@ from .page import Page
 
 log = logging.getLogger("standin")
 
+ORDER_EDITS = (1032, 1033, 1034)  # code, price (保护限价 on market pages), amount
+
 
 class OrderPage(Page):
     kind = "order"
@@ -38,6 +40,7 @@ class OrderPage(Page):
         self.side = side_of(self.name)
         self.looked_up: str | None = None  # the code the name/price/可买 currently describe
         self._subclassed: dict[int, Any] = {}
+        self._internal = False  # the client itself is writing into an edit
 
     @property
     def quantity_id(self) -> int:
@@ -70,8 +73,8 @@ class OrderPage(Page):
 
     def after_create(self) -> None:
         w.combo_fill(self.ctrl(ID_EXCHANGE_COMBO), ["上海Ａ股", "深圳Ａ股"], 0)
-        if not self.app.build.settext_triggers_lookup:
-            self._subclass_code_edit()
+        for cid in ORDER_EDITS:
+            self._subclass_edit(cid)
 
     def focus_target(self) -> int:
         return self.ctrl(1032)
@@ -91,18 +94,49 @@ class OrderPage(Page):
     def on_timer(self, timer_id: int) -> bool:
         if timer_id != LOOKUP_TIMER:
             return False
-        win32gui.KillTimer(self.hwnd, LOOKUP_TIMER)
+        w.kill_timer(self.hwnd, LOOKUP_TIMER)
         self.lookup()
         return True
 
     # --- code lookup ---------------------------------------------------------------------------------
-    def _subclass_code_edit(self) -> None:
-        """Typed characters trigger the lookup; WM_SETTEXT alone does not (the ht build's behaviour)."""
-        edit = self.ctrl(1032)
+    @property
+    def settext_ignored(self) -> bool:
+        value = self.app.config.settext_ignored
+        return bool(getattr(self.app.build, "settext_ignored", False) if value is None else value)
+
+    @property
+    def edit_ctrl_a(self) -> bool:
+        value = self.app.config.edit_ctrl_a
+        return bool(getattr(self.app.build, "edit_ctrl_a", True) if value is None else value)
+
+    def set_field(self, cid: int, text: str) -> None:
+        """The client's own writes into its edits (price fill, clearing after an order) always land."""
+        self._internal = True
+        try:
+            w.set_text(self.ctrl(cid), text)
+        finally:
+            self._internal = False
+
+    def _subclass_edit(self, cid: int) -> None:
+        """How the real edits differ from plain ones: typed characters trigger the code lookup on the ht
+        build (WM_SETTEXT alone does not); newer universal builds ignore WM_SETTEXT/EM_REPLACESEL from
+        other programs altogether (easytrader #447/#449: only typed keys change a field) and some
+        ignore Ctrl+A ("某些控件不支持 Ctrl+A", xiadan-gateway window_service.py:568)."""
+        edit = self.ctrl(cid)
+        lookup_on_char = cid == 1032 and not self.app.build.settext_triggers_lookup
 
         def proc(hwnd: int, msg: int, wparam: int, lparam: int) -> int:
+            from_outside = msg in (win32con.WM_SETTEXT, win32con.EM_REPLACESEL) and not self._internal
+            if from_outside and self.settext_ignored:
+                self.app.stats["settext_ignored"] += 1
+                return 1 if msg == win32con.WM_SETTEXT else 0
+            if not self.edit_ctrl_a and (
+                (msg == win32con.WM_CHAR and wparam == 1)
+                or (msg == win32con.WM_KEYDOWN and wparam == ord("A") and w.ctrl_down())
+            ):
+                return 0
             result = win32gui.CallWindowProc(self._subclassed[hwnd], hwnd, msg, wparam, lparam)
-            if msg == win32con.WM_CHAR:
+            if msg == win32con.WM_CHAR and lookup_on_char:
                 self.schedule_lookup()
             return result
 
@@ -115,7 +149,7 @@ class OrderPage(Page):
             return
         delay = self.app.config.lookup_delay_ms
         if delay > 0:
-            win32gui.SetTimer(self.hwnd, LOOKUP_TIMER, delay)
+            w.set_timer(self.hwnd, LOOKUP_TIMER, delay)
         else:
             self.lookup()
 
@@ -147,7 +181,7 @@ class OrderPage(Page):
         w.set_text(self.ctrl(1036), info.name)  # last: the name is what callers wait for
 
     def fill_price(self, price_text: str) -> None:
-        w.set_text(self.ctrl(1033), price_text)
+        self.set_field(1033, price_text)
 
     def after_lookup(self, code: str) -> None:
         """Market pages fill their order-type combo here."""
@@ -209,11 +243,11 @@ class OrderPage(Page):
             dialogs.message(f"委托失败：{exc}")
             return
         app.stats["orders"] += 1
-        for cid in (1032, 1033, 1034):
-            w.set_text(self.ctrl(cid), "")
+        for cid in ORDER_EDITS:
+            self.set_field(cid, "")
         self.clear_lookup()
         self.refresh()
-        dialogs.message(texts.ORDER_OK.format(side=self.side.label, contract_no=ack.contract_no))
+        dialogs.result(app.build.order_ok.format(side=self.side.label, contract_no=ack.contract_no))
 
 
 class MarketPage(OrderPage):

@@ -67,11 +67,20 @@ def _win32gui_set_foreground(hwnd: int) -> None:
     set_foreground(hwnd)
 
 
+def release_modifiers() -> None:
+    """Release Ctrl, Shift and Alt. Wine keeps the keyboard state for the whole session: a program that
+    ended (or was killed) with Ctrl held down leaves it down for the next one, whose typed "demo" then
+    arrives as Ctrl+D, Ctrl+E… (seen as a universal login "账号或密码错误" right after the ht run)."""
+    for vk in (0x11, 0x10, 0x12, 0xA2, 0xA3, 0xA0, 0xA1):  # CONTROL, SHIFT, MENU, L/R variants
+        user32.keybd_event(vk, 0, 0x0002, 0)  # KEYEVENTF_KEYUP
+
+
 def install() -> None:
     global _installed
     if _installed:
         return
     _installed = True
+    release_modifiers()
     try:
         import win32gui
 

@@ -127,6 +127,7 @@ class Grid:
     def save(self) -> None:
         """Ctrl+S: (the captcha, then) the save-as dialog, writing the whole grid."""
         app = self.app
+        log.info("save requested (%d rows)", len(self.rows))
         export = grids.to_export(self.header, self.rows, quote_codes=app.build.save_quotes_codes)
         if app.captcha.passed(texts.CAPTCHA_SAVE):
             app.save_dialog.show(export)
@@ -218,6 +219,8 @@ class Grid:
         if msg == win32con.WM_KEYDOWN:
             self.app.touch()
             ctrl = self._ctrl_held() if wparam in (ord("A"), ord("C"), ord("S")) else False
+            if wparam in (ord("A"), ord("C"), ord("S")):
+                log.info("grid key %s ctrl=%s", chr(wparam), ctrl)
             if wparam in (ord("A"), ord("C")) and not ctrl and w.ctrl_down():
                 self.app.stats["copy_keys_lost"] += 1
             if ctrl and wparam == ord("A"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import threading
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
@@ -131,6 +132,11 @@ class Hooks:
             win32gui.PostMessage(app.frame.main, win32con.WM_CLOSE, 0, 0)
         else:
             win32gui.PostQuitMessage(0)
+        return {"ok": True}
+
+    def cmd_kill(self, req: dict) -> dict:
+        """End the process at once (a test tearing down a stand-in that a modal dialog kept alive)."""
+        threading.Timer(0.2, os._exit, args=(0,)).start()
         return {"ok": True}
 
     def drain(self, requests: queue.Queue) -> None:

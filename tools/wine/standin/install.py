@@ -12,7 +12,7 @@ import json
 import shutil
 from pathlib import Path
 
-from winenv import TOOLS, project_src, wine_home, winpath
+from winenv import REPO, TOOLS, wine_home, winpath
 
 DLLS = ("python312.dll", "python3.dll", "vcruntime140.dll", "vcruntime140_1.dll")
 
@@ -35,7 +35,9 @@ def install(config: dict, *, home: Path | None = None, folder: str = "htzqzyb2")
     )
     (site / "ashare_link.pth").write_text(
         f"import site; site.addsitedir(r'{winpath(py / 'Lib' / 'site-packages')}')\n"
-        f"import sys; sys.path[:0] = [p for p in (r'{winpath(project_src())}', r'{winpath(TOOLS)}') "
+        # The stand-in is the outside world: always the repo's src/, even when ASHARE_WINE_SRC points the
+        # driver side at another tree (this line puts it in front of that one).
+        f"import sys; sys.path[:0] = [p for p in (r'{winpath(REPO / 'src')}', r'{winpath(TOOLS)}') "
         "if p not in sys.path]\n"
         # Cache bytecode outside the source tree (the ._pth's isolated mode would write none).
         f"import sys; sys.pycache_prefix = r'{winpath(home / 'pycache')}'; sys.dont_write_bytecode = False\n",

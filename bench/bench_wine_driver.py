@@ -373,6 +373,7 @@ def outer(ns: argparse.Namespace) -> int:
         winenv.WineSession(home, log_dir=home / "logs" / "bench") as wine,
     ):
         wine.env["ASHARE_WINE_SHIMS"] = "1"
+        (home / "logs" / "bench").mkdir(parents=True, exist_ok=True)  # the stand-in logs there first
         config = {
             "db": winenv.winpath(Path(tmp) / "exchange.sqlite3"),
             "control_port": port,

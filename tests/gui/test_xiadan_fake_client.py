@@ -96,17 +96,40 @@ def test_controls_appear_only_after_their_latency(sim) -> None:
     clock = {"now": 0.0}
     fake = FakeXiadan(sim, faults=Faults(latency=Latency(page=1.0, query=1.0)), clock=lambda: clock["now"])
     fake.send_command(_main(fake), COMMAND | 165)  # 资金股票
-    assert fake.find_control(_main(fake), control_id=1047) is None
+    grid = {"control_id": 1047, "class_name": "CVirtualGridCtrl"}
+    assert fake.find_control(_main(fake), **grid) is None
     clock["now"] = 1.5
-    assert fake.find_control(_main(fake), control_id=1047) is None  # page 1 s + query 1 s
+    assert fake.find_control(_main(fake), **grid) is None  # page 1 s + query 1 s
     clock["now"] = 2.0
-    assert fake.find_control(_main(fake), control_id=1047) is not None
+    assert fake.find_control(_main(fake), **grid) is not None
 
 
 def test_copy_is_tab_separated_with_a_header(fake) -> None:
     fake.send_command(_main(fake), COMMAND | 168)
-    grid = _ctl(fake, 1047)
+    grid = fake.find_control(_main(fake), control_id=1047, class_name="CVirtualGridCtrl")
+    fake.type_keys(grid, "^a")
+    fake.type_keys(grid, "^c")
+    assert fake.get_clipboard().startswith("委托时间\t证券代码\t")
+
+
+def test_the_grid_is_nested_in_a_container_with_its_own_id(fake) -> None:
+    """1047 → 200 → 1047 grid (easyths order_query.py:96): the id alone finds the container."""
+    fake.send_command(_main(fake), COMMAND | 168)
+    container = fake.find_control(_main(fake), control_id=1047)
+    grid = fake.find_control(_main(fake), control_id=1047, class_name="CVirtualGridCtrl")
+    assert container != grid and [c.control_id for c in fake.children(container)] == [200, 1047]
+    fake.type_keys(container, "^a")
+    fake.type_keys(container, "^c")
+    assert fake.get_clipboard() == ""  # keys aimed at the container copy nothing
+
+
+def test_two_ctrl_chords_in_one_burst_lose_the_second(fake) -> None:
+    """GetAsyncKeyState: by the time the client handles the C of ^a^c, Ctrl is up again."""
+    fake.send_command(_main(fake), COMMAND | 168)
+    grid = fake.find_control(_main(fake), control_id=1047, class_name="CVirtualGridCtrl")
     fake.type_keys(grid, "^a^c")
+    assert fake.get_clipboard() == "" and any(e.kind == "ctrl_lost" for e in fake.events)
+    fake.send_command(grid, 0xE122)  # Edit→Copy posted to the grid: no keys, nothing to lose
     assert fake.get_clipboard().startswith("委托时间\t证券代码\t")
 
 

@@ -68,7 +68,8 @@ def test_save_captcha_and_export(make, sim, flavour) -> None:
 
 
 def test_the_ime_eating_ctrl_c_is_retried(make, sim) -> None:
-    broker = make("ht", ime_eats_copy=1)
+    # A build that ignores 0xE122 sends the read to the keys, where the IME eats the first Ctrl+C.
+    broker = make("ht", ime_eats_copy=1, copy_command_ignored=True)
     assert len(broker.positions()) == len(sim.positions())
     assert events(broker, "ime")
 

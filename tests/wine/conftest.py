@@ -119,6 +119,16 @@ class Standin:
     def state(self) -> dict:
         return self.client().call("state")
 
+    def _port_closed(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            except OSError:
+                return True
+            time.sleep(0.1)
+        return False
+
     def stop(self, timeout: float = 15) -> None:
         """Quit the stand-in (whoever started it) and wait until its control port is gone."""
         with contextlib.suppress(Exception):
@@ -126,16 +136,15 @@ class Standin:
         for c in self.clients:
             c.close()
         self.clients.clear()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-            except OSError:
-                break
-            time.sleep(0.1)
+        # A stand-in that a modal dialog keeps alive (a failed step left it open) would otherwise still
+        # run when the next test starts the exe, and the driver would attach to it (same path).
+        if not self._port_closed(min(5.0, timeout)):
+            with contextlib.suppress(Exception), self.client() as c:
+                c.call("kill")
+            self._port_closed(timeout)
         if self.proc is not None:
             with contextlib.suppress(Exception):
-                self.proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+                self.proc.wait(timeout=5)
             self.proc.terminate()
 
 
@@ -173,6 +182,7 @@ def make_standin(wine, wine_home: Path, tmp_path_factory):
     def make(**settings: object) -> Standin:
         port = free_port()
         db = tmp_path_factory.mktemp("standin") / "exchange.sqlite3"
+        wine.log_dir.mkdir(parents=True, exist_ok=True)  # the stand-in may be the session's first program
         log = wine.log_dir / f"standin-{port}.log"
         config = {"db": winpath(db), "control_port": port, "log": winpath(log), **settings}
         exe, folder = install(config, home=wine_home)

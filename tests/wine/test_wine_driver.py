@@ -147,14 +147,6 @@ def test_xiadan_adapter_with_win32_driver(adapter_run, step: str, request) -> No
     assert entry["ok"], entry["detail"]
 
 
-def test_adapter_order_latency_under_wine(adapter_run) -> None:
-    """The whole buy (navigate, code lookup, fields, submit, confirm, result) well under easytrader's
-    fixed sleeps alone (>= 1.5 s). The tighter targets are the benchmark's (docs/benchmarks/wine.md)."""
-    entry = _entry(adapter_run, "steps", "buy_limit")
-    assert entry["ok"], entry["detail"]
-    assert entry["detail"]["seconds"] < 1.5, entry["detail"]
-
-
 # --------------------------------------------------------------------------------------------------
 # 4. the gateway served under Wine, driven over HTTP from Linux
 # --------------------------------------------------------------------------------------------------

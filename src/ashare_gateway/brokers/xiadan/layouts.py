@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
+from .confirms import CancelConfirmIds
+
 # Logical pages the adapter navigates to; the data pages reload on F5.
 ORDER_PAGES = ("buy", "sell", "market_buy", "market_sell")
 DATA_PAGES = ("balance", "entrusts", "trades", "cancel", "ipo")
@@ -60,6 +62,9 @@ class Keys:
     """Keystrokes in pywinauto ``type_keys`` syntax."""
 
     select_all: str = "^a"
+    # Empties an edit: Home, Shift+End, Backspace (xiadan-gateway window_service.py:567-569); Ctrl+A
+    # does nothing in some builds' edits.
+    clear_edit: str = "{HOME}+{END}{BACKSPACE}"
     copy: str = "^c"
     save: str = "^s"
     refresh: str = "{F5}"
@@ -92,12 +97,19 @@ class Layout:
     code_entry: Literal["type", "set_text"] = "type"
     # Grid and the pages around it.
     grid_id: int = 1047
+    # The grid is found by class and id together: its container is also 1047 (1047 → 200 → 1047 grid).
+    grid_class: str = "CVirtualGridCtrl"
     grid_read: Literal["copy", "save"] = "copy"
     cancel_all_id: int = 30001
     cancel_buys_id: int = 30002
     cancel_sells_id: int = 30003
     cancel_one_id: int = 1099
+    # The code filter above the 撤单 grid and its 查询 button (easyths order_cancel.py:101,108).
+    cancel_filter_id: int = 3348
+    cancel_query_id: int = 3349
+    cancel_confirm: CancelConfirmIds = field(default_factory=CancelConfirmIds)
     ipo_submit_id: int = 1006
+    ipo_select_all_id: int = 1098  # 全选 (easytrader config/client.py:78); clicked before 申购 when present
     # Balance statics: field -> control ID (absent fields are derived, see tables.balance_from_statics).
     balance_ids: MappingProxyType = field(default_factory=lambda: _frozen({}))
     dialogs: DialogIds = field(default_factory=DialogIds)
@@ -235,6 +247,6 @@ TABLE_SIGNATURES: MappingProxyType = _frozen(
         ),
         "trades": (("成交时间",), ("成交编号",)),
         "entrusts": (("委托价格",), ("委托数量",)),
-        "ipo": (("申购代码", "新股代码"), ("可申购数量", "申购上限", "最大可申购数量")),
+        "ipo": (("申购代码", "新股代码"), ("可申购数量", "申购上限", "最大可申购数量", "申购数量")),
     }
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...desktop.driver import DesktopDriver
 from ...domain.errors import BrokerUnavailable
@@ -20,6 +20,8 @@ from .layouts import Layout
 from .timeouts import Timeouts
 
 log = logging.getLogger(__name__)
+
+DIALOG_CLASS = "#32770"  # the Win32 dialog-box class: message boxes, confirms, the captcha, save-as
 
 
 class ClientGone(BrokerUnavailable):
@@ -31,6 +33,7 @@ class Popup:
     handle: int
     classified: Classified
     buttons: dict[int, int]  # control id → handle
+    statics: dict[int, str] = field(default_factory=dict)  # control id → text (the first of each id)
 
     @property
     def kind(self) -> DialogKind:
@@ -52,11 +55,38 @@ class Popups:
         self.timeouts = timeouts
         self._not_popups = not_popups
         self.seen: deque[Classified] = deque(maxlen=200)  # every pop-up met, for diagnosis
+        self._strays: set[int] = set()  # windows already logged as no pop-up
+        self.noted = 0  # pop-ups met so far (``seen`` keeps only the last 200)
+
+    def note(self, classified: Classified) -> None:
+        self.seen.append(classified)
+        self.noted += 1
+
+    def since(self, mark: int) -> list[Classified]:
+        """The pop-ups met since ``noted`` was ``mark`` (as far as ``seen`` still holds them)."""
+        count = min(self.noted - mark, len(self.seen))
+        return list(self.seen)[len(self.seen) - count :] if count > 0 else []
 
     def handles(self) -> list[int]:
-        """Visible pop-ups, topmost first."""
+        """Visible pop-ups, topmost first: dialog boxes owned by the main (or login) window.
+
+        Anything else the client shows — the 悬浮工具栏, 条件单 tips, 成交回报 toasts that close
+        themselves, windows that ignore WM_CLOSE — is no pop-up of a flow: logged once, never answered,
+        never waited on.
+        """
         skip = self._not_popups()
-        return [w.handle for w in self.driver.top_windows() if w.handle not in skip]
+        found = []
+        for w in self.driver.top_windows():
+            if w.handle in skip:
+                continue
+            if w.class_name == DIALOG_CLASS and w.owner in skip:
+                found.append(w.handle)
+            elif w.handle not in self._strays:
+                self._strays.add(w.handle)
+                log.info(
+                    "ignoring a window that is no pop-up: %s “%s” (owner %#x)", w.class_name, w.title, w.owner
+                )
+        return found
 
     def read(self, handle: int) -> Popup:
         ids = self.layout.dialogs
@@ -64,6 +94,7 @@ class Popups:
         title = caption
         texts: list[str] = []
         buttons: dict[int, int] = {}
+        statics: dict[int, str] = {}
         controls = self.driver.children(handle)
         for c in controls:
             if c.class_name == "Button":
@@ -72,6 +103,7 @@ class Popups:
                 title = title or c.text
             elif c.class_name == "Static" and c.control_id != ids.captcha_status and c.text:
                 texts.append(c.text)
+                statics.setdefault(c.control_id, c.text)
         has = {c.control_id for c in controls}
         classified = classify(title, "\n".join(texts))
         # Controls say more than words: a captcha or lock screen may draw its text as an image.
@@ -81,7 +113,9 @@ class Popups:
             classified = Classified(DialogKind.LOCK, title, classified.text)
         elif ids.save_filename in has:
             classified = Classified(DialogKind.SAVE_AS, title, classified.text)
-        return Popup(handle, classified, buttons)
+        elif self.layout.cancel_confirm.code in has and self.layout.cancel_confirm.amount in has:
+            classified = Classified(DialogKind.CANCEL_CONFIRM, title, classified.text)
+        return Popup(handle, classified, buttons, statics)
 
     def next(self, timeout: float, what: str) -> Popup:
         """Wait for the topmost pop-up and read it; a client that dies meanwhile ends the wait at once."""
@@ -94,7 +128,7 @@ class Popups:
 
         handle = self.timeouts.wait(probe, timeout, what)
         popup = self.read(handle)
-        self.seen.append(popup.classified)
+        self.note(popup.classified)
         return popup
 
     def press(self, popup: Popup, *choices: int) -> None:

@@ -3,7 +3,7 @@
 Why apart from the adapter: these concerns cut across every operation. Before each one the adapter
 calls :meth:`ClientSession.ensure_ready`, which restarts a dead client (and logs in again with the
 stored credentials), closes stray pop-ups, answers the idle-timeout notice and unlocks the lock screen
-with the stored trade password. :class:`KeepAlive` sends a harmless key now and then so the client
+with the stored trade password. ``keepalive.KeepAlive`` sends a harmless key now and then so the client
 never reaches its idle lock in the first place.
 """
 
@@ -12,11 +12,10 @@ from __future__ import annotations
 import logging
 import os
 import re
-import threading
 import time
 from collections.abc import Callable
 
-from ...desktop.driver import DesktopDriver
+from ...desktop.driver import DesktopDriver, literal_keys
 from ...domain import messages as msg
 from ...domain.errors import (
     BrokerUnavailable,
@@ -29,6 +28,7 @@ from ...domain.errors import (
 from ..base import ConnectInfo, Credentials
 from .dialogs import DialogKind
 from .layouts import DATA_PAGES, Layout
+from .pageproof import page_shown
 from .popups import Popup, Popups
 from .timeouts import Timeouts
 
@@ -37,6 +37,14 @@ log = logging.getLogger(__name__)
 DIALOG_CLASS = "#32770"  # the Win32 dialog-box window class: message boxes, the login window
 
 SETTLE_LIMIT = 12  # more stray pop-ups in a row than this means something is wrong
+
+
+_ACCELERATOR = re.compile(r"\s*[(（]&?[A-Za-z][)）]\s*$|&")
+
+
+def button_label(text: str) -> str:
+    """A button's caption without its accelerator: "确定(Y)", "登录(&Y)", "确定" → "确定"/"登录"."""
+    return _ACCELERATOR.sub("", text).strip()
 
 
 def settle(popups: Popups, answer: Callable[[Popup], None], stuck: str) -> None:
@@ -57,7 +65,7 @@ def answer_one(popups: Popups, answer: Callable[[Popup], None]) -> bool:
     if not handles:
         return False
     popup = popups.read(handles[0])
-    popups.seen.append(popup.classified)
+    popups.note(popup.classified)
     answer(popup)
     return True
 
@@ -140,8 +148,11 @@ class ClientSession:
         return ConnectInfo(exe_path=exe, account=credentials.user, main_window_title=self.main_title)
 
     def _try_write(self, handle: int, text: str) -> bool:
+        """Type a login field (easytrader types them: ht_clienttrader.py:46-47; some builds ignore
+        WM_SETTEXT). Password edits cannot be read back from another process, so this only says the
+        keys went out; False while the window is too busy to take them."""
         try:
-            self.driver.set_text(handle, text)
+            self.driver.type_keys(handle, self.layout.keys.clear_edit + literal_keys(text))
         except ClientBusy:
             return False
         return True
@@ -188,7 +199,7 @@ class ClientSession:
                 (
                     c.handle
                     for c in self.driver.children(window)
-                    if c.class_name == "Button" and c.text in self.layout.login_button_titles
+                    if c.class_name == "Button" and button_label(c.text) in self.layout.login_button_titles
                 ),
                 None,
             )
@@ -222,8 +233,21 @@ class ClientSession:
             raise NotConnected(msg.NOT_CONNECTED)
         if not self.driver.is_alive():
             self.restart("客户端已退出")
+        self.restore_if_minimised()
         self.settle_popups()
         return self.main  # type: ignore[return-value]
+
+    def restore_if_minimised(self) -> None:
+        """A minimised main window hides the dialogs it owns (a captcha, a confirm) and loses keys."""
+        main = self.main
+        if any(w.handle == main and w.minimised for w in self.driver.top_windows()):
+            log.info("the main window is minimised: restoring it")
+            self.driver.restore(main)  # type: ignore[arg-type]
+            self.timeouts.wait(
+                lambda: not any(w.handle == main and w.minimised for w in self.driver.top_windows()),
+                self.timeouts.control,
+                "主窗口从最小化恢复",
+            )
 
     def restart(self, why: str) -> None:
         if self.credentials is None:
@@ -308,7 +332,7 @@ class ClientSession:
         self.last_input = time.monotonic()
         try:
             handle = self.timeouts.wait(
-                lambda: self.driver.find_control(main, control_id=ready_id),
+                lambda: page_shown(page, layout, self.find, self.driver.get_text) and self.find(ready_id),
                 self.timeouts.control,
                 f"页面“{'/'.join(layout.menu.get(page, (page,)))}”的控件{ready_id}出现",
             )
@@ -318,12 +342,17 @@ class ClientSession:
         self.settle_popups()
         return handle
 
-    def control(self, control_id: int, what: str, timeout: float | None = None) -> int:
+    def find(self, control_id: int) -> int | None:
+        """The visible control ``control_id`` of the main window; the grid by its class as well."""
         main = self.main
         if main is None:
             raise NotConnected(msg.NOT_CONNECTED)
+        cls = self.layout.grid_class if control_id == self.layout.grid_id else None
+        return self.driver.find_control(main, control_id=control_id, class_name=cls)
+
+    def control(self, control_id: int, what: str, timeout: float | None = None) -> int:
         return self.timeouts.wait(
-            lambda: self.driver.find_control(main, control_id=control_id),
+            lambda: self.find(control_id),
             self.timeouts.control if timeout is None else timeout,
             what,
         )
@@ -358,34 +387,3 @@ class ClientSession:
             if self.driver.is_alive():
                 self.driver.kill()
             self.main, self.credentials, self.page = None, None, None
-
-
-class KeepAlive:
-    """A daemon thread that calls ``tick`` every ``interval`` seconds until stopped.
-
-    ``Event.wait`` is a timer between keep-alive ticks, not a wait in the client path: no operation
-    waits on it.
-    """
-
-    def __init__(self, tick: Callable[[], None], interval: float) -> None:
-        self._tick = tick
-        self.interval = interval
-        self._stop = threading.Event()
-        self.ticks = 0
-        self._thread = threading.Thread(target=self._run, name="xiadan-keepalive", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self._tick()
-                self.ticks += 1
-            except Exception:
-                log.warning("keep-alive tick failed", exc_info=True)

@@ -23,6 +23,12 @@ class Timeouts:
     lookup: float = 3.0  # the stock name after a code is entered
     field: float = 1.0  # a written field reads back what was written
     dialog: float = 8.0  # the next pop-up of an order, cancel or IPO flow
+    # How long a flow waits for its next pop-up before it proves the outcome from the tables instead
+    # (result pop-ups are a client setting; a confirm or 提示 shows within ~0.15 s on a healthy client).
+    result: float = 2.0
+    # The same, once the confirm is answered on a client that has shown no result pop-up before (its
+    # setting is off): a rejection still shows, and it shows about as fast as a confirm does.
+    result_quiet: float = 0.5
     dialog_close: float = 3.0  # a pop-up goes away after it was answered
     query: float = 10.0  # a grid or the balance statics load
     copy: float = 1.5  # the clipboard fills after Ctrl+C (else the keys were lost: retry)

@@ -1,8 +1,18 @@
 """A fake 同花顺 xiadan.exe implementing the DesktopDriver protocol, for tests and demos on Linux."""
 
-from .builds import BUILDS, HT_BUILD, UNIVERSAL_BUILD, FakeBuild
+from .builds import BUILDS, HT_BUILD, UNIVERSAL_BUILD, UNIVERSAL_NEW_BUILD, FakeBuild
 from .client import FakeXiadan
 from .desktop import Event
 from .faults import Faults, Latency
 
-__all__ = ["BUILDS", "HT_BUILD", "UNIVERSAL_BUILD", "Event", "FakeBuild", "FakeXiadan", "Faults", "Latency"]
+__all__ = [
+    "BUILDS",
+    "HT_BUILD",
+    "UNIVERSAL_BUILD",
+    "UNIVERSAL_NEW_BUILD",
+    "Event",
+    "FakeBuild",
+    "FakeXiadan",
+    "Faults",
+    "Latency",
+]

@@ -20,14 +20,29 @@ class FakeBuild:
     main_class: str = "Afx:00400000:b:00010003:00000006:00000000"
     login_title: str = "用户登录"
     login_fields: tuple[str, ...] = ("user", "password", "comm_password")
+    login_button: str = "确定(Y)"  # "确定(Y)" / "登录(Y)": the accelerator is part of the caption
+    login_settext_ignored: bool = False  # the login edits take typed keys only
     # Captions: the ht build leaves dialog captions empty and draws the title in Static 1365.
     caption_in_static: bool = True
     # Menu tree: path → page; WM_COMMAND ids → page.
     tree: dict[tuple[str, ...], str] = field(default_factory=dict)
     commands: dict[int, str] = field(default_factory=dict)
     settext_triggers_lookup: bool = False  # WM_SETTEXT into the code edit does not start the lookup
+    # Newer universal builds ignore WM_SETTEXT in the order edits altogether (easytrader #447, #449).
+    settext_ignored: bool = False
+    # Whether an Edit selects all on Ctrl+A: "某些控件不支持 Ctrl+A" (xiadan-gateway window_service.py:568).
+    edit_ctrl_a: bool = True
+    # The success text after an order (ORDER_OK_VARIANTS: "合同编号：", "合同编号为：", "合同编号: ").
+    order_ok: str = "您的{side}委托已成功提交，合同编号：{contract_no}。"
     balance_statics: dict[str, int] = field(default_factory=dict)
     grid_id: int = 1047
+    # The grid CVirtualGridCtrl 1047 sits in a container that is also 1047 (1047 → 200 → 1047 grid:
+    # easyths order_query.py:96): a search by id alone finds the container.
+    grid_nesting: bool = True
+    # The client reads Ctrl with GetAsyncKeyState: of two Ctrl chords sent in one burst (^a^c) the
+    # second is lost, Ctrl being up again by then (easytrader grid_strategies.py:81 pauses 0.2 s;
+    # xiadan-gateway position_service.py:101-103 holds Ctrl 0.1 s).
+    ctrl_read_async: bool = True
     order_ids: dict[str, int] = field(
         default_factory=lambda: {
             "code": 1032,
@@ -42,9 +57,23 @@ class FakeBuild:
         }
     )
     cancel_ids: dict[str, int] = field(
-        default_factory=lambda: {"all": 30001, "buys": 30002, "sells": 30003, "one": 1099}
+        default_factory=lambda: {
+            "all": 30001,
+            "buys": 30002,
+            "sells": 30003,
+            "one": 1099,
+            "filter": 3348,  # code filter edit above the grid (easyths order_cancel.py:101)
+            "query": 3349,  # its 查询 button: reloads the grid with that code's rows (order_cancel.py:108)
+        }
+    )
+    # 撤单确认 statics (easyths order_cancel.py:64-67): code, price, amount, tip. No 合同编号 is shown.
+    cancel_confirm_ids: dict[str, int] = field(
+        default_factory=lambda: {"code": 0x412, "price": 0x413, "amount": 0x414, "tip": 0x6E8}
     )
     ipo_submit_id: int = 1006
+    ipo_select_all_id: int = (
+        1098  # 全选 on 批量新股申购 (easytrader config/client.py:78): nothing is ticked before it
+    )
     lock_edit_id: int = 1039
     # Market-order combobox labels per kind of code.
     market_labels_sh: tuple[str, ...] = ()
@@ -161,13 +190,15 @@ HT_BUILD = FakeBuild(
         "entrusts": _ENTRUST_COLS,
         "trades": _TRADE_COLS,
         "cancel": _CANCEL_COLS,
-        "ipo": ("新股代码", "申购代码", "新股名称", "申购价格", "可申购数量", "交易市场"),
+        # 华泰 names the quota column 申购数量 (easytrader config/client.py:81, AUTO_IPO_NUMBER).
+        "ipo": ("新股代码", "申购代码", "新股名称", "申购价格", "申购数量", "交易市场"),
     },
 )
 
 UNIVERSAL_BUILD = FakeBuild(
     flavour="universal",
     login_fields=("user", "password"),
+    login_button="登录(Y)",
     caption_in_static=False,
     tree={**_TREE, ("新股申购", "新股批量申购"): "ipo"},
     commands=_COMMANDS,
@@ -196,6 +227,16 @@ UNIVERSAL_BUILD = FakeBuild(
     },
     save_quotes_codes=False,
     trailing_tab=False,
+    order_ok="委托已提交，合同编号为：{contract_no}",
+)
+
+# The newer universal build users report (easytrader #447/#449): WM_SETTEXT into the order edits does
+# nothing, Ctrl+A in an edit does nothing, and the success text reads "合同编号: N".
+UNIVERSAL_NEW_BUILD = UNIVERSAL_BUILD.with_changes(
+    settext_ignored=True,
+    edit_ctrl_a=False,
+    login_settext_ignored=True,
+    order_ok="{side}委托成功！合同编号: {contract_no}",
 )
 
 BUILDS = {"ht": HT_BUILD, "universal": UNIVERSAL_BUILD}

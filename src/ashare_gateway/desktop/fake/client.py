@@ -75,6 +75,7 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
         self._controls: dict[str, dict[str, Widget]] = {}
         self._state: dict[str, PageState] = {}
         self._grid_data: dict[str, tuple[list[str], list[list[str]], list[Any]]] = {}
+        self._ipo_ticked = False  # 批量新股申购 rows ticked (by 全选)
         self.logged_in = False
         self.locked = False
         if running:
@@ -151,9 +152,12 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
             w = self._get(window)
             if not self._accept_input(w, "菜单命令"):
                 return
+            if w.role == "grid":
+                self._grid_command(w, command_id)
+                return
             page = self.build.commands.get(command_id)
             if page is not None and w is self._main and page in self._controls:
-                self._navigate(page)
+                self._switch(page)
 
     def select_tree_item(self, tree: int, path: list[str]) -> None:
         with self._lock:
@@ -164,7 +168,11 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
             page = self.build.tree.get(tuple(path))
             if page is None:
                 raise BrokerUnavailable(f"菜单中没有“{'/'.join(path)}”")
-            self._navigate(page)
+            self._switch(page)
+
+    def _switch(self, page: str) -> None:
+        """Switch pages, asynchronously as the real client does when ``latency.switch`` says so."""
+        self._later(self.faults.latency.switch, lambda: self._navigate(page))
 
     def select_combo(self, combo: int, index: int) -> None:
         with self._lock:
@@ -221,6 +229,14 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
     def _caption_in_static(self) -> bool:
         return self.build.caption_in_static
 
+    def _accepts_settext(self, w: Widget) -> bool:
+        if w.role.startswith("login_"):
+            return not self.build.login_settext_ignored
+        return not (self.build.settext_ignored and w.page in ORDER_PAGES)
+
+    def _edit_ctrl_a(self) -> bool:
+        return self.build.edit_ctrl_a
+
     # =========================================================== windows: main, login, exit
 
     def _open_login(self, delay: float) -> None:
@@ -232,7 +248,7 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
             edits[field] = window.add(
                 self._w.make("Edit", 1011 + i, password=field != "user", role=f"login_{field}")
             )
-        ok = window.add(self._w.make("Button", 1006, "确定", role="login_ok"))
+        ok = window.add(self._w.make("Button", 1006, self.build.login_button, role="login_ok"))
         window.add(self._w.make("Button", 2, "取消", role="login_cancel"))
         self._windows.append(window)
 

@@ -27,6 +27,7 @@ from ...brokers.base import Broker
 from ...domain.errors import BrokerUnavailable, GatewayError
 from ...domain.models import OrderAck, OrderRequest
 from ..driver import ControlInfo, WindowInfo
+from .inputs import InputRulesMixin
 from .keys import Key, parse_keys
 from .widgets import Widget, WidgetFactory
 
@@ -50,7 +51,7 @@ class DialogFaults(Protocol):
     def latency(self) -> _DialogLatency: ...
 
 
-class FakeDesktop:
+class FakeDesktop(InputRulesMixin):
     """The driver surface and Windows rules shared by the fake clients; subclasses add the client.
 
     Hooks a subclass provides: ``_keys`` (what keystrokes do to a control that accepted them),
@@ -84,6 +85,7 @@ class FakeDesktop:
         self._pending: list[tuple[float, int, Callable[[], None]]] = []
         self._seq = itertools.count()
         self._main: Widget | None = None
+        self._minimised: Widget | None = None  # the main window while minimised
         self._page: str | None = None  # main-window controls tagged with another page are not shown
         self._last_input = clock()
 
@@ -107,6 +109,43 @@ class FakeDesktop:
         """Inject an unexpected pop-up with an OK button (news, an announcement); returns its handle."""
         with self._lock:
             return self._message(title, text, delay=0.0).handle
+
+    def stray(self, kind: str, lifetime: float = 0.05) -> int:
+        """Show a window that is no pop-up of the client's: it must be left alone, never waited on.
+
+        ``toolbar``: the 悬浮工具栏 (not a dialog, ignores WM_CLOSE); ``tip``: a 条件单 tip, an unowned
+        #32770 that ignores WM_CLOSE; ``toast``: a 成交回报 toast, an unowned #32770 that closes itself
+        after ``lifetime`` seconds.
+        """
+        specs = {
+            "toolbar": ("AfxWnd42s", "悬浮工具栏", ""),
+            "tip": ("#32770", "条件单", "条件单已触发，请及时查看"),
+            "toast": ("#32770", "成交回报", "您的委托已有成交"),
+        }
+        cls, title, text = specs[kind]
+        with self._lock:
+            window = self._w.make(cls, 0, title, role="stray")
+            window.shown_at = self.clock()
+            if text:
+                window.add(self._w.make("Static", 1004, text))
+            self._windows.append(window)
+            self._record("stray", title)
+            if kind == "toast":
+                self._later(lifetime, lambda: self._close(window))
+            return window.handle
+
+    def minimise(self) -> None:
+        """The user minimises the main window: the dialogs it owns are hidden until it is restored."""
+        with self._lock:
+            self._minimised = self._main
+            self._record("minimise", "")
+
+    def restore(self, handle: int) -> None:
+        with self._lock:
+            self._tick()
+            if self._get(handle) is self._minimised:
+                self._minimised = None
+                self._record("restore", "")
 
     def dialog_titles(self) -> list[str]:
         with self._lock:
@@ -139,7 +178,10 @@ class FakeDesktop:
     def top_windows(self) -> list[WindowInfo]:
         with self._lock:
             self._tick()
-            return [WindowInfo(w.handle, w.text, w.class_name) for w in reversed(self._visible_windows())]
+            return [
+                WindowInfo(w.handle, w.text, w.class_name, owner=w.owner, minimised=w is self._minimised)
+                for w in reversed(self._visible_windows())
+            ]
 
     def find_control(
         self,
@@ -183,6 +225,9 @@ class FakeDesktop:
                 return
             if w.class_name != "Edit":
                 self._misuse("wrong_field", f"向非输入框（{w.class_name} {w.control_id}）写入“{text}”")
+                return
+            if not self._accepts_settext(w):
+                self._record("settext_ignored", f"控件{w.control_id}忽略了WM_SETTEXT（“{text}”）")
                 return
             self._check_value(w, text)
             w.text = text
@@ -250,12 +295,27 @@ class FakeDesktop:
     def _edit_key(self, key: Key, w: Widget) -> None:
         """A key that is not a character, typed into an edit: ignored unless the client has a meaning."""
 
+    def _accepts_settext(self, w: Widget) -> bool:
+        """Whether WM_SETTEXT changes this edit (newer universal builds ignore it in the order edits)."""
+        return True
+
+    def _edit_ctrl_a(self) -> bool:
+        """Whether Ctrl+A selects an edit's text (some builds' edits do nothing on it)."""
+        return True
+
     def _after_tick(self, now: float) -> None:
         """Runs after due actions on every driver call: where a client notices, e.g., idle time."""
 
     def _caption_in_static(self) -> bool:
         """Whether a pop-up's title is drawn in a static (1365) instead of its caption."""
         return False
+
+    def _owner_handle(self) -> int:
+        """Who owns a new dialog: the main window, else the topmost other non-dialog window (login)."""
+        if self._main is not None and self._main in self._windows:
+            return self._main.handle
+        roots = [w for w in self._windows if w.role not in ("dialog", "stray")]
+        return roots[-1].handle if roots else 0
 
     # =========================================================== time and visibility
 
@@ -275,7 +335,12 @@ class FakeDesktop:
 
     def _visible_windows(self) -> list[Widget]:
         now = self.clock()
-        return [w for w in self._windows if not w.hidden and w.shown_at <= now]
+        hidden_owner = self._minimised.handle if self._minimised is not None else None
+        return [
+            w
+            for w in self._windows
+            if not w.hidden and w.shown_at <= now and (hidden_owner is None or w.owner != hidden_owner)
+        ]
 
     def _visible(self, w: Widget) -> bool:
         now = self.clock()
@@ -315,62 +380,8 @@ class FakeDesktop:
                 return c.text
         return ""
 
-    # =========================================================== input rules (misuse detection)
-
-    def _accept_input(self, w: Widget, action: str) -> bool:
-        """Real input goes to the topmost modal window: anything aimed below it is lost."""
-        self._last_input = self.clock()
-        visible = self._visible_windows()
-        root = self._root(w)
-        if visible and visible[-1] is not root and visible[-1].role == "dialog":
-            detail = self.BLOCKED.format(
-                action=action,
-                window=self._title_of(root),
-                control=w.control_id,
-                blocker=self._title_of(visible[-1]),
-            )
-            self._misuse("input_while_modal", detail)
-            return False
-        if not self._visible(w):
-            self._misuse("invisible_control", f"{action}不可见的控件{w.control_id}（{w.role}）")
-            return False
-        return True
-
-    def _misuse(self, what: str, detail: str) -> None:
-        self._record("misuse", f"{what}: {detail}")
-
     def _record(self, kind: str, detail: str) -> None:
         self.events.append(Event(kind, detail))
-
-    def _check_value(self, w: Widget, text: str) -> None:
-        if w.role in self.VALUE_RULES:
-            pattern, label = self.VALUE_RULES[w.role]
-            if not re.fullmatch(pattern, text):
-                self._misuse("wrong_field", f"{label}框（{w.control_id}）收到“{text}”")
-
-    def _type_into_edit(self, w: Widget, keys: list[Key]) -> None:
-        typed = changed = False
-        for key in keys:
-            if key.mods == {"ctrl"} and key.name == "a":
-                w.select_all = True
-            elif key.name in ("BACKSPACE", "BS", "DELETE", "DEL"):
-                w.text = "" if w.select_all else w.text[:-1]
-                w.select_all = False
-                changed = True
-            elif key.is_char:
-                if w.select_all:
-                    w.text = key.name
-                    w.select_all = False
-                else:
-                    if not typed and w.text:
-                        self._misuse("appended", f"向已有内容“{w.text}”的输入框{w.control_id}追加输入")
-                    w.text += key.name
-                typed = changed = True
-            else:
-                self._edit_key(key, w)
-        if changed:
-            self._check_value(w, w.text)
-            self._edited(w, typed=True)
 
     # =========================================================== pop-ups and the process
 
@@ -391,6 +402,7 @@ class FakeDesktop:
             "#32770", 0, caption if caption is not None else ("" if in_static else title), role="dialog"
         )
         window.shown_at = self.clock() + (self.faults.latency.dialog if delay is None else delay)
+        window.owner = self._owner_handle()
         if in_static:
             window.add(self._w.make("Static", 1365, title, role="title"))
         window.add(self._w.make("Static", text_id, text, role="text"))
@@ -449,6 +461,7 @@ class FakeDesktop:
         self._pending.clear()
         self._w.clear()
         self._main = None
+        self._minimised = None
         self._page = None
 
 

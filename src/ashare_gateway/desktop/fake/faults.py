@@ -15,6 +15,9 @@ class Latency:
     """Seconds until something the client does becomes visible (modelled, never slept)."""
 
     page: float = 0.0  # a page's controls after navigation
+    # A navigation (WM_COMMAND or the menu tree) lands this late: the old page stays on screen until
+    # then, with the same control IDs (buy and sell share 1032/1033/1034/1006).
+    switch: float = 0.0
     lookup: float = 0.0  # stock name, price, 可买/可卖 after a code is entered
     dialog: float = 0.0  # a confirm/result dialog after a click
     query: float = 0.0  # a grid or the balance statics after navigation or F5
@@ -32,8 +35,20 @@ class Faults:
     captcha_on_save: bool = False
     captcha_rejects: int = 0  # the next N captcha answers are refused whatever they are
     ime_eats_copy: int = 0  # the next N Ctrl+C keystrokes are swallowed
+    copy_command_ignored: bool = False  # WM_COMMAND 0xE122 (ID_EDIT_COPY) posted to the grid does nothing
+    copy_refused: bool = False  # neither 0xE122 nor Ctrl+C copies (builds that refuse copy): save-as only
+    vista_save_dialog: bool = False  # the Vista-style save dialog: no 1152 edit (easytrader takes Edit1)
     clipboard_mojibake: bool = False  # CF_TEXT only: GBK bytes read as a Western code page
     confirm_dialog: bool = True  # 委托确认 shown (设置→快速交易 not turned off)
+    # The 提示 after an order or cancel is a client setting (easytrader #275, #457): off, nothing shows
+    # after the confirm unless the broker refuses.
+    result_popups: bool = True
+    # Keys aimed at the grid are lost: it has no keyboard focus (pywinauto's set_focus brings only the
+    # window forward), so the selection stays on the first row whatever the adapter sends.
+    grid_keys_lost: bool = False
+    # The client's price auto-fill lands after the typed price was read back, just before the submit:
+    # the order would go at the quote's price, and only the confirm dialog shows it.
+    late_price_fill: bool = False
     risk_codes: frozenset[str] = frozenset()  # codes that raise a 风险提示 before the confirm
     agreement_on_login: bool = False  # 网上交易用户协议 after login
     lock_after_idle: float | None = None  # seconds without input before the lock screen

@@ -13,6 +13,8 @@ from typing import Any
 from ...domain import fields
 from ...domain.models import Entrust, Position, Trade
 
+ID_EDIT_COPY = 0xE122  # MFC's Edit→Copy command: posted to the grid it copies (easytrader WMCopy)
+
 _ALIASES = {
     "参考成本价": "成本价",
     "市价": "最新价",
@@ -20,6 +22,7 @@ _ALIASES = {
     "新股代码": "申购代码",
     "新股名称": "证券名称",
     "申购上限": "可申购数量",
+    "申购数量": "可申购数量",
     "冻结资金": "冻结金额",
     "股东帐户": "股东帐户",
 }

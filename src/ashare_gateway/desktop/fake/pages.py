@@ -51,6 +51,8 @@ class PagesMixin:
                 ("cancel_buys", "Button", c["buys"], "撤买(X)"),
                 ("cancel_sells", "Button", c["sells"], "撤卖(C)"),
                 ("cancel_one", "Button", c["one"], "撤单"),
+                ("cancel_filter", "Edit", c["filter"], ""),
+                ("cancel_query", "Button", c["query"], "查询"),
             ]
         elif page == "balance":
             statics = self.build.balance_statics.items()
@@ -60,12 +62,17 @@ class PagesMixin:
             spec += [
                 ("grid", "CVirtualGridCtrl", self.build.grid_id, ""),
                 ("ipo_submit", "Button", self.build.ipo_submit_id, "申购"),
+                ("ipo_select_all", "Button", self.build.ipo_select_all_id, "全选"),
             ]
         else:
             spec += [("grid", "CVirtualGridCtrl", self.build.grid_id, "")]
         controls: dict[str, Widget] = {}
         for role, cls, cid, text in spec:
-            w = main.add(self._w.make(cls, cid, text, role=role, page=page))
+            parent = main
+            if role == "grid" and self.build.grid_nesting:
+                parent = main.add(self._w.make("AfxWnd42s", cid, role="grid_container", page=page))
+                parent = parent.add(self._w.make("AfxWnd42s", 200, role="grid_frame"))
+            w = parent.add(self._w.make(cls, cid, text, role=role, page=None if parent is not main else page))
             if cid in self.faults.missing_controls:
                 w.hidden = True
             controls[role] = w
@@ -82,8 +89,10 @@ class PagesMixin:
             c["cancel_all"].on_click = lambda: self._cancel_many(None)
             c["cancel_buys"].on_click = lambda: self._cancel_many(Side.BUY)
             c["cancel_sells"].on_click = lambda: self._cancel_many(Side.SELL)
+            c["cancel_query"].on_click = lambda: self._load_page("cancel")
         elif page == "ipo":
             c["ipo_submit"].on_click = self._apply_ipos
+            c["ipo_select_all"].on_click = self._select_all_ipos
 
     def _navigate(self, page: str) -> None:
         lat = self.faults.latency
@@ -132,7 +141,9 @@ class PagesMixin:
             header = list(cols["trades"])
             rows = [grids.trade_cells(t, header, self.account) for t in items]
         elif page == "cancel":
-            items = self.broker.cancelable_entrusts()
+            # The code filter (3348) applies on 查询 and on F5: only that code's rows are listed.
+            code_filter = c["cancel_filter"].text
+            items = [e for e in self.broker.cancelable_entrusts() if e.code.startswith(code_filter)]
             header = list(cols["cancel"])
             rows = [grids.entrust_cells(e, header, self.account) for e in items]
         else:
@@ -141,11 +152,55 @@ class PagesMixin:
             rows = [grids.ipo_cells(o, header, self.account) for o in items]
         self._grid_data[page] = (header, rows, items)
         c["grid"].selected = 0 if rows else -1
+        if page == "ipo":
+            self._ipo_ticked = False  # a reload clears the ticks
+
+    def _grid_page(self, grid: Widget) -> str:
+        node: Widget | None = grid
+        while node is not None and node.page is None:
+            node = node.parent
+        return node.page if node is not None and node.page else ""
+
+    def _grid_copy(self, grid: Widget, rows_selected: list[list[str]] | None = None) -> None:
+        """Copy the grid's rows (the selection, else all) to the clipboard, through the captcha if due."""
+        if self.faults.copy_refused:
+            self._record("copy_refused", "")
+            return
+        header, rows, _ = self._grid_data.get(self._grid_page(grid), ([], [], []))
+        text = grids.to_tsv(
+            header, rows if rows_selected is None else rows_selected, trailing_tab=self.build.trailing_tab
+        )
+        if self.faults.clipboard_mojibake:
+            text = grids.mojibake(text)
+
+        def copy(text: str = text) -> None:
+            self._later(self.faults.latency.copy, lambda: setattr(self, "clipboard", text))
+
+        if self.faults.captcha_on_copy:
+            self._captcha(tx.CAPTCHA_COPY, copy)
+        else:
+            copy()
+
+    def _grid_command(self, grid: Widget, command_id: int) -> None:
+        """WM_COMMAND posted to the grid: 0xE122 (ID_EDIT_COPY) copies it all, no keys involved."""
+        if command_id == grids.ID_EDIT_COPY and not self.faults.copy_command_ignored:
+            self._grid_copy(grid)
+        else:
+            self._record("grid_command_ignored", hex(command_id))
 
     def _grid_keys(self, grid: Widget, keys: list[Key]) -> None:
-        page = grid.page or ""
+        page = self._grid_page(grid)
         header, rows, _ = self._grid_data.get(page, ([], [], []))
+        chords = 0
         for key in keys:
+            if key.mods == {"ctrl"}:
+                chords += 1
+                if chords > 1 and self.build.ctrl_read_async:
+                    self._record("ctrl_lost", f"Ctrl+{key.name.upper()}：Ctrl已松开（GetAsyncKeyState）")
+                    continue
+            if self.faults.grid_keys_lost and key.name in ("HOME", "END", "DOWN", "UP"):
+                self._record("grid_key_lost", key.name)
+                continue
             if key.mods == {"ctrl"} and key.name == "a":
                 grid.select_all = True
             elif key.mods == {"ctrl"} and key.name == "c":
@@ -156,17 +211,7 @@ class PagesMixin:
                 row = max(grid.selected, 0)
                 selection = rows if grid.select_all else rows[row : row + 1]
                 grid.select_all = False
-                text = grids.to_tsv(header, selection, trailing_tab=self.build.trailing_tab)
-                if self.faults.clipboard_mojibake:
-                    text = grids.mojibake(text)
-
-                def copy(text: str = text) -> None:
-                    self._later(self.faults.latency.copy, lambda: setattr(self, "clipboard", text))
-
-                if self.faults.captcha_on_copy:
-                    self._captcha(tx.CAPTCHA_COPY, copy)
-                else:
-                    copy()
+                self._grid_copy(grid, selection)
             elif key.mods == {"ctrl"} and key.name == "s":
                 export = grids.to_export(header, rows, quote_codes=self.build.save_quotes_codes)
                 if self.faults.captcha_on_save:
@@ -220,7 +265,11 @@ class PagesMixin:
 
     def _save_dialog(self, export: bytes) -> None:
         window = self._dialog(tx.SAVE_TITLE, "文件名(&N):", [], delay=0.0, caption=tx.SAVE_TITLE)
-        name = window.add(self._w.make("Edit", 1152, "table.xls", role="save_name"))
+        if self.faults.vista_save_dialog:  # DirectUI: the name edit is 1001 inside a ComboBoxEx32, no 1152
+            combo = window.add(self._w.make("ComboBoxEx32", 1148, role="save_combo"))
+            name = combo.add(self._w.make("Edit", 1001, "table.xls", role="save_name"))
+        else:
+            name = window.add(self._w.make("Edit", 1152, "table.xls", role="save_name"))
 
         def save() -> None:
             path = name.text

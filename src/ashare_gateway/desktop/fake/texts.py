@@ -12,6 +12,12 @@ CONFIRM_MARKET = "委托方式：{mtype}\n"
 CONFIRM_PROTECT = "保护限价：{price}\n"
 RESULT_TITLE = "提示"
 ORDER_OK = "您的{side}委托已成功提交，合同编号：{contract_no}。"
+# Other builds' wordings of the same success (the adapter must parse all three).
+ORDER_OK_VARIANTS = (
+    "您的{side}委托已成功提交，合同编号：{contract_no}。",
+    "委托已提交，合同编号为：{contract_no}",
+    "{side}委托成功！合同编号: {contract_no}",
+)
 RISK_TITLE = "风险提示"
 RISK = "您委托的证券{code}为风险警示证券，请确认已充分了解相关风险，是否继续委托？"
 NO_CODE = "证券代码不存在或证券信息尚未查询到，请重新输入证券代码"
@@ -24,7 +30,13 @@ CANCEL_ONE = (
     "您确定要撤销该委托吗？\n证券代码：{code}\n证券名称：{name}\n操作：{side}\n委托数量：{amount}\n"
     "合同编号：{contract_no}"
 )
-CANCEL_ALL = "您确定要撤销全部{n}笔委托吗？"
+CANCEL_ALL = "您确定要撤销全部{n}笔委托吗？"  # the old wording; kept for the Wine stand-in
+# The real 撤单确认 of one order: code, price and amount in statics 0x412/0x413/0x414, this tip in 0x6E8,
+# and no 合同编号 (easyths order_cancel.py:63-68).
+CANCEL_ONE_TIP = "您确定要撤销该笔委托吗？"
+CANCEL_ONE_LABELS = ("证券代码:", "委托价格:", "委托数量:")
+# The real cancel-all confirm, in static 1040 (xiadan-gateway trading_service.py:223).
+CANCEL_MANY = "您确认要撤销这( {n} )笔委托吗？\n\n( 总共 {total} 笔可撤委托 )"
 CANCEL_OK = "您的撤单委托已成功提交，合同编号：{contract_no}。"
 CANCEL_ALL_OK = "全部撤单委托已提交，共{n}笔。"
 NOTHING_TO_CANCEL = "没有可撤销的委托"
@@ -32,6 +44,7 @@ IPO_TITLE = "申购确认"
 IPO_CONFIRM = "您确定要申购以下{n}只新股吗？\n{lines}"
 IPO_OK = "新股申购已提交，共申购{n}只新股。"
 IPO_NONE = "今日没有可申购的新股"
+IPO_NONE_TICKED = "请选择要申购的新股"
 LOCK = "系统已锁定，请输入您的交易密码"
 LOCK_WRONG = "交易密码错误，请重新输入"
 IDLE_TIMEOUT = "您的请求已超时，可能网络忙，请重新输入交易密码解锁"

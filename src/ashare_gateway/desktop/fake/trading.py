@@ -111,6 +111,13 @@ class TradingMixin:
         state = self._state[page]
         side = ORDER_PAGES[page]
         code = c["code"].text
+        if self.faults.late_price_fill and "price" in c and c["price"].source == "user" and c["name"].text:
+            # The broker's auto-fill lands after the typed price was read back (xiadan-gateway
+            # window_service.py:571-573 sees it overwrite its own input): only the confirm shows it.
+            last = self.broker.quote(code).last
+            c["price"].text = f"{last:.3f}" if last % Decimal("0.01") else f"{last:.2f}"
+            c["price"].source = "client"
+            self._record("late_price_fill", c["price"].text)
         if not re.fullmatch(r"\d{6}", code) or not c["name"].text:
             if state.lookup_due:
                 self._misuse("submit_before_lookup", f"证券代码{code}的查询尚未完成就点击了{side.label}")
@@ -172,7 +179,9 @@ class TradingMixin:
                     c[role].source = ""
                     c[role].written_ctx = None
             state.ctx += 1
-            self._message(tx.RESULT_TITLE, tx.ORDER_OK.format(side=side.label, contract_no=ack.contract_no))
+            if self.faults.result_popups:
+                text = self.build.order_ok.format(side=side.label, contract_no=ack.contract_no)
+                self._message(tx.RESULT_TITLE, text)
 
         def confirm() -> None:
             if not self.faults.confirm_dialog:
@@ -207,12 +216,19 @@ class TradingMixin:
                 return
             self._record("cancel", e.contract_no)
             self._load_page("cancel")
-            self._message(tx.RESULT_TITLE, tx.CANCEL_OK.format(contract_no=e.contract_no))
+            if self.faults.result_popups:
+                self._message(tx.RESULT_TITLE, tx.CANCEL_OK.format(contract_no=e.contract_no))
 
-        text = tx.CANCEL_ONE.format(
-            code=e.code, name=e.name, side=e.side.label, amount=e.quantity, contract_no=e.contract_no
+        # The real 撤单确认: the row's code, price and amount in their own statics, never its 合同编号.
+        ids = self.build.cancel_confirm_ids
+        window = self._dialog(
+            tx.CANCEL_TITLE, tx.CANCEL_ONE_TIP, [(6, "是(&Y)", do), (7, "否(&N)", None)], text_id=ids["tip"]
         )
-        self._dialog(tx.CANCEL_TITLE, text, [(6, "是(&Y)", do), (7, "否(&N)", None)])
+        price = f"{e.price:.3f}" if e.price % Decimal("0.01") else f"{e.price:.2f}"
+        values = (e.code, price, str(e.quantity - e.filled_quantity))
+        for label, role, value in zip(tx.CANCEL_ONE_LABELS, ("code", "price", "amount"), values, strict=True):
+            window.add(self._w.make("Static", 0xFFFF, label, role="label"))
+            window.add(self._w.make("Static", ids[role], value, role=f"cancel_{role}"))
 
     def _cancel_many(self, side: Side | None) -> None:
         _, _, items = self._grid_data.get("cancel", ([], [], []))
@@ -231,15 +247,24 @@ class TradingMixin:
                     continue
             self._record("cancel", f"{done}笔")
             self._load_page("cancel")
-            self._message(tx.RESULT_TITLE, tx.CANCEL_ALL_OK.format(n=done))
+            if self.faults.result_popups:
+                self._message(tx.RESULT_TITLE, tx.CANCEL_ALL_OK.format(n=done))
 
         buttons = [(6, "是(&Y)", do), (7, "否(&N)", None)]
-        self._dialog(tx.CANCEL_TITLE, tx.CANCEL_ALL.format(n=len(chosen)), buttons)
+        text = tx.CANCEL_MANY.format(n=len(chosen), total=len(items))
+        self._dialog(tx.RESULT_TITLE, text, buttons, text_id=1040)
+
+    def _select_all_ipos(self) -> None:
+        _, _, items = self._grid_data.get("ipo", ([], [], []))
+        self._ipo_ticked = bool(items)
 
     def _apply_ipos(self) -> None:
         _, _, items = self._grid_data.get("ipo", ([], [], []))
         if not items:
             self._message(tx.RESULT_TITLE, tx.IPO_NONE)
+            return
+        if not self._ipo_ticked:
+            self._message(tx.RESULT_TITLE, tx.IPO_NONE_TICKED)
             return
 
         def do() -> None:

@@ -24,12 +24,14 @@ class Widget:
     parent: Widget | None = None
     children: list[Widget] = field(default_factory=list)
     shown_at: float = 0.0
+    owner: int = 0  # a top-level window's owner (GW_OWNER): dialogs are owned by the main/login window
     hidden: bool = False
     enabled: bool = True
     password: bool = False  # ES_PASSWORD: another process reads "" (Windows refuses WM_GETTEXT)
     items: list[str] = field(default_factory=list)  # combobox entries
     selected: int = -1
     select_all: bool = False  # an edit whose whole text is selected: typing replaces it
+    caret_home: bool = False  # an edit's caret is before its first character ({HOME}); else at the end
     on_click: Callable[[], None] | None = None
     image: bytes | None = None
     # Bookkeeping for misuse detection on order fields.

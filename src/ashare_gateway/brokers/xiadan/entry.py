@@ -1,0 +1,113 @@
+"""Order entry on the 买入/卖出 pages: the code (and the client's lookup), price, amount, market type.
+
+Why typed keys: newer universal builds ignore ``WM_SETTEXT`` in the order edits (easytrader #447,
+#449: the code stays empty and the order silently never happens), and some builds' edits ignore
+Ctrl+A. So every field is emptied with Home, Shift+End, Backspace and then typed, and read back;
+``WM_SETTEXT`` remains only as the fallback for a build whose edits refuse typed keys. A field that
+does not read back what was asked is never submitted.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from ...desktop.driver import DesktopDriver, literal_keys
+from ...domain import messages as msg
+from ...domain.errors import (
+    BrokerUnavailable,
+    InvalidParameter,
+    NotSupported,
+    OperationTimeout,
+    OrderRejected,
+)
+from ...domain.instruments import resolve_code
+from ...domain.market_orders import match_label, needs_protect_price
+from ...domain.models import OrderRequest
+from ...domain.rules import tick_size
+from .session import ClientSession
+from .timeouts import Timeouts
+
+log = logging.getLogger(__name__)
+
+WRITE_ATTEMPTS = 3
+
+
+class OrderEntry:
+    def __init__(self, driver: DesktopDriver, session: ClientSession, timeouts: Timeouts) -> None:
+        self.driver = driver
+        self.session = session
+        self.timeouts = timeouts
+
+    def _type(self, edit: int, text: str) -> None:
+        self.driver.type_keys(edit, self.session.layout.keys.clear_edit + literal_keys(text))
+
+    def _fill(self, edit: int, text: str, method: str, what: str) -> bool:
+        """Put ``text`` into ``edit`` by ``method`` ("type" or "set_text"); True once it reads back."""
+        if method == "type":
+            self._type(edit, text)
+        else:
+            self.driver.set_text(edit, text)
+        try:
+            self.timeouts.wait(lambda: self.driver.get_text(edit) == text, self.timeouts.field, f"{what}写入")
+        except OperationTimeout:
+            return False
+        return True
+
+    def enter_code(self, edit: int, code: str) -> None:
+        """Enter the code and wait for the client's lookup (the name field fills).
+
+        Typed keys first (they start the lookup on every build); WM_SETTEXT is the fallback for a
+        build that refuses keys, and only if the typed code did not read back or start a lookup.
+        """
+        layout = self.session.layout
+        first = layout.code_entry
+        for method in (first, "set_text" if first == "type" else "type"):
+            if not self._fill(edit, code, method, "证券代码"):
+                log.info("the code edit did not take %s by %s: trying the other entry method", code, method)
+                continue
+            try:
+                name = self.session.control(layout.order.name, "证券名称控件出现")
+                self.timeouts.wait(
+                    lambda n=name: self.driver.get_text(n).strip(), self.timeouts.lookup, "证券名称出现"
+                )
+                return
+            except OperationTimeout:
+                log.info("no lookup for %s after %s: trying the other entry method", code, method)
+        raise OrderRejected(f"证券代码{code}无效，或客户端未能查询到该证券")
+
+    def write(self, control_id: int, text: str, what: str) -> None:
+        """Type ``text`` into a field and read it back; a pop-up that ate the keys is closed, then retry."""
+        handle = self.session.control(control_id, f"{what}输入框出现")
+        for attempt in range(WRITE_ATTEMPTS):
+            method = "type" if attempt < WRITE_ATTEMPTS - 1 else "set_text"
+            if self._fill(handle, text, method, what):
+                return
+            self.session.settle_popups()
+        raise BrokerUnavailable(f"无法写入{what}（客户端未接受输入）")
+
+    def choose_market_type(self, request: OrderRequest) -> None:
+        layout = self.session.layout
+        ids = layout.order
+        combo = self.session.control(ids.market_type, "市价类型下拉框出现")
+        items = self.timeouts.wait(
+            lambda: self.driver.combo_items(combo), self.timeouts.lookup, "市价类型选项出现"
+        )
+        if any(layout.no_market_order_label in item for item in items):
+            raise NotSupported("该客户端不支持市价委托")
+        index = next((i for i, item in enumerate(items) if match_label(item) is request.market_type), None)
+        if index is None:
+            raise NotSupported(f"客户端不支持市价类型“{request.market_type}”（可选：{'、'.join(items)}）")
+        self.driver.select_combo(combo, index)
+        self.timeouts.wait(
+            lambda: self.driver.get_text(combo) == items[index], self.timeouts.field, "市价类型选择"
+        )
+        if needs_protect_price(resolve_code(request.code)):
+            if request.protect_price is None:
+                raise InvalidParameter(msg.MISSING_PARAM.format(name="protect_price"))
+            self.write(ids.protect_price, price_text(request.protect_price, request.code), "保护限价")
+
+
+def price_text(price: Decimal, code: str) -> str:
+    places = 3 if tick_size(resolve_code(code)) < Decimal("0.01") else 2
+    return f"{price:.{places}f}"

@@ -1,0 +1,47 @@
+"""The stand-in's settings: ``standin.json`` beside the exe, changed at run time by the ``set`` hook."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Config:
+    db: str
+    flavour: str = "ht"
+    accounts: list[dict] = field(
+        default_factory=lambda: [{"user": "demo", "password": "demo", "comm_password": "demo"}]
+    )
+    logged_in: bool = False  # skip the login window: log in as the first account
+    clock: str = "2026-11-20 10:00:00"  # a fixed market time ("system" = wall clock, always open)
+    captcha: str = "off"  # off | always | once: a captcha before every (or the first) grid copy
+    captcha_rejects: int = 0  # the next N captcha answers are refused whatever they are
+    confirm: bool = True  # 委托确认 shown (设置→快速交易 not turned off)
+    exit_confirm: bool = True
+    risk_codes: list[str] = field(default_factory=list)
+    lookup_delay_ms: int = 0  # the code lookup (name, price, 可买) arrives this late
+    control_port: int = 0
+    log: str | None = None
+    seed: int = 7
+    title: str | None = None  # main window title (default: the build's)
+    # --- how unkind the client is (issue 14; docs/wine.md "The unkind stand-in") ---------------------
+    # 撤单确认 as the real client shows it: code/price/amount in statics 0x412/0x413/0x414, the tip in
+    # 0x6E8, no 合同编号 (easyths order_cancel.py:63-68); "text": the old kind one-text dialog with it.
+    cancel_confirm: str = "real"
+    result_popups: bool = True  # the 提示 after an order/cancel (a client setting, easytrader #275/#457)
+    settext_ignored: bool | None = None  # order edits ignore WM_SETTEXT/EM_REPLACESEL (None: the build's)
+    edit_ctrl_a: bool | None = None  # Ctrl+A selects all in an Edit (None: the build's)
+    grid_nesting: bool = False  # page → 1047 container → HexinScrollWnd 200 → CVirtualGridCtrl 1047
+    ctrl_lag_ms: int = 0  # Ctrl read like GetAsyncKeyState: Ctrl+A/C within N ms of Ctrl-down is lost
+    copy_refused: bool = False  # the grid refuses to copy (keys and 0xE122); Ctrl+S (save as) works
+    async_switch_ms: int = 0  # a WM_COMMAND page switch lands this much later (SendMessage returns first)
+    login_button: str = "确定"  # the login button's text: 确定, 确定(Y), 登录(Y)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Config:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in data.items() if k in known})

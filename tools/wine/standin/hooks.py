@@ -1,0 +1,157 @@
+"""The stand-in's test hooks (never part of a real client), answered on the GUI thread.
+
+Requests arrive on the control server's thread (``control.py``), are queued and handed to the GUI
+thread through a message-only window, so every hook sees the windows in a consistent state.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from dataclasses import asdict
+from typing import TYPE_CHECKING
+
+import win32con
+import win32gui
+
+if TYPE_CHECKING:
+    from .app import App
+
+log = logging.getLogger("standin")
+
+
+class Hooks:
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def handle(self, req: dict) -> dict:
+        cmd = req.get("cmd")
+        handler = getattr(self, f"cmd_{cmd}", None)
+        if handler is None:
+            return {"ok": False, "error": f"unknown command {cmd!r}"}
+        return handler(req)
+
+    def cmd_ping(self, req: dict) -> dict:
+        app = self.app
+        return {"ok": True, "main": app.frame.main, "page": app.frame.current, "pid": os.getpid()}
+
+    def cmd_state(self, req: dict) -> dict:
+        app = self.app
+        return {
+            "ok": True,
+            "main": app.frame.main,
+            "page": app.frame.current,
+            "locked": app.lock.locked,
+            "logged_in": bool(app.backend and app.backend.user),
+            "open_dialogs": [
+                {k: v for k, v in d.items() if k in ("title", "text")} for d in app.dialogs.open
+            ],
+            "dialog_log": [
+                {k: v for k, v in d.items() if k in ("title", "text", "answer")}
+                for d in app.dialogs.log[-20:]
+            ],
+            "stats": dict(app.stats),
+            "strays": app.strays.state(),
+            "iconic": bool(app.frame.main and win32gui.IsIconic(app.frame.main)),
+            "config": {k: v for k, v in asdict(app.config).items() if k not in ("accounts",)},
+            "exchange": app.backend.ground_truth() if app.backend else None,
+        }
+
+    def cmd_popup(self, req: dict) -> dict:
+        app = self.app
+        popup = {
+            "title": req.get("title", "提示"),
+            "text": req.get("text", ""),
+            "buttons": req.get("buttons", "ok"),
+        }
+        if req.get("when") == "next_order":
+            app.dialogs.pending.append(popup)
+        else:
+            app.later(lambda: app.dialogs.modal(popup["title"], popup["text"], popup["buttons"]))
+        return {"ok": True}
+
+    def cmd_lock(self, req: dict) -> dict:
+        self.app.later(self.app.lock.show)
+        return {"ok": True}
+
+    def cmd_set(self, req: dict) -> dict:
+        config = self.app.config
+        for key, value in req.items():
+            if key != "cmd" and hasattr(config, key):
+                setattr(config, key, value)
+        self.app.frame.apply_structure()
+        return {"ok": True}
+
+    def cmd_advance(self, req: dict) -> dict:
+        backend = self.app.backend
+        backend.advance(float(req.get("seconds", 0)))
+        return {"ok": True, "now": backend.now().isoformat()}
+
+    def cmd_quote(self, req: dict) -> dict:
+        q = self.app.backend.exchange.quote(req["code"])
+        return {
+            "ok": True,
+            "name": q.name,
+            "last": str(q.last),
+            "prev_close": str(q.prev_close),
+            "ask1": str(q.asks[0].price) if q.asks else None,
+            "bid1": str(q.bids[0].price) if q.bids else None,
+            "limit_up": str(q.limit_up) if q.limit_up else None,
+            "limit_down": str(q.limit_down) if q.limit_down else None,
+        }
+
+    def cmd_stray(self, req: dict) -> dict:
+        """Show a stray window: kind = toolbar | toast | sticky (see strays.py); "clear" removes them."""
+        app = self.app
+        kind = req.get("kind", "toolbar")
+        if kind == "clear":
+            app.strays.close_all()
+            return {"ok": True}
+        if kind not in ("toolbar", "toast", "sticky"):
+            return {"ok": False, "error": f"unknown stray kind {kind!r}"}
+        hwnd = app.strays.show(
+            kind, title=req.get("title"), text=req.get("text", ""), ms=int(req.get("ms", 400))
+        )
+        return {"ok": True, "hwnd": hwnd}
+
+    def cmd_minimize(self, req: dict) -> dict:
+        """Minimise (or, with restore=true, restore) the main window, as a user or 精简模式 would."""
+        main = self.app.frame.main
+        win32gui.ShowWindow(main, win32con.SW_RESTORE if req.get("restore") else win32con.SW_MINIMIZE)
+        return {"ok": True, "iconic": bool(win32gui.IsIconic(main))}
+
+    def cmd_captcha_answer(self, req: dict) -> dict:
+        return {"ok": True, "answer": self.app.captcha.answer}
+
+    def cmd_quit(self, req: dict) -> dict:
+        app = self.app
+        app.config.exit_confirm = False
+        if app.frame.main:
+            win32gui.PostMessage(app.frame.main, win32con.WM_CLOSE, 0, 0)
+        else:
+            win32gui.PostQuitMessage(0)
+        return {"ok": True}
+
+    def cmd_kill(self, req: dict) -> dict:
+        """End the process at once (a test tearing down a stand-in that a modal dialog kept alive)."""
+        threading.Timer(0.2, os._exit, args=(0,)).start()
+        return {"ok": True}
+
+    def drain(self, requests: queue.Queue) -> None:
+        """Answer every queued request (called on WM_APP_CONTROL)."""
+        while True:
+            try:
+                request, reply = requests.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                reply.put(self.handle(request))
+            except Exception as exc:
+                log.exception("control request %r", request)
+                reply.put({"ok": False, "error": repr(exc)})
+
+
+def _pick(record: dict, *keys: str) -> dict:
+    return {k: v for k, v in record.items() if k in keys}

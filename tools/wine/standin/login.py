@@ -1,0 +1,76 @@
+"""The login window ``用户登录``: Edits in tab order (资金账号, 交易密码, 通讯密码 on ht), 确定/取消."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import win32con
+import win32gui
+
+from ashare_gateway.desktop.fake import texts
+
+from . import win as w
+from .ids import ID_CANCEL, ID_OK, LOGIN_EDIT_IDS, LOGIN_LABELS
+
+if TYPE_CHECKING:
+    from .app import App
+
+log = logging.getLogger("standin")
+
+
+class LoginWindow:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.hwnd = 0
+
+    def run(self) -> bool:
+        """Show the login window until a login succeeds (True) or the user cancels (False)."""
+        fields = self.app.build.login_fields
+        controls: list[list] = []
+        y = 30
+        for name in fields:
+            controls.append(w.label(LOGIN_LABELS[name], (12, y + 2, 50, 10)))
+            controls.append(w.edit(LOGIN_EDIT_IDS[name], (66, y, 110, 13), password=name != "user"))
+            y += 20
+        controls.append(w.label("网上股票交易系统5.0", (12, 10, 160, 12)))
+        # "确定", or "确定(Y)" / "登录(Y)" on other builds: drivers find it by ID 1, not by its text.
+        controls.append(w.button(self.app.config.login_button, ID_OK, (50, y + 6, 50, 15), default=True))
+        controls.append(w.button("取消", ID_CANCEL, (110, y + 6, 50, 15)))
+        template = w.dialog(self.app.build.login_title, (200, y + 30), controls)
+
+        def proc(hwnd: int, msg: int, wparam: int, lparam: int) -> bool:
+            if msg == win32con.WM_INITDIALOG:
+                self.hwnd = hwnd
+                return True
+            if msg == win32con.WM_COMMAND:
+                cid = w.loword(wparam)
+                if cid == ID_OK:
+                    values = {n: w.get_text(win32gui.GetDlgItem(hwnd, LOGIN_EDIT_IDS[n])) for n in fields}
+                    self._try(hwnd, values)
+                    return True
+                if cid == ID_CANCEL:
+                    win32gui.EndDialog(hwnd, ID_CANCEL)
+                    return True
+            if msg == win32con.WM_CLOSE:
+                win32gui.EndDialog(hwnd, ID_CANCEL)
+                return True
+            return False
+
+        result = win32gui.DialogBoxIndirect(w.HINST, template, 0, proc)
+        self.hwnd = 0
+        return result == ID_OK
+
+    def _try(self, hwnd: int, values: dict[str, str]) -> None:
+        app = self.app
+        if not values.get("user") or not values.get("password"):
+            app.dialogs.message(texts.LOGIN_FAILED.format(reason="请输入账号和密码"), parent=hwnd)
+            return
+        if "comm_password" in values and not values["comm_password"]:
+            app.dialogs.message(texts.NEED_COMM, parent=hwnd)
+            return
+        if app.backend.login(values["user"], values["password"], values.get("comm_password")):
+            log.info("login %s", values["user"])
+            win32gui.EndDialog(hwnd, ID_OK)
+        else:
+            app.dialogs.message(texts.LOGIN_FAILED.format(reason="账号或密码错误"), parent=hwnd)

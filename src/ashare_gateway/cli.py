@@ -26,6 +26,7 @@ from .config import (
     write_token_file,
 )
 from .domain.errors import GatewayError
+from .instance import DataDirInUse, hold_data_dir
 from .secrets import encrypt_config_file, new_token
 
 app = typer.Typer(
@@ -93,8 +94,7 @@ def serve(
     pacing: Annotated[float, typer.Option(help="Minimum seconds between two GUI calls on one client.")] = 0.0,
 ) -> None:
     """Start the gateway (default: the built-in paper exchange on http://127.0.0.1:5000)."""
-    from .api.listeners import ListenError, parse_listen, serve_listeners
-    from .gateway import build_gateway
+    from .api.listeners import parse_listen
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if broker not in BROKER_KINDS:
@@ -140,11 +140,30 @@ def serve(
         except GatewayError as exc:
             _fail(exc.message)
         settings.config_path = config_path
+    shown = _shown_host(host)
+    urls = [f"http://{f'[{shown}]' if ':' in shown else shown}:{item.port}" for item in listeners]
+    try:
+        with hold_data_dir(data_dir, urls):  # one gateway per data folder, before any file is opened
+            _run(settings, listeners, config_path, log_level)
+    except DataDirInUse as exc:
+        _fail(str(exc))
+
+
+def _shown_host(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "::") else host
+
+
+def _run(settings: Settings, listeners: list, config_path: Path | None, log_level: str) -> None:
+    """Build the gateway and serve it until Ctrl+C (the data folder is already held)."""
+    from .api.listeners import ListenError, serve_listeners
+    from .gateway import build_gateway
+
+    host, broker, token = settings.host, settings.broker, settings.token
     try:
         gateway = build_gateway(settings)
     except (GatewayError, ValueError, RuntimeError) as exc:  # bad quote spec, unreadable config, ...
         _fail(getattr(exc, "message", str(exc)))
-    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    shown_host = _shown_host(host)
     console.print(f"[bold]ashare-gateway[/] broker={broker} data={settings.data_dir}")
     if token:
         console.print("需要 API 令牌：Authorization: Bearer <token> 或 X-API-Key")
@@ -166,6 +185,8 @@ def serve(
         serve_listeners(gateway, host, listeners, log_level=log_level.lower())
     except ListenError as exc:
         _fail(str(exc.strerror))
+    finally:
+        gateway.close()
 
 
 @app.command()
@@ -249,7 +270,7 @@ _DIALECT_LABELS = {
 
 
 def _fail(message: str) -> NoReturn:
-    console.print(f"[red]{message}[/]")
+    console.print(f"[red]{message}[/]", soft_wrap=True, markup=True)  # one line, however long
     raise typer.Exit(2)
 
 

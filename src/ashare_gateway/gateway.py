@@ -32,6 +32,7 @@ class Gateway:
     risk: RiskGuard
 
     def close(self) -> None:
+        self.service.clients.close()
         self.exchange.db.dispose()
         self.journal.close()
 

@@ -221,38 +221,72 @@ def encrypt_config(path: Annotated[Path, typer.Argument(help="The config.ini to 
 def kill_switch(
     state: Annotated[str, typer.Argument(help="on: cancel open orders and refuse new ones; off: lift it.")],
     account: Annotated[str | None, typer.Option(help="Only this account (default: all).")] = None,
-    url: Annotated[str, typer.Option(help="A running gateway to tell.")] = f"http://127.0.0.1:{DEFAULT_PORT}",
+    url: Annotated[
+        str | None,
+        typer.Option(help="The running gateway to tell (default: the one holding --data-dir, if any)."),
+    ] = None,
     token: Annotated[str | None, typer.Option(help="Its API token, if it has one.")] = None,
     data_dir: Annotated[Path, typer.Option("--data-dir", help="Its data folder.")] = Path("data"),
 ) -> None:
-    """Turn the kill switch on or off: through the running gateway if there is one, else in its journal."""
-    import httpx
+    """Turn the kill switch on or off: through the gateway running on --data-dir (which also cancels
+    open orders), else straight in its journal, which a running gateway reads at every order."""
+    from .instance import find_running
 
     if state not in ("on", "off"):
         _fail("状态只能是 on 或 off")
     on = state == "on"
     data_dir = data_dir.resolve()
-    token = token or os.environ.get("ASHARE_GATEWAY_TOKEN") or read_token_file(data_dir)
+    running = find_running(data_dir)
+    url = url or (running.url if running else None)
+    if url is not None:
+        token = token or os.environ.get("ASHARE_GATEWAY_TOKEN") or read_token_file(data_dir)
+        if _kill_switch_through(url, token, on, account):
+            return
+    _kill_switch_in_journal(data_dir, on, account)
+    word = "开启" if on else "解除"
+    if running is not None or url is not None:
+        console.print(
+            f"无法连接网关 {url}：已在 {data_dir} 的日志中{word}紧急停止，运行中的网关下一笔委托即生效"
+            + ("（挂单未撤销，请在网关中撤单）" if on else ""),
+            soft_wrap=True,
+        )
+    else:
+        console.print(f"网关未运行：已在 {data_dir} 中{word}紧急停止，启动后生效", soft_wrap=True)
+
+
+def _kill_switch_through(url: str, token: str | None, on: bool, account: str | None) -> bool:
+    """Tell a running gateway (it flips the switch and cancels open orders); False if it cannot be reached."""
+    import httpx
+
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
         resp = httpx.post(
             f"{url}/api/admin/kill-switch", json={"on": on, "account": account}, headers=headers, timeout=60
         )
-        body = resp.json()
-        if resp.status_code != 200:
-            _fail(body.get("message", resp.text))
-        console.print(f"{body['message']}（撤销{body['data']['撤销数量']}笔）")
-        return
     except httpx.TransportError:
-        pass
+        return False
+    try:
+        body = resp.json()
+    except ValueError:
+        _fail(f"网关 {url} 的回答无法解析（HTTP {resp.status_code}）")
+    if resp.status_code != 200:
+        _fail(body.get("message", resp.text))
+    console.print(f"{body['message']}（撤销{body['data']['撤销数量']}笔，{url}）", soft_wrap=True)
+    return True
+
+
+def _kill_switch_in_journal(data_dir: Path, on: bool, account: str | None) -> None:
     from .service.risk import RiskGuard
     from .store.db import open_engine
     from .store.journal_tables import metadata
 
+    data_dir.mkdir(parents=True, exist_ok=True)
     db = open_engine(data_dir / "journal.sqlite3", synchronous="FULL")
-    metadata.create_all(db)
-    RiskGuard(db, now=datetime.now).set_kill_switch(on, account)
-    console.print(f"网关未运行：已在 {data_dir} 中{'开启' if on else '解除'}紧急停止，启动后生效")
+    try:
+        metadata.create_all(db)
+        RiskGuard(db, now=datetime.now).set_kill_switch(on, account)
+    finally:
+        db.dispose()
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""Risk limits per account and the kill switch: checked after journalling, before any broker call.
+"""Risk limits per account and the kill switch: checked before journalling, before any broker call.
 
 Limits come from ``config.ini`` sections ``[Risk]`` (every account) and ``[Risk:<account>]``
 (overrides). The kill switch lives in the journal database, so it holds across restarts and the CLI can
@@ -21,6 +21,8 @@ from ..domain.sessions import MarketState
 from ..store.journal_tables import risk_state
 
 KILL_SWITCH = "kill_switch"
+# Built once: the global switch and every per-account one ("kill_switch:<account>").
+_SWITCHES = select(risk_state.c.key, risk_state.c.value).where(risk_state.c.key.startswith(KILL_SWITCH))
 
 TEXTS = {
     "kill": (
@@ -95,25 +97,21 @@ class RiskGuard:
         self.default = default or RiskLimits()
         self.per_account = per_account or {}
         self._now = now
-        self._cache: dict[str, bool] | None = None
 
     def limits(self, account: str) -> RiskLimits:
         return self.per_account.get(account, self.default)
 
     # ---- kill switch ------------------------------------------------------------------------
     def kill_switch(self, account: str | None = None) -> bool:
-        """Checked on every order, so it is kept in memory: loaded at start, written through on change."""
-        switches = self._switches()
+        """Read from the journal on every order (one indexed select on a table of a few rows), never
+        cached: a ``kill-switch on`` written by the CLI straight into the data folder takes effect in a
+        running gateway at its next order."""
+        with self.db.connect() as conn:
+            rows = conn.execute(_SWITCHES).all()
+        switches = {k: v == "on" for k, v in rows}
         return switches.get(KILL_SWITCH, False) or (
             account is not None and switches.get(f"{KILL_SWITCH}:{account}", False)
         )
-
-    def _switches(self) -> dict[str, bool]:
-        if self._cache is None:
-            with self.db.connect() as conn:
-                rows = conn.execute(select(risk_state.c.key, risk_state.c.value)).all()
-            self._cache = {k: v == "on" for k, v in rows if k.startswith(KILL_SWITCH)}
-        return self._cache
 
     def set_kill_switch(self, on: bool, account: str | None = None) -> None:
         key = f"{KILL_SWITCH}:{account}" if account else KILL_SWITCH
@@ -124,7 +122,6 @@ class RiskGuard:
                     key=key, value="on" if on else "off", updated_at=self._now().replace(tzinfo=None)
                 )
             )
-        self._switches()[key] = on
 
     # ---- checks ----------------------------------------------------------------------------
     def check(

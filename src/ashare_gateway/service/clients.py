@@ -115,10 +115,8 @@ class ClientRegistry:
             handle.lane.close()
 
     def close(self) -> None:
-        """Close every lane (the gateway is shutting down)."""
-        with self._lock:
-            handles, self._clients = list(self._clients.values()), {}
-        for handle in handles:
+        """Close every lane (the gateway is shutting down); the handles stay listed for inspection."""
+        for handle in self.all():
             handle.lane.close()
 
     def all(self) -> list[ClientHandle]:

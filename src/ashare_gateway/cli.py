@@ -84,7 +84,13 @@ def serve(
         list[str] | None, typer.Option(help="Allow browser pages from this origin (none by default).")
     ] = None,
     flavour: Annotated[str, typer.Option(help="xiadan layout: ht (华泰) or universal.")] = "ht",
-    quotes: Annotated[str, typer.Option(help=f"Quote source: {QUOTES_HELP}.")] = "offline",
+    quotes: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Quote source: {QUOTES_HELP}. Paper exchange default: offline. A GUI broker (xiadan, "
+            "hexin and their fakes) has quotes only from the source given here."
+        ),
+    ] = None,
     journal_sync: Annotated[
         str, typer.Option(help="FULL (the pre-send journal write survives a power cut) or NORMAL.")
     ] = "FULL",

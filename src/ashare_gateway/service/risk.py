@@ -21,6 +21,8 @@ from ..domain.sessions import MarketState
 from ..store.journal_tables import risk_state
 
 KILL_SWITCH = "kill_switch"
+# Limits that need a market price: the deviation always, the value ones for orders without a price.
+QUOTE_LIMITS = ("max_order_value", "max_daily_turnover", "max_price_deviation")
 # Built once: the global switch and every per-account one ("kill_switch:<account>").
 _SWITCHES = select(risk_state.c.key, risk_state.c.value).where(risk_state.c.key.startswith(KILL_SWITCH))
 
@@ -38,6 +40,10 @@ TEXTS = {
     "hours": "风控：非交易时段（{phase}），已开启交易时段保护",
     "deviation": "风控：委托价{price}偏离最新价{last}超过{limit:.1%}",
     "no_price": "风控：无法估算未指定价格的委托金额（取不到行情），已配置金额上限，拒绝委托",
+    "no_deviation_quote": (
+        "风控：已配置 max_price_deviation，但取不到{code}的行情，无法检查委托价偏离，拒绝委托"
+        "（GUI 客户端请用 --quotes easyquotation:sina 或 mootdx 指定行情源）"
+    ),
 }
 
 
@@ -100,6 +106,15 @@ class RiskGuard:
 
     def limits(self, account: str) -> RiskLimits:
         return self.per_account.get(account, self.default)
+
+    def quote_limits(self) -> list[str]:
+        """The configured limits (any account) that need a quote for some order: without a quote source
+        they refuse those orders instead of checking them (reported by /health)."""
+        names = []
+        for name in QUOTE_LIMITS:
+            if any(getattr(lim, name) is not None for lim in (self.default, *self.per_account.values())):
+                names.append(name)
+        return names
 
     # ---- kill switch ------------------------------------------------------------------------
     def kill_switch(self, account: str | None = None) -> bool:
@@ -166,12 +181,22 @@ class RiskGuard:
             state = market_state()
             if not (state.orders_go_to_exchange or state.demo):
                 raise RiskRefused(TEXTS["hours"].format(phase=state.phase.value))
-        if lim.max_price_deviation is not None and req.price is not None and quote is not None:
-            last = quote().last
+        if lim.max_price_deviation is not None and req.price is not None:
+            last = _last_price(req, quote)
             if last > 0 and abs(req.price - last) / last > Decimal(str(lim.max_price_deviation)):
                 raise RiskRefused(
                     TEXTS["deviation"].format(price=req.price, last=last, limit=lim.max_price_deviation)
                 )
+
+
+def _last_price(req: OrderRequest, quote: Callable[[], Quote] | None) -> Decimal:
+    """The last price a deviation limit is measured against; no quote refuses (never an invented one)."""
+    if quote is None:
+        raise RiskRefused(TEXTS["no_deviation_quote"].format(code=req.code))
+    try:
+        return quote().last
+    except GatewayError:
+        raise RiskRefused(TEXTS["no_deviation_quote"].format(code=req.code)) from None
 
 
 def _worst_case_price(req: OrderRequest, quote: Callable[[], Quote] | None) -> Decimal:

@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_WAIT_SECONDS = 60.0
+NO_QUOTE_SOURCE = (
+    "网关未配置行情源，不使用纸面交易所的模拟行情（启动时用 --quotes easyquotation:sina 或 mootdx 指定）"
+)
 
 
 class TraderService:
@@ -142,9 +145,9 @@ class TraderService:
         """The broker's quote; a GUI client without one is answered from the gateway's quote source."""
         try:
             return handle.broker.quote(code)
-        except NotSupported:
+        except NotSupported as exc:
             if self.quote_source is None:
-                raise
+                raise NotSupported(f"{exc.message}；{NO_QUOTE_SOURCE}") from None
             return self.quote_source(code)
 
     # ------------------------------------------------------------------ orders

@@ -80,7 +80,10 @@ def served(request: pytest.FixtureRequest, tmp_path: Path, clock: ManualClock) -
     ``BROKERS``: then the same tests also run through the whole GUI path of the fake xiadan client.
     """
     broker = getattr(request, "param", "sim")
-    with serve(Settings(data_dir=tmp_path, demo_market=False, broker=broker), clock) as s:
+    # A GUI broker has quotes only from a source the user chose: these runs choose the offline one, as
+    # ``--quotes offline`` does (without it, /quote is 501: tests/safety/test_gui_quotes.py).
+    quotes = "offline" if broker != "sim" else None
+    with serve(Settings(data_dir=tmp_path, demo_market=False, broker=broker, quotes=quotes), clock) as s:
         yield s
 
 

@@ -27,6 +27,7 @@ from .config import (
     write_token_file,
 )
 from .domain.errors import GatewayError
+from .instance import DataDirInUse, hold_data_dir
 from .secrets import encrypt_config_file, new_token
 
 app = typer.Typer(
@@ -84,7 +85,13 @@ def serve(
         list[str] | None, typer.Option(help="Allow browser pages from this origin (none by default).")
     ] = None,
     flavour: Annotated[str, typer.Option(help="xiadan layout: ht (华泰) or universal.")] = "ht",
-    quotes: Annotated[str, typer.Option(help=f"Quote source: {QUOTES_HELP}.")] = "offline",
+    quotes: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Quote source: {QUOTES_HELP}. Paper exchange default: offline. A GUI broker (xiadan, "
+            "hexin and their fakes) has quotes only from the source given here."
+        ),
+    ] = None,
     start_at: Annotated[
         str | None,
         typer.Option(
@@ -112,8 +119,7 @@ def serve(
     pacing: Annotated[float, typer.Option(help="Minimum seconds between two GUI calls on one client.")] = 0.0,
 ) -> None:
     """Start the gateway (default: the built-in paper exchange on http://127.0.0.1:5000)."""
-    from .api.listeners import ListenError, parse_listen, serve_listeners
-    from .gateway import build_gateway
+    from .api.listeners import parse_listen
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if broker not in BROKER_KINDS:
@@ -163,16 +169,36 @@ def serve(
         except GatewayError as exc:
             _fail(exc.message)
         settings.config_path = config_path
+    shown = _shown_host(host)
+    urls = [f"http://{f'[{shown}]' if ':' in shown else shown}:{item.port}" for item in listeners]
+    try:
+        with hold_data_dir(data_dir, urls):  # one gateway per data folder, before any file is opened
+            _run(settings, listeners, config_path, log_level)
+    except DataDirInUse as exc:
+        _fail(str(exc))
+
+
+def _shown_host(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "::") else host
+
+
+def _run(settings: Settings, listeners: list, config_path: Path | None, log_level: str) -> None:
+    """Build the gateway and serve it until Ctrl+C (the data folder is already held)."""
+    from .api.listeners import ListenError, serve_listeners
+    from .gateway import build_gateway
+
+    host, broker, token = settings.host, settings.broker, settings.token
     try:
         gateway = build_gateway(settings)
     except (GatewayError, ValueError, RuntimeError) as exc:  # bad quote spec, unreadable config, ...
         _fail(getattr(exc, "message", str(exc)))
-    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    shown_host = _shown_host(host)
     console.print(f"[bold]ashare-gateway[/] broker={broker} data={settings.data_dir}")
     if token:
         console.print("需要 API 令牌：Authorization: Bearer <token> 或 X-API-Key")
-    if start_at:
-        console.print(f"[yellow]模拟时钟：从 {start_at} 开始，{speed:g} 倍速（ashare-gateway clock 调整）[/]")
+    if settings.start_at:
+        clock_line = f"模拟时钟：从 {settings.start_at} 开始，{settings.speed:g} 倍速（ashare-gateway clock 调整）"
+        console.print(f"[yellow]{clock_line}[/]")
     elif settings.always_open:
         console.print("[yellow]演示模式：纸面交易所始终开放（--real-hours 按真实交易时段）[/]")
     if config_path:
@@ -191,6 +217,8 @@ def serve(
         serve_listeners(gateway, host, listeners, log_level=log_level.lower())
     except ListenError as exc:
         _fail(str(exc.strerror))
+    finally:
+        gateway.close()
 
 
 @app.command()
@@ -225,38 +253,72 @@ def encrypt_config(path: Annotated[Path, typer.Argument(help="The config.ini to 
 def kill_switch(
     state: Annotated[str, typer.Argument(help="on: cancel open orders and refuse new ones; off: lift it.")],
     account: Annotated[str | None, typer.Option(help="Only this account (default: all).")] = None,
-    url: Annotated[str, typer.Option(help="A running gateway to tell.")] = f"http://127.0.0.1:{DEFAULT_PORT}",
+    url: Annotated[
+        str | None,
+        typer.Option(help="The running gateway to tell (default: the one holding --data-dir, if any)."),
+    ] = None,
     token: Annotated[str | None, typer.Option(help="Its API token, if it has one.")] = None,
     data_dir: Annotated[Path, typer.Option("--data-dir", help="Its data folder.")] = Path("data"),
 ) -> None:
-    """Turn the kill switch on or off: through the running gateway if there is one, else in its journal."""
-    import httpx
+    """Turn the kill switch on or off: through the gateway running on --data-dir (which also cancels
+    open orders), else straight in its journal, which a running gateway reads at every order."""
+    from .instance import find_running
 
     if state not in ("on", "off"):
         _fail("状态只能是 on 或 off")
     on = state == "on"
     data_dir = data_dir.resolve()
-    token = token or os.environ.get("ASHARE_GATEWAY_TOKEN") or read_token_file(data_dir)
+    running = find_running(data_dir)
+    url = url or (running.url if running else None)
+    if url is not None:
+        token = token or os.environ.get("ASHARE_GATEWAY_TOKEN") or read_token_file(data_dir)
+        if _kill_switch_through(url, token, on, account):
+            return
+    _kill_switch_in_journal(data_dir, on, account)
+    word = "开启" if on else "解除"
+    if running is not None or url is not None:
+        console.print(
+            f"无法连接网关 {url}：已在 {data_dir} 的日志中{word}紧急停止，运行中的网关下一笔委托即生效"
+            + ("（挂单未撤销，请在网关中撤单）" if on else ""),
+            soft_wrap=True,
+        )
+    else:
+        console.print(f"网关未运行：已在 {data_dir} 中{word}紧急停止，启动后生效", soft_wrap=True)
+
+
+def _kill_switch_through(url: str, token: str | None, on: bool, account: str | None) -> bool:
+    """Tell a running gateway (it flips the switch and cancels open orders); False if it cannot be reached."""
+    import httpx
+
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
         resp = httpx.post(
             f"{url}/api/admin/kill-switch", json={"on": on, "account": account}, headers=headers, timeout=60
         )
-        body = resp.json()
-        if resp.status_code != 200:
-            _fail(body.get("message", resp.text))
-        console.print(f"{body['message']}（撤销{body['data']['撤销数量']}笔）")
-        return
     except httpx.TransportError:
-        pass
+        return False
+    try:
+        body = resp.json()
+    except ValueError:
+        _fail(f"网关 {url} 的回答无法解析（HTTP {resp.status_code}）")
+    if resp.status_code != 200:
+        _fail(body.get("message", resp.text))
+    console.print(f"{body['message']}（撤销{body['data']['撤销数量']}笔，{url}）", soft_wrap=True)
+    return True
+
+
+def _kill_switch_in_journal(data_dir: Path, on: bool, account: str | None) -> None:
     from .service.risk import RiskGuard
     from .store.db import open_engine
     from .store.journal_tables import metadata
 
+    data_dir.mkdir(parents=True, exist_ok=True)
     db = open_engine(data_dir / "journal.sqlite3", synchronous="FULL")
-    metadata.create_all(db)
-    RiskGuard(db, now=datetime.now).set_kill_switch(on, account)
-    console.print(f"网关未运行：已在 {data_dir} 中{'开启' if on else '解除'}紧急停止，启动后生效")
+    try:
+        metadata.create_all(db)
+        RiskGuard(db, now=datetime.now).set_kill_switch(on, account)
+    finally:
+        db.dispose()
 
 
 app.command("clock")(clock_command)
@@ -294,7 +356,7 @@ def _check_clock_options(broker: str, start_at: str | None, speed: float, demo_m
 
 
 def _fail(message: str) -> NoReturn:
-    console.print(f"[red]{message}[/]")
+    console.print(f"[red]{message}[/]", soft_wrap=True, markup=True)  # one line, however long
     raise typer.Exit(2)
 
 

@@ -39,7 +39,9 @@ class Settings:
     journal_sync: str = "FULL"  # FULL: the pre-send write survives a power cut; NORMAL: a process crash
     duplicate_window: float = 0.0
     flavour: str = "ht"  # xiadan layout: ht (华泰, 通讯密码 required) or universal (other brokers)
-    quotes: str = "offline"  # quote source spec, see brokers.sim.sources.SPEC_HELP
+    # The quote source the user chose (brokers.sim.sources.SPEC_HELP), None if none: the paper exchange
+    # then walks its offline table, and a GUI broker has no quotes at all (never the paper's made-up ones).
+    quotes: str | None = None
     start_at: str | None = None  # the paper market's simulated clock starts here (real hours)
     speed: float = 1.0  # simulated seconds per wall-clock second (0: moves only when told)
     holidays_path: Path | None = None  # extra market closures, one YYYY-MM-DD per line

@@ -31,7 +31,23 @@ class Gateway:
     journal: Journal
     risk: RiskGuard
 
+    @property
+    def gui(self) -> bool:
+        """A desktop client (real or its fake): its quotes are only ever the source the user chose."""
+        return self.settings.broker != "sim"
+
+    def quote_status(self) -> dict:
+        """For /health: where quotes come from, and the risk limits that cannot be checked without them."""
+        available = not self.gui or self.settings.quotes is not None
+        source = self.settings.quotes or (None if self.gui else "offline")
+        return {
+            "source": source,
+            "available": available,
+            "unchecked_risk_limits": [] if available else self.risk.quote_limits(),
+        }
+
     def close(self) -> None:
+        self.service.clients.close()
         self.exchange.db.dispose()
         self.journal.close()
 
@@ -39,7 +55,7 @@ class Gateway:
 def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
     clock = clock or market_clock(settings)
     calendar = market_calendar(settings, clock)
-    quotes = make_quote_source(settings.quotes)
+    quotes = make_quote_source(settings.quotes or "offline")
     exchange = SimExchange(settings.db_path, clock=clock, calendar=calendar, quotes=quotes)
     provider = make_provider(settings, exchange)
     journal = Journal(settings.journal_path, now=clock.now, synchronous=settings.journal_sync)
@@ -59,7 +75,10 @@ def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
         orders=desk,
         market_state=lambda: calendar.state(clock.now()),
     )
-    service.quote_source = exchange.quote  # the same quote source the paper exchange trades on
+    if settings.broker == "sim" or settings.quotes is not None:
+        # The paper exchange prices from the source chosen; a GUI broker only gets it if the user chose one
+        # (``--quotes``): the paper's own offline walk would be made-up prices for a real account.
+        service.quote_source = exchange.quote
     service.auto_login(settings.credentials)
     settled = service.reconcile_all()  # orders whose outcome a crash lost are settled before new ones
     if settled:

@@ -180,11 +180,17 @@ def test_orders_without_a_price_are_valued_at_their_worst_case(tmp_path: Path, c
 
 
 def test_price_deviation_limit_works_on_a_gui_client(tmp_path: Path, clock: ManualClock) -> None:
-    """xiadan has no quotes of its own: the limit reads the gateway's quote source instead of refusing."""
+    """xiadan has no quotes of its own: the limit reads the quote source the user chose (``--quotes``).
+
+    Without one it refuses instead (tests/safety/test_gui_quotes.py)."""
     ini = "[Risk]\nmax_price_deviation = 0.03\n"
     (tmp_path / "config.ini").write_text(ini, encoding="utf-8")
     settings = Settings(
-        data_dir=tmp_path, config_path=tmp_path / "config.ini", demo_market=False, broker="xiadan-fake"
+        data_dir=tmp_path,
+        config_path=tmp_path / "config.ini",
+        demo_market=False,
+        broker="xiadan-fake",
+        quotes="offline",
     )
     with serve(settings, clock) as s, s.client() as api:
         assert api.post("/buy", json=BUY).status_code == 200

@@ -103,6 +103,7 @@ def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
                 for h in service.clients.all()
             ],
             "kill_switch": gateway.risk.kill_switch(),
+            "quotes": gateway.quote_status(),
         }
 
     return app

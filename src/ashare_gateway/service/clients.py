@@ -108,8 +108,16 @@ class ClientRegistry:
             return self._clients.get(key)
 
     def drop(self, key: str) -> None:
+        """Forget a client that exited; its lane closes with it (its worker thread ends)."""
         with self._lock:
-            self._clients.pop(key, None)
+            handle = self._clients.pop(key, None)
+        if handle is not None:
+            handle.lane.close()
+
+    def close(self) -> None:
+        """Close every lane (the gateway is shutting down); the handles stay listed for inspection."""
+        for handle in self.all():
+            handle.lane.close()
 
     def all(self) -> list[ClientHandle]:
         with self._lock:

@@ -4,14 +4,15 @@ States: ``received`` (journalled) → ``sent`` (handed to the broker) → ``acce
 ``rejected`` (the reason); ``unknown`` when the outcome was lost (deadline passed mid-call, client
 died, gateway killed) until reconciliation settles it; ``failed`` when it provably never reached the
 broker (safe to send on a retry); ``dry_run`` when validated and journalled but deliberately not sent.
-SQLite in WAL mode with ``synchronous=FULL``: a committed state survives a power cut.
+SQLite in WAL mode with ``synchronous=FULL``: a committed state survives a power cut. The states and
+the moves allowed between them are :mod:`.order_states`; :meth:`Journal.transition` is the one place
+that changes a state, and refuses a move the table forbids.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import json
 import threading
 from collections.abc import Callable
@@ -25,8 +26,15 @@ from sqlalchemy.exc import IntegrityError
 from ..domain.models import OrderRequest
 from ..store.db import open_engine
 from ..store.journal_tables import journal_events, journal_orders, metadata
+from .order_identity import fingerprint, request_json
+from .order_states import ALLOWED_FROM, FIRST_STATES, IllegalTransition, OrderState
 
-OPEN_STATES = ("received", "sent", "unknown")
+OPEN_STATES = tuple(s.value for s in (OrderState.RECEIVED, OrderState.SENT, OrderState.UNKNOWN))
+# Orders that may be at the broker: what the duplicate window and the daily limits count.
+_LIVE_STATES = tuple(
+    s.value for s in (OrderState.RECEIVED, OrderState.SENT, OrderState.ACCEPTED, OrderState.UNKNOWN)
+)
+_COUNTED_STATES = tuple(s.value for s in (OrderState.SENT, OrderState.ACCEPTED, OrderState.UNKNOWN))
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +45,7 @@ class JournalEntry:
     idem_key: str | None
     fingerprint: str
     request: dict[str, Any]
-    state: str
+    state: OrderState
     contract_no: str | None
     message: str
     status_code: int | None
@@ -56,7 +64,7 @@ class JournalEntry:
             "broker": self.broker,
             "idempotency_key": self.idem_key,
             "request": self.request,
-            "state": self.state,
+            "state": self.state.value,
             "合同编号": self.contract_no,
             "message": self.message,
             "reconciled": self.reconciled,
@@ -66,22 +74,6 @@ class JournalEntry:
             "updated_at": self.updated_at.isoformat(sep=" ", timespec="milliseconds"),
             "trade_date": self.trade_date,
         }
-
-
-def request_json(req: OrderRequest) -> dict[str, Any]:
-    return {
-        "code": req.code,
-        "side": str(req.side),
-        "amount": req.amount,
-        "price": str(req.price) if req.price is not None else None,
-        "market_type": str(req.market_type) if req.market_type else None,
-        "protect_price": str(req.protect_price) if req.protect_price is not None else None,
-    }
-
-
-def fingerprint(account: str, req: OrderRequest) -> str:
-    canonical = json.dumps([account, request_json(req)], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class Journal:
@@ -107,31 +99,36 @@ class Journal:
         key: str | None,
         req: OrderRequest,
         dry_run: bool,
-        state: str = "sent",
+        state: OrderState = OrderState.SENT,
         message: str = "",
         status_code: int | None = None,
+        fp: str | None = None,
     ) -> JournalEntry:
         """Journal a new order, already in its first decided state, in one synced transaction.
 
         The usual first state is ``sent``: risk checks are reads and run before this, so the order is
         written once, durably, before the broker sees it (the audit trail still shows ``received``).
+        ``fp`` is the order's fingerprint when it is not the request's own (:func:`terms_fingerprint`).
         Raises KeyError(existing entry) if the idempotency key is taken.
         """
+        state = OrderState(state)
+        if state not in FIRST_STATES:
+            raise IllegalTransition(0, None, state)
         now = self._stamp()
         values = {
             "account": account,
             "broker": broker,
             "idem_key": key,
-            "fingerprint": fingerprint(account, req),
+            "fingerprint": fp or fingerprint(account, req),
             "request": json.dumps(request_json(req), ensure_ascii=False),
-            "state": state,
+            "state": state.value,
             "contract_no": None,
             "message": message,
             "status_code": status_code,
             "reconciled": "",
             "dry_run": dry_run,
             "created_at": now,
-            "sent_at": now if state == "sent" else None,
+            "sent_at": now if state is OrderState.SENT else None,
             "updated_at": now,
             "trade_date": now.strftime("%Y%m%d"),
         }
@@ -139,19 +136,19 @@ class Journal:
             with self.db.begin() as conn:
                 # Parameters, not .values(): the statement is compiled once and cached.
                 oid = conn.execute(journal_orders.insert(), values).inserted_primary_key[0]
-                events = [{"order_id": oid, "at": now, "state": "received", "detail": ""}]
-                if state != "received":
-                    events.append({"order_id": oid, "at": now, "state": state, "detail": message})
+                events = [{"order_id": oid, "at": now, "state": OrderState.RECEIVED.value, "detail": ""}]
+                if state is not OrderState.RECEIVED:
+                    events.append({"order_id": oid, "at": now, "state": state.value, "detail": message})
                 conn.execute(journal_events.insert(), events)
         except IntegrityError:
             existing = self.find(account, key) if key else None
             raise KeyError(existing) from None
-        return JournalEntry(id=oid, **{**values, "request": request_json(req)})
+        return JournalEntry(id=oid, **{**values, "request": request_json(req), "state": state})
 
     def transition(
         self,
         oid: int,
-        state: str,
+        state: OrderState,
         *,
         contract_no: str | None = None,
         message: str | None = None,
@@ -159,9 +156,15 @@ class Journal:
         reconciled: str | None = None,
         detail: str = "",
     ) -> None:
+        """Move an order to ``state``, if :data:`~.order_states.ALLOWED_FROM` allows it from where it is.
+
+        One conditional UPDATE (``WHERE id = :oid AND state IN <allowed sources>``) and its audit event,
+        in one transaction: a forbidden move changes nothing and raises :class:`IllegalTransition`.
+        """
+        state = OrderState(state)
         now = self._stamp()
-        values: dict[str, Any] = {"state": state, "updated_at": now}
-        if state == "sent":
+        values: dict[str, Any] = {"state": state.value, "updated_at": now}
+        if state is OrderState.SENT:
             values["sent_at"] = now
         if contract_no is not None:
             values["contract_no"] = contract_no
@@ -171,16 +174,21 @@ class Journal:
             values["status_code"] = status_code
         if reconciled is not None:
             values["reconciled"] = reconciled
-        engine = self.db if state in ("sent", "received") else self._outcomes
+        engine = self.db if state in (OrderState.SENT, OrderState.RECEIVED) else self._outcomes
         with engine.begin() as conn:
             params = {f"v_{k}": v for k, v in values.items()}
-            conn.execute(_update_statement(tuple(sorted(values))), {**params, "oid": oid})
+            done = conn.execute(_update_statement(tuple(sorted(values)), state), {**params, "oid": oid})
+            if done.rowcount != 1:
+                current = conn.execute(
+                    select(journal_orders.c.state).where(journal_orders.c.id == oid)
+                ).scalar_one_or_none()
+                raise IllegalTransition(oid, current, state)
             conn.execute(
                 journal_events.insert(),
                 {
                     "order_id": oid,
                     "at": now,
-                    "state": state,
+                    "state": state.value,
                     "detail": detail or message or reconciled or (contract_no or ""),
                 },
             )
@@ -215,7 +223,7 @@ class Journal:
                             journal_orders.c.account == account,
                             journal_orders.c.fingerprint == fp,
                             journal_orders.c.created_at >= since.replace(tzinfo=None),
-                            journal_orders.c.state.in_(("received", "sent", "accepted", "unknown")),
+                            journal_orders.c.state.in_(_LIVE_STATES),
                         )
                     )
                     .order_by(journal_orders.c.id.desc())
@@ -253,7 +261,7 @@ class Journal:
                     and_(
                         journal_orders.c.account == account,
                         journal_orders.c.trade_date == trade_date,
-                        journal_orders.c.state.in_(("sent", "accepted", "unknown")),
+                        journal_orders.c.state.in_(_COUNTED_STATES),
                     )
                 )
             )
@@ -311,12 +319,14 @@ class Journal:
         self._outcomes.dispose()
 
 
-@functools.lru_cache(maxsize=64)
-def _update_statement(columns: tuple[str, ...]) -> Update:
-    """``UPDATE journal_orders SET <columns> WHERE id = :oid``, built once per column set."""
+@functools.lru_cache(maxsize=128)
+def _update_statement(columns: tuple[str, ...], target: OrderState) -> Update:
+    """``UPDATE journal_orders SET <columns> WHERE id = :oid AND state IN <sources of target>``, built
+    once per column set and target."""
+    sources = sorted(s.value for s in ALLOWED_FROM[target])
     return (
         journal_orders.update()
-        .where(journal_orders.c.id == bindparam("oid"))
+        .where(and_(journal_orders.c.id == bindparam("oid"), journal_orders.c.state.in_(sources)))
         .values(
             {c: bindparam(f"v_{c}") for c in columns}  # bind names must differ from column names
         )
@@ -331,7 +341,7 @@ def _entry(row: Any) -> JournalEntry:
         idem_key=row["idem_key"],
         fingerprint=row["fingerprint"],
         request=json.loads(row["request"]),
-        state=row["state"],
+        state=OrderState(row["state"]),
         contract_no=row["contract_no"],
         message=row["message"],
         status_code=row["status_code"],

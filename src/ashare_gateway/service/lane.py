@@ -5,6 +5,10 @@ dangerous bug). Each connected client therefore gets one worker thread that take
 cancels before everything else, then first come first served. A caller waits at most its deadline (the
 spec's 30 s). A call still queued when its caller gives up is dropped, never run later behind the
 caller's back; a call already running when the deadline passes has an unknown outcome, and says so.
+
+The lane, not the adapters, is the layer that serialises a client: it has exactly one worker thread, and
+the tests hold it to that (tests/unit/test_lane.py). A lane is closed with its client (``exit``): the
+worker ends, and calls still queued are answered 未执行 (they never reached the client).
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ..domain.errors import NotExecuted, OutcomeUnknown
+from ..domain.errors import NotConnected, NotExecuted, OutcomeUnknown
 
 T = TypeVar("T")
 
+PRIORITY_CLOSE = -1  # closing the lane goes before everything still queued
 PRIORITY_CANCEL = 0
 PRIORITY_NORMAL = 1
+CLOSED_TEXT = "客户端已退出，操作未执行：{label}"
 DEFAULT_DEADLINE = 30.0
 
 
@@ -48,6 +54,7 @@ class Lane:
         self.last_error: str | None = None
         self.completed = 0
         self._last_end = 0.0
+        self._closed = False
         self._thread = threading.Thread(target=self._work, name=f"lane-{name}", daemon=True)
         self._thread.start()
 
@@ -64,7 +71,10 @@ class Lane:
         priority: int = PRIORITY_NORMAL,
     ) -> T:
         job = _Job(priority, next(self._seq), fn, Future(), label)
-        self._queue.put(job)
+        with self._lock:
+            if self._closed:
+                raise NotConnected(CLOSED_TEXT.format(label=label or "操作"))
+            self._queue.put(job)
         try:
             return job.future.result(timeout=deadline)
         except TimeoutError:
@@ -81,9 +91,37 @@ class Lane:
                 f"操作超时（{deadline:g}秒）：{label or '操作'}，结果未知，请查询当日委托确认"
             ) from None
 
+    def close(self, timeout: float = 5.0) -> None:
+        """End the worker after the call in flight; calls still queued are answered 未执行. Idempotent."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._queue.put(_Job(PRIORITY_CLOSE, next(self._seq), lambda: None, Future(), "close"))
+        if threading.current_thread() is not self._thread:
+            self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                job = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            with self._lock:
+                if job.abandoned or not job.future.set_running_or_notify_cancel():
+                    continue
+            job.future.set_exception(NotConnected(CLOSED_TEXT.format(label=job.label or "操作")))
+
     def _work(self) -> None:
         while True:
             job = self._queue.get()
+            if job.priority == PRIORITY_CLOSE:
+                self._drain()
+                return
             with self._lock:
                 if job.abandoned or not job.future.set_running_or_notify_cancel():
                     continue

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from ..domain.errors import (
     BrokerUnavailable,
@@ -23,12 +24,16 @@ from ..domain.errors import (
     NotExecuted,
     OperationTimeout,
     OrderRejected,
+    RiskRefused,
 )
 from ..domain.models import Entrust, OrderAck, OrderRequest, Quote
 from ..domain.sessions import MarketState
 from .clients import ClientHandle
 from .faults import crash_point
-from .journal import Journal, JournalEntry, fingerprint
+from .journal import Journal, JournalEntry
+from .order_identity import fingerprint, legacy_fingerprint, request_from_json, terms_fingerprint
+from .order_states import OrderState
+from .risk import TEXTS as RISK_TEXTS
 from .risk import RiskGuard
 
 log = logging.getLogger(__name__)
@@ -74,24 +79,39 @@ class OrderDesk:
     def place(
         self,
         handle: ClientHandle,
-        req: OrderRequest,
+        req: OrderRequest | Callable[[], OrderRequest],
         *,
         key: str | None,
         market_state: Callable[[], MarketState] | None = None,
         quote: Callable[[str], Quote] | None = None,
+        terms: Mapping[str, Any] | None = None,
     ) -> OrderAck:
-        key = (key or req.client_order_id or "").strip() or None
+        """Place ``req`` once per key. ``req`` may be a function that works the order out (ths: no price,
+        amount "max"): it is called only for a key not seen before, so a retry replays the first answer
+        instead of being sized again against an account the first order already changed; such an order
+        is identified by its ``terms`` (what the caller asked), not by what they resolved to."""
+        given = req.client_order_id if isinstance(req, OrderRequest) else None
+        key = (key or given or "").strip() or None
         if key is not None and len(key) > MAX_KEY:
             raise GatewayError(f"Idempotency-Key 过长（最多{MAX_KEY}个字符）")
+        fp = terms_fingerprint(handle.account, dict(terms)) if terms is not None else None
         if key is None:
-            return self._new(handle, req, None, market_state, quote)
+            return self._new(handle, _concrete(req), None, market_state, quote, fp)
         with self._key_lock(handle.account, key):  # a concurrent retry waits for the first to finish
-            existing = self.journal.find(handle.account, key)
+            existing = self.journal.find(handle.account, key)  # before anything is sized or priced
             if existing is None:
-                return self._new(handle, req, key, market_state, quote)
-            if existing.fingerprint != fingerprint(handle.account, req):
+                return self._new(handle, _concrete(req), key, market_state, quote, fp)
+            if fp is not None:
+                same = existing.fingerprint == fp
+            else:
+                concrete = _concrete(req)
+                same = existing.fingerprint in (
+                    fingerprint(handle.account, concrete),
+                    legacy_fingerprint(handle.account, concrete),
+                )
+            if not same:
                 raise Conflict(TEXTS["key_reused"].format(key=key))
-            return self._resume(handle, req, existing)
+            return self._resume(handle, existing)
 
     def _new(
         self,
@@ -100,10 +120,12 @@ class OrderDesk:
         key: str | None,
         market_state: Callable[[], MarketState] | None,
         quote: Callable[[str], Quote] | None = None,
+        fp: str | None = None,
     ) -> OrderAck:
+        fp = fp or fingerprint(handle.account, req)
         if key is None and self.duplicate_window > 0:
             since = self._now() - dt.timedelta(seconds=self.duplicate_window)
-            dup = self.journal.recent_duplicate(handle.account, fingerprint(handle.account, req), since)
+            dup = self.journal.recent_duplicate(handle.account, fp, since)
             if dup is not None:
                 raise OrderRejected(
                     TEXTS["duplicate"].format(
@@ -127,11 +149,11 @@ class OrderDesk:
         except GatewayError as exc:
             refusal = exc
         if refusal is not None:
-            state, message, status = "rejected", refusal.message, refusal.status_code
+            state, message, status = OrderState.REJECTED, refusal.message, refusal.status_code
         elif limits.dry_run:
-            state, message, status = "dry_run", TEXTS["dry_run"], None
+            state, message, status = OrderState.DRY_RUN, TEXTS["dry_run"], None
         else:
-            state, message, status = "sent", "", None
+            state, message, status = OrderState.SENT, "", None
         try:
             entry = self.journal.record(
                 account=handle.account,
@@ -142,6 +164,7 @@ class OrderDesk:
                 state=state,
                 message=message,
                 status_code=status,
+                fp=fp,
             )
         except KeyError as exc:  # lost a race for the key in another process
             raise Conflict(TEXTS["key_reused"].format(key=key)) from exc
@@ -161,57 +184,72 @@ class OrderDesk:
         journalled_as_sent: bool = False,
     ) -> OrderAck:
         if not journalled_as_sent:
-            self.journal.transition(entry.id, "sent")
+            self.journal.transition(entry.id, OrderState.SENT)
         crash_point("after_sent")
         label = f"{req.side.label} {req.code} {req.amount}"
         try:
             ack = handle.lane.run(lambda: handle.broker.place_order(req), label=label, deadline=self.deadline)
         except (NotExecuted, NotConnected) as exc:  # never started: the broker did not see it
-            self.journal.transition(entry.id, "failed", message=exc.message, status_code=exc.status_code)
+            self.journal.transition(
+                entry.id, OrderState.FAILED, message=exc.message, status_code=exc.status_code
+            )
             raise
         except (OperationTimeout, BrokerUnavailable) as exc:  # failed mid-call: it may have taken the order
-            self.journal.transition(entry.id, "unknown", message=exc.message, status_code=exc.status_code)
+            self.journal.transition(
+                entry.id, OrderState.UNKNOWN, message=exc.message, status_code=exc.status_code
+            )
             raise
         except GatewayError as exc:
-            self.journal.transition(entry.id, "rejected", message=exc.message, status_code=exc.status_code)
+            self.journal.transition(
+                entry.id, OrderState.REJECTED, message=exc.message, status_code=exc.status_code
+            )
             raise
         except Exception as exc:
             self.journal.transition(
-                entry.id, "unknown", message=f"{type(exc).__name__}: {exc}", status_code=500
+                entry.id, OrderState.UNKNOWN, message=f"{type(exc).__name__}: {exc}", status_code=500
             )
             raise
         crash_point("after_broker")
-        self.journal.transition(entry.id, "accepted", contract_no=ack.contract_no, message=ack.message)
+        self.journal.transition(
+            entry.id, OrderState.ACCEPTED, contract_no=ack.contract_no, message=ack.message
+        )
         crash_point("after_accepted")
         return ack
 
-    def _resume(self, handle: ClientHandle, req: OrderRequest, entry: JournalEntry) -> OrderAck:
-        """A retry with a known key: replay the first answer, or finish what the first attempt began."""
-        if entry.state == "accepted":
+    def _resume(self, handle: ClientHandle, entry: JournalEntry) -> OrderAck:
+        """A retry with a known key: replay the first answer, or finish what the first attempt began.
+
+        What is sent, if anything, is the order as first journalled (a "max" stays the amount it was).
+        """
+        if entry.state is OrderState.ACCEPTED:
             return OrderAck(
                 contract_no=entry.contract_no or "",
                 entrust_no=entry.contract_no or "",
                 message=entry.message or "success",
             )
-        if entry.state == "rejected":
+        if entry.state is OrderState.REJECTED:
             raise GatewayError(entry.message, status_code=entry.status_code or 400)
-        if entry.state == "dry_run":
+        if entry.state is OrderState.DRY_RUN:
             return OrderAck(contract_no="", entrust_no="", message=TEXTS["dry_run"])
-        if entry.state in ("sent", "unknown"):
+        if entry.state in (OrderState.SENT, OrderState.UNKNOWN):
             found = self._reconcile_one(handle, entry)
             if found is not None:
                 return OrderAck(contract_no=found, entrust_no=found, message="success")
             entry = self.journal.get(entry.id)
         # received / failed (or just proven absent): the broker never saw it, so sending now is the one send.
-        if entry.state == "failed" and entry.reconciled:
-            self.journal.transition(entry.id, "failed", reconciled=TEXTS["resent"])
-        return self._send(handle, req, entry)
+        if self.risk.kill_switch(handle.account):  # a resend is a new send: the kill switch holds it too
+            raise RiskRefused(RISK_TEXTS["kill"])
+        if entry.state is OrderState.FAILED and entry.reconciled:
+            self.journal.transition(entry.id, OrderState.FAILED, reconciled=TEXTS["resent"])
+        return self._send(handle, request_from_json(entry.request), entry)
 
     # ---- reconciliation ----------------------------------------------------------------------
     def reconcile(self, handle: ClientHandle) -> list[JournalEntry]:
         """Settle every ``sent``/``unknown`` order of this client against its entrusts; returns them."""
         open_entries = [
-            e for e in self.journal.open_entries(handle.account) if e.state in ("sent", "unknown")
+            e
+            for e in self.journal.open_entries(handle.account)
+            if e.state in (OrderState.SENT, OrderState.UNKNOWN)
         ]
         if not open_entries:
             return []
@@ -230,15 +268,19 @@ class OrderDesk:
         if match is not None:
             self.journal.transition(
                 entry.id,
-                "accepted",
+                OrderState.ACCEPTED,
                 contract_no=match.contract_no,
                 reconciled=TEXTS["found"].format(contract_no=match.contract_no),
             )
             log.info("journal order %s reconciled: found 合同编号 %s", entry.id, match.contract_no)
             return match.contract_no
-        self.journal.transition(entry.id, "failed", reconciled=TEXTS["absent"])
+        self.journal.transition(entry.id, OrderState.FAILED, reconciled=TEXTS["absent"])
         log.info("journal order %s reconciled: not at the broker", entry.id)
         return None
+
+
+def _concrete(req: OrderRequest | Callable[[], OrderRequest]) -> OrderRequest:
+    return req if isinstance(req, OrderRequest) else req()
 
 
 def _match(entry: JournalEntry, entrusts: list[Entrust], linked: set[str]) -> Entrust | None:

@@ -1,4 +1,4 @@
-"""Risk limits per account and the kill switch: checked after journalling, before any broker call.
+"""Risk limits per account and the kill switch: checked before journalling, before any broker call.
 
 Limits come from ``config.ini`` sections ``[Risk]`` (every account) and ``[Risk:<account>]``
 (overrides). The kill switch lives in the journal database, so it holds across restarts and the CLI can
@@ -21,6 +21,10 @@ from ..domain.sessions import MarketState
 from ..store.journal_tables import risk_state
 
 KILL_SWITCH = "kill_switch"
+# Limits that need a market price: the deviation always, the value ones for orders without a price.
+QUOTE_LIMITS = ("max_order_value", "max_daily_turnover", "max_price_deviation")
+# Built once: the global switch and every per-account one ("kill_switch:<account>").
+_SWITCHES = select(risk_state.c.key, risk_state.c.value).where(risk_state.c.key.startswith(KILL_SWITCH))
 
 TEXTS = {
     "kill": (
@@ -36,6 +40,10 @@ TEXTS = {
     "hours": "风控：非交易时段（{phase}），已开启交易时段保护",
     "deviation": "风控：委托价{price}偏离最新价{last}超过{limit:.1%}",
     "no_price": "风控：无法估算未指定价格的委托金额（取不到行情），已配置金额上限，拒绝委托",
+    "no_deviation_quote": (
+        "风控：已配置 max_price_deviation，但取不到{code}的行情，无法检查委托价偏离，拒绝委托"
+        "（GUI 客户端请用 --quotes easyquotation:sina 或 mootdx 指定行情源）"
+    ),
 }
 
 
@@ -95,25 +103,30 @@ class RiskGuard:
         self.default = default or RiskLimits()
         self.per_account = per_account or {}
         self._now = now
-        self._cache: dict[str, bool] | None = None
 
     def limits(self, account: str) -> RiskLimits:
         return self.per_account.get(account, self.default)
 
+    def quote_limits(self) -> list[str]:
+        """The configured limits (any account) that need a quote for some order: without a quote source
+        they refuse those orders instead of checking them (reported by /health)."""
+        names = []
+        for name in QUOTE_LIMITS:
+            if any(getattr(lim, name) is not None for lim in (self.default, *self.per_account.values())):
+                names.append(name)
+        return names
+
     # ---- kill switch ------------------------------------------------------------------------
     def kill_switch(self, account: str | None = None) -> bool:
-        """Checked on every order, so it is kept in memory: loaded at start, written through on change."""
-        switches = self._switches()
+        """Read from the journal on every order (one indexed select on a table of a few rows), never
+        cached: a ``kill-switch on`` written by the CLI straight into the data folder takes effect in a
+        running gateway at its next order."""
+        with self.db.connect() as conn:
+            rows = conn.execute(_SWITCHES).all()
+        switches = {k: v == "on" for k, v in rows}
         return switches.get(KILL_SWITCH, False) or (
             account is not None and switches.get(f"{KILL_SWITCH}:{account}", False)
         )
-
-    def _switches(self) -> dict[str, bool]:
-        if self._cache is None:
-            with self.db.connect() as conn:
-                rows = conn.execute(select(risk_state.c.key, risk_state.c.value)).all()
-            self._cache = {k: v == "on" for k, v in rows if k.startswith(KILL_SWITCH)}
-        return self._cache
 
     def set_kill_switch(self, on: bool, account: str | None = None) -> None:
         key = f"{KILL_SWITCH}:{account}" if account else KILL_SWITCH
@@ -124,7 +137,6 @@ class RiskGuard:
                     key=key, value="on" if on else "off", updated_at=self._now().replace(tzinfo=None)
                 )
             )
-        self._switches()[key] = on
 
     # ---- checks ----------------------------------------------------------------------------
     def check(
@@ -169,12 +181,22 @@ class RiskGuard:
             state = market_state()
             if not (state.orders_go_to_exchange or state.demo):
                 raise RiskRefused(TEXTS["hours"].format(phase=state.phase.value))
-        if lim.max_price_deviation is not None and req.price is not None and quote is not None:
-            last = quote().last
+        if lim.max_price_deviation is not None and req.price is not None:
+            last = _last_price(req, quote)
             if last > 0 and abs(req.price - last) / last > Decimal(str(lim.max_price_deviation)):
                 raise RiskRefused(
                     TEXTS["deviation"].format(price=req.price, last=last, limit=lim.max_price_deviation)
                 )
+
+
+def _last_price(req: OrderRequest, quote: Callable[[], Quote] | None) -> Decimal:
+    """The last price a deviation limit is measured against; no quote refuses (never an invented one)."""
+    if quote is None:
+        raise RiskRefused(TEXTS["no_deviation_quote"].format(code=req.code))
+    try:
+        return quote().last
+    except GatewayError:
+        raise RiskRefused(TEXTS["no_deviation_quote"].format(code=req.code)) from None
 
 
 def _worst_case_price(req: OrderRequest, quote: Callable[[], Quote] | None) -> Decimal:

@@ -19,7 +19,7 @@ from ..domain import messages as msg
 from ..domain.errors import NotConnected
 from ..domain.fees import FeeSchedule
 from ..domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Side, Trade
-from .sizing import parse_flex_order, resolve
+from .sizing import MAX, parse_flex_order, resolve
 from .trader import TraderService
 from .validation import require
 
@@ -106,15 +106,24 @@ class SessionlessTrader:
             request = OrderRequest(
                 code=order.security.code, side=side, amount=order.amount, price=order.price
             )
-        else:
-            handle = self.service.handle_for(session_id)
-            today = self.service.clock.now().date()
-            request = handle.lane.run(
+            return self.service.place(session_id, request, key=key)
+        handle = self.service.handle_for(session_id)
+        today = self.service.clock.now().date()
+
+        def work_out() -> OrderRequest:  # only for a new key: a retry replays the first answer
+            return handle.lane.run(
                 lambda: resolve(handle.broker, order, fees=self.fees, on=today),
                 label=f"计算委托 {order.label}",
                 deadline=self.service.deadline,
             )
-        return self.service.place(session_id, request, key=key)
+
+        terms = {
+            "code": order.security.code,
+            "side": str(side),
+            "price": str(order.price) if order.price is not None else None,
+            "amount": order.amount if order.amount is not None else MAX,
+        }
+        return self.service.place(session_id, work_out, key=key, terms=terms)
 
     def cancel(self, entrust_no: object) -> str:
         return self.service.cancel(self._session(), entrust_no)

@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_WAIT_SECONDS = 60.0
+NO_QUOTE_SOURCE = (
+    "网关未配置行情源，不使用纸面交易所的模拟行情（启动时用 --quotes easyquotation:sina 或 mootdx 指定）"
+)
 
 
 class TraderService:
@@ -142,9 +145,9 @@ class TraderService:
         """The broker's quote; a GUI client without one is answered from the gateway's quote source."""
         try:
             return handle.broker.quote(code)
-        except NotSupported:
+        except NotSupported as exc:
             if self.quote_source is None:
-                raise
+                raise NotSupported(f"{exc.message}；{NO_QUOTE_SOURCE}") from None
             return self.quote_source(code)
 
     # ------------------------------------------------------------------ orders
@@ -160,14 +163,27 @@ class TraderService:
         self.sessions.get(session_id)
         return self.place(session_id, validation.market_order(side, body), key=key)
 
-    def place(self, session_id: str | None, request: OrderRequest, *, key: str | None = None) -> OrderAck:
-        """Send one validated order through the journal (idempotency, risk, reconciliation) and the lane."""
+    def place(
+        self,
+        session_id: str | None,
+        request: OrderRequest | Callable[[], OrderRequest],
+        *,
+        key: str | None = None,
+        terms: Mapping[str, Any] | None = None,
+    ) -> OrderAck:
+        """Send one validated order through the journal (idempotency, risk, reconciliation) and the lane.
+
+        ``request`` may be a function that works the order out (see :meth:`OrderDesk.place`); ``terms``
+        then says what the caller asked, which is what a retry with the same key must repeat.
+        """
         handle = self.handle_for(session_id)
-        label = f"{request.side.label} {request.code} {request.amount}"
         try:
             if self.orders is None:
+                concrete = request if isinstance(request, OrderRequest) else request()
                 ack = handle.lane.run(
-                    lambda: handle.broker.place_order(request), label=label, deadline=self.deadline
+                    lambda: handle.broker.place_order(concrete),
+                    label=_label(concrete),
+                    deadline=self.deadline,
                 )
             else:
                 ack = self.orders.place(
@@ -176,10 +192,11 @@ class TraderService:
                     key=key,
                     market_state=self.market_state,
                     quote=lambda code: self._quote(handle, code),
+                    terms=terms,
                 )
         finally:
             handle.reads.invalidate()
-        log.info("order %s → 合同编号 %s", label, ack.contract_no or "（演练）")
+        log.info("order %s → 合同编号 %s", key or "", ack.contract_no or "（演练）")
         return ack
 
     def reconcile_all(self) -> int:
@@ -253,6 +270,10 @@ class TraderService:
         value = _seconds(seconds)
         self._call(session_id, f"等待{value:g}秒", lambda h: time.sleep(value), extra_time=value)
         return value
+
+
+def _label(request: OrderRequest) -> str:
+    return f"{request.side.label} {request.code} {request.amount}"
 
 
 def _seconds(raw: object) -> float:

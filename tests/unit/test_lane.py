@@ -1,0 +1,129 @@
+"""The lane, directly: the layer that serialises a client (one job at a time), drops a job its caller
+gave up on (未执行 means never), lets cancels jump the queue, and ends with its client."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+
+from ashare_gateway.domain.errors import NotConnected, NotExecuted, OutcomeUnknown
+from ashare_gateway.service.lane import PRIORITY_CANCEL, Lane
+
+BOUND = 10.0  # the longest any wait below may take before the test calls it a hang
+
+
+def _until(cond: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + BOUND
+    while not cond():
+        assert time.monotonic() < deadline, "condition never held"
+        time.sleep(0.001)  # polling another thread's progress, not a timed assertion
+
+
+@pytest.fixture
+def lane():
+    lane = Lane("test")
+    yield lane
+    lane.close()
+
+
+def _hold(lane: Lane) -> tuple[threading.Event, threading.Thread]:
+    """Occupy the lane's worker until the returned event is set."""
+    release, started = threading.Event(), threading.Event()
+
+    def blocker() -> None:
+        started.set()
+        release.wait(BOUND)
+
+    thread = threading.Thread(target=lambda: lane.run(blocker, deadline=BOUND * 2))
+    thread.start()
+    assert started.wait(BOUND)
+    return release, thread
+
+
+def test_one_job_at_a_time(lane: Lane) -> None:
+    active, peak, lock = 0, 0, threading.Lock()
+
+    def job() -> None:
+        nonlocal active, peak
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        time.sleep(0.002)  # long enough for a second worker, if there were one, to overlap
+        with lock:
+            active -= 1
+
+    threads = [threading.Thread(target=lambda: lane.run(job, deadline=BOUND)) for _ in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(BOUND)
+    assert peak == 1 and lane.completed == 40
+
+
+def test_an_abandoned_job_never_runs_later(lane: Lane) -> None:
+    release, holder = _hold(lane)
+    ran = threading.Event()
+    with pytest.raises(NotExecuted, match="未执行"):
+        lane.run(ran.set, label="买入", deadline=0.05)  # queued behind the blocker: the caller gives up
+    release.set()
+    holder.join(BOUND)
+    lane.run(lambda: None, deadline=BOUND)  # everything queued before this has been dealt with
+    assert not ran.is_set()
+
+
+def test_a_job_running_past_its_deadline_is_unknown_not_unexecuted(lane: Lane) -> None:
+    release = threading.Event()
+    with pytest.raises(OutcomeUnknown, match="结果未知"):
+        lane.run(lambda: release.wait(BOUND), deadline=0.05)
+    release.set()
+
+
+def test_cancels_jump_the_queue(lane: Lane) -> None:
+    release, holder = _hold(lane)
+    order: list[str] = []
+    threads = [
+        threading.Thread(target=lambda n=n: lane.run(lambda: order.append(f"order{n}"), deadline=BOUND))
+        for n in range(3)
+    ]
+    for t in threads:
+        t.start()
+    _until(lambda: lane.depth == 3)
+    cancel = threading.Thread(
+        target=lambda: lane.run(lambda: order.append("cancel"), deadline=BOUND, priority=PRIORITY_CANCEL)
+    )
+    cancel.start()
+    _until(lambda: lane.depth == 4)
+    release.set()
+    for t in [*threads, cancel, holder]:
+        t.join(BOUND)
+    assert order[0] == "cancel" and sorted(order[1:]) == ["order0", "order1", "order2"]
+    assert order[1:] == ["order0", "order1", "order2"]  # first come, first served after that
+
+
+def test_close_ends_the_worker_and_refuses_queued_and_new_jobs() -> None:
+    lane = Lane("closing")
+    release, holder = _hold(lane)
+    ran = threading.Event()
+    errors: list[BaseException] = []
+
+    def queued() -> None:
+        try:
+            lane.run(ran.set, deadline=BOUND)
+        except NotConnected as exc:
+            errors.append(exc)
+
+    waiter = threading.Thread(target=queued)
+    waiter.start()
+    _until(lambda: lane.depth == 1)
+    closer = threading.Thread(target=lane.close)
+    closer.start()
+    release.set()
+    for t in (holder, waiter, closer):
+        t.join(BOUND)
+    assert not lane.alive and not ran.is_set()
+    assert len(errors) == 1 and "未执行" in errors[0].message
+    with pytest.raises(NotConnected):
+        lane.run(lambda: None)

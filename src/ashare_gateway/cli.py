@@ -197,7 +197,8 @@ def _run(settings: Settings, listeners: list, config_path: Path | None, log_leve
     if token:
         console.print("需要 API 令牌：Authorization: Bearer <token> 或 X-API-Key")
     if settings.start_at:
-        clock_line = f"模拟时钟：从 {settings.start_at} 开始，{settings.speed:g} 倍速（ashare-gateway clock 调整）"
+        speed = f"{settings.speed:g} 倍速（ashare-gateway clock 调整）"
+        clock_line = f"模拟时钟：从 {settings.start_at} 开始，{speed}"
         console.print(f"[yellow]{clock_line}[/]")
     elif settings.always_open:
         console.print("[yellow]演示模式：纸面交易所始终开放（--real-hours 按真实交易时段）[/]")

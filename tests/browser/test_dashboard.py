@@ -2,75 +2,252 @@
 
 from __future__ import annotations
 
-import os
-import shutil
+import re
+from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import Served
+from ashare_gateway.config import Settings
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.conftest import Served, serve
 
-CHROMIUM = os.environ.get("ASHARE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-# No browser download is possible here: the system Chromium is the browser (.ci/run installs it).
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+TOKEN = "browser-test-token-0123456789"
 
 
-@pytest.fixture
-def page(served: Served):
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium for the browser tests")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        page = browser.new_page()
-        yield page
-        browser.close()
-
-
-def test_dashboard_shows_the_account_and_places_an_order(served: Served, page) -> None:
-    page.goto(served.url + "/")
+def open_dashboard(page, url: str) -> None:
+    page.goto(url + "/")
     page.wait_for_selector("#balance dt")
-    assert "资金余额" in page.inner_text("#balance")
+    page.wait_for_selector("#positions tbody tr")
+
+
+def entrusts(served: Served) -> list[dict]:
+    return httpx.get(f"{served.api}/today-entrusts").json()["data"]
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_layout_fits_the_screen_and_formats_numbers(served: Served, browser, size) -> None:
+    context = browser.new_context(viewport=size)
+    page = context.new_page()
+    open_dashboard(page, served.url)
+    page.fill("#security", "510300")
+    page.wait_for_function("document.querySelector('#quote').innerText.includes('沪深300ETF')")
+    # Nothing wider than the screen: tables scroll inside their card, not the page.
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+    one_column = page.evaluate(
+        "document.querySelector('.col-trade').getBoundingClientRect().left"
+        " === document.querySelector('.col-data').getBoundingClientRect().left"
+    )
+    assert one_column == (size is PHONE)
+    balance = httpx.get(f"{served.api}/balance").json()["data"]
+    text = page.inner_text("#balance")
+    assert f"{balance['总资产']:,.2f}" in text  # thousands separators, two decimals
+    for label in ("总资产", "资金余额", "可用", "可取", "股票市值", "当日盈亏"):
+        assert label in text
+    # Prices keep the tick's decimals: the ETF at 0.001, the stock at 0.01.
+    quote = httpx.get(f"{served.api}/quote", params={"security": "510300"}).json()["data"]
+    assert page.input_value("#price") == f"{quote['最新价']:.3f}"
+    rows = {r["证券代码"]: r for r in httpx.get(f"{served.api}/position").json()["data"]}
     positions = page.inner_text("#positions")
-    assert "600000" in positions and "浦发银行" in positions
-    assert "巨化股份" not in page.inner_text("#quote")
+    assert f"{rows['510300']['成本价']:.3f}" in positions and f"{rows['600000']['成本价']:.2f}" in positions
+    # Red up, green down: every 浮动盈亏 cell carries the colour of its sign.
+    cells = page.eval_on_selector_all(
+        "#positions tbody tr td:nth-child(7)", "tds => tds.map(td => [td.innerText, td.className])"
+    )
+    assert cells
+    for value, cls in cells:
+        if value.startswith("+"):
+            assert "up" in cls, (value, cls)
+        elif value.startswith("-"):
+            assert "down" in cls, (value, cls)
+    screenshot(page, f"dashboard-{'phone' if size is PHONE else 'desktop'}")
+    context.close()
+
+
+def test_order_goes_through_the_confirmation_arrives_live_and_is_cancelled(served: Served, page) -> None:
+    open_dashboard(page, served.url)
     page.fill("#security", "600000")
-    page.fill("#price", "8.75")
+    page.wait_for_function("document.querySelector('#quote').innerText.includes('浦发银行')")
+    live = httpx.get(f"{served.api}/quote", params={"security": "600000"}).json()["data"]["最新价"]
+    assert page.input_value("#price") == f"{live:.2f}"  # the price follows the chosen stock
+    page.click("[data-fraction='0.25']")
+    quarter = int(page.input_value("#amount"))
+    assert quarter > 0 and quarter % 100 == 0  # lot-aware
+    page.fill("#price", "8.00")  # below the market: the order rests
     page.fill("#amount", "100")
-    page.click("#buy")
+    page.click("#submit")
+    page.wait_for_selector("#confirm[open]")
+    assert page.inner_text("#confirm-text") == "买入 浦发银行 100股 @8.00？"
+    page.click("#confirm-cancel")  # nothing is sent without the confirmation
+    page.wait_for_selector("#confirm", state="hidden")
+    assert entrusts(served) == []
+    page.click("#submit")
+    page.click("#confirm-ok")
     page.wait_for_selector("#message.ok")
     assert "已提交，合同编号" in page.inner_text("#message")
-    page.wait_for_function("document.querySelector('#entrusts').innerText.includes('已成')")
-    rows = httpx.get(f"{served.api}/today-entrusts").json()["data"]
-    assert [r["委托状态"] for r in rows] == ["已成"]
+    [order] = entrusts(served)
+    assert order["委托状态"] == "已报" and order["委托价格"] == 8.0
+    page.wait_for_selector(f"#entrusts button[data-cancel='{order['合同编号']}']")
+    screenshot(page, "dashboard-order-placed")
 
+    # An order from elsewhere (a script) shows up without a reload: event stream, or polling without one.
+    with served.client() as api:
+        other = api.post("/buy", json={"security": "000001", "price": 10.50, "amount": 200}).json()["data"]
+    page.wait_for_selector(f"#entrusts button[data-cancel='{other['合同编号']}']")
+    first = page.inner_text("#entrusts tbody tr:first-child")
+    assert "000001" in first  # newest first
+    has_stream = httpx.get(f"{served.url}/api/events", timeout=5, headers={"Accept": "text/event-stream"})
+    expected = "polling" if has_stream.status_code == 404 else "stream"
+    assert page.get_attribute("#live", "data-mode") == expected
 
-def test_dashboard_shows_refusals_and_cancels(served: Served, page) -> None:
-    page.goto(served.url + "/")
-    page.wait_for_selector("#balance dt")
-    page.fill("#amount", "150")
-    page.click("#buy")
-    page.wait_for_selector("#message.error")
-    assert "委托数量不符合规则" in page.inner_text("#message")
-    page.fill("#amount", "100")
-    page.fill("#price", "8.00")
-    page.click("#buy")
-    page.wait_for_selector("#entrusts button[data-cancel]")
-    page.click("#entrusts button[data-cancel]")
+    page.click(f"#entrusts button[data-cancel='{order['合同编号']}']")
+    page.wait_for_selector("#confirm[open]")
+    assert order["合同编号"] in page.inner_text("#confirm-detail")
+    page.click("#confirm-ok")
     page.wait_for_function("document.querySelector('#message').innerText.includes('撤单成功')")
+    states = {e["合同编号"]: e["委托状态"] for e in entrusts(served)}
+    assert states[order["合同编号"]] == "已撤" and states[other["合同编号"]] == "已报"
+
+    page.click("#cancel-all")
+    page.wait_for_selector("#confirm[open]")
+    assert page.inner_text("#confirm-text") == "撤销全部 1 笔可撤委托？"
+    page.click("#confirm-ok")
+    page.wait_for_function("document.querySelector('#message').innerText.includes('全部撤单已提交')")
     assert httpx.get(f"{served.api}/cancel-entrusts").json()["data"] == []
+
+    # The journal shows each order with its state and key; a row opens its audit trail.
+    page.click("#journal-refresh")
+    page.wait_for_selector("#journal tbody tr[data-journal]")
+    page.click("#journal tbody tr[data-journal]:last-child")
+    page.wait_for_selector("#journal-detail:not([hidden]) table tbody tr")
+    assert "幂等键 web-" in page.inner_text("#journal-detail")  # the page sent an Idempotency-Key
+    screenshot(page, "dashboard-journal")
+
+
+def test_refusals_are_shown_and_market_orders_offer_the_boards_types(served: Served, page) -> None:
+    open_dashboard(page, served.url)
     page.fill("#security", "600160")
-    page.dispatch_event("#security", "change")
     page.wait_for_function("document.querySelector('#quote').innerText.includes('巨化股份')")
-    assert "涨停 25.93" in page.inner_text("#quote")
+    assert "25.93" in page.inner_text("#quote")  # limit-up from the spec's example
+    page.fill("#price", "14.59")
+    page.fill("#amount", "100")
+    page.click("#submit")
+    page.click("#confirm-ok")
+    page.wait_for_selector("#message.error")
+    assert "超过涨跌限制" in page.inner_text("#message")
+
+    def market_types() -> list[str]:
+        return page.eval_on_selector_all("#order-type option", "os => os.map(o => o.value)")[1:]
+
+    assert market_types() == ["最优五档即时成交剩余撤销", "最优五档即时成交剩余转限价"]  # SSE main board
+    page.fill("#security", "000001")
+    page.wait_for_function("document.querySelector('#quote').innerText.includes('平安银行')")
+    page.wait_for_function("document.querySelectorAll('#order-type option').length === 6")  # SZSE: five
+    page.fill("#security", "688981")
+    page.wait_for_function("document.querySelector('#quote').innerText.includes('中芯国际')")
+    page.wait_for_function("document.querySelectorAll('#order-type option').length === 5")  # STAR: four
+    page.select_option("#order-type", "最优五档即时成交剩余撤销")
+    assert page.is_visible("#protect-row") and not page.is_visible("#price-row")
+    assert page.inner_text("#submit") == "市价买入"
+    page.fill("#amount", "200")
+    page.click("#submit")
+    assert page.inner_text("#confirm-text") == "市价买入 中芯国际 200股？"
+    page.click("#confirm-cancel")
+
+
+def test_sell_from_a_position_sizes_by_what_is_sellable(served: Served, page) -> None:
+    open_dashboard(page, served.url)
+    page.click("#positions button[data-sell-code='600000']")
+    page.wait_for_function("document.querySelector('#quote').innerText.includes('浦发银行')")
+    assert page.inner_text("#submit") == "卖出"
+    page.click("[data-fraction='1']")
+    held = next(p for p in httpx.get(f"{served.api}/position").json()["data"] if p["证券代码"] == "600000")
+    assert int(page.input_value("#amount")) == held["可用数量"]
+    page.click("[data-fraction='0.5']")
+    assert int(page.input_value("#amount")) == held["可用数量"] // 2 // 100 * 100
+
+
+def test_todays_pnl_counts_buys_sells_and_yesterdays_close(served: Served, page) -> None:
+    open_dashboard(page, served.url)
+    # Held 100 yesterday (closed 9.50), bought 100 at 9.00 today (905.00 with fees), now 10.00; and a code
+    # sold out today: 300 held at 5.00, sold at 5.20 for 1,555.00 after fees.
+    result = page.evaluate(
+        """import('/static/panels.js').then(m => m.todayPnl(
+            [{证券代码: '600000', 持仓数量: 200, 最新价: 10}],
+            [{证券代码: '600000', 买卖方向: '买入', 成交数量: 100, 成交金额: 900, 发生金额: -905},
+             {证券代码: '000001', 买卖方向: '卖出', 成交数量: 300, 成交金额: 1560, 发生金额: 1555}],
+            new Map([['600000', 9.5], ['000001', 5]])))"""
+    )
+    assert result == pytest.approx(200 * 10 - 100 * 9.5 - 905 + 1555 - 300 * 5)
+
+
+def test_the_page_asks_for_the_token_once_and_then_works(tmp_path: Path, clock, browser) -> None:
+    with serve(Settings(data_dir=tmp_path, demo_market=False, token=TOKEN), clock) as served:
+        assert httpx.get(f"{served.api}/balance").status_code == 401
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        page.goto(served.url + "/")
+        page.wait_for_selector("#token-form[open]")
+        screenshot(page, "dashboard-token-form")
+        page.fill("#token-input", "wrong-token-wrong-token")
+        page.click("#token-ok")
+        page.wait_for_function("document.querySelector('#token-error').innerText.includes('令牌错误')")
+        page.fill("#token-input", TOKEN)
+        page.click("#token-ok")
+        page.wait_for_selector("#positions tbody tr td:nth-child(2)")
+        for panel in ("#balance", "#positions", "#entrusts", "#trades", "#journal", "#health"):
+            assert "未授权" not in page.inner_text(panel), panel
+        assert "总资产" in page.inner_text("#balance")
+        assert page.evaluate("sessionStorage.getItem('ashare-gateway.token')") == TOKEN
+        page.fill("#security", "600000")
+        page.wait_for_function("document.querySelector('#quote').innerText.includes('浦发银行')")
+        page.fill("#amount", "100")
+        page.click("#submit")
+        page.click("#confirm-ok")
+        page.wait_for_selector("#message.ok")
+        screenshot(page, "dashboard-with-token")
+        context.close()
+
+        # ?token= is taken and dropped from the address bar (and so from history and screenshots).
+        context = browser.new_context(viewport=DESKTOP)
+        page = context.new_page()
+        page.goto(f"{served.url}/?token={TOKEN}#top")
+        page.wait_for_selector("#balance dt")
+        assert "token" not in page.url and page.url.endswith("/#top")
+        assert not page.is_visible("#token-form")
+        assert "总资产" in page.inner_text("#balance")
+        context.close()
+
+
+def test_the_page_needs_no_inline_script_or_style(served: Served, browser) -> None:
+    """Under the perimeter's CSP (no inline script/style) the page still works: no violation, all panels."""
+    csp = "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'"
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+
+    def with_csp(route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": csp})
+
+    page.route(re.compile(r".*/$"), with_csp)
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    open_dashboard(page, served.url)
+    page.fill("#security", "600000")
+    page.wait_for_selector("#quote:has-text('浦发银行')")  # (wait_for_function would need eval)
+    assert page.evaluate("getComputedStyle(document.querySelector('.top')).display") == "flex"  # CSS loaded
+    assert violations == []
+    context.close()
+
+
+def test_clock_controls_show_only_when_the_simulated_clock_is_on(served: Served, page) -> None:
+    open_dashboard(page, served.url)
+    answer = httpx.get(f"{served.url}/api/admin/clock")
+    enabled = answer.status_code == 200 and answer.json()["data"]["enabled"]
+    page.wait_for_load_state("networkidle")
+    assert page.is_visible("#clock-card") == bool(enabled)
+    if enabled:
+        before = answer.json()["data"]["phase"]
+        page.click("#clock-phase")
+        page.wait_for_function("document.querySelector('#message').innerText.includes('模拟时钟')")
+        assert httpx.get(f"{served.url}/api/admin/clock").json()["data"]["phase"] != before

@@ -26,6 +26,7 @@ from .config import (
     write_token_file,
 )
 from .domain.errors import GatewayError
+from .install_task import command as install_task_command
 from .secrets import encrypt_config_file, new_token
 
 app = typer.Typer(
@@ -232,6 +233,9 @@ def kill_switch(
     metadata.create_all(db)
     RiskGuard(db, now=datetime.now).set_kill_switch(on, account)
     console.print(f"网关未运行：已在 {data_dir} 中{'开启' if on else '解除'}紧急停止，启动后生效")
+
+
+app.command("install-task")(install_task_command)
 
 
 @app.command()

@@ -96,9 +96,11 @@ def test_order_goes_through_the_confirmation_arrives_live_and_is_cancelled(serve
     page.wait_for_selector(f"#entrusts button[data-cancel='{other['合同编号']}']")
     first = page.inner_text("#entrusts tbody tr:first-child")
     assert "000001" in first  # newest first
-    has_stream = httpx.get(f"{served.url}/api/events", timeout=5, headers={"Accept": "text/event-stream"})
-    expected = "polling" if has_stream.status_code == 404 else "stream"
-    assert page.get_attribute("#live", "data-mode") == expected
+    with httpx.stream(
+        "GET", f"{served.url}/api/events", timeout=60
+    ) as events:  # only the status: it never ends
+        expected = "polling" if events.status_code == 404 else "stream"
+    page.wait_for_selector(f"#live[data-mode='{expected}']")
 
     page.click(f"#entrusts button[data-cancel='{order['合同编号']}']")
     page.wait_for_selector("#confirm[open]")
@@ -165,6 +167,24 @@ def test_sell_from_a_position_sizes_by_what_is_sellable(served: Served, page) ->
     assert int(page.input_value("#amount")) == held["可用数量"]
     page.click("[data-fraction='0.5']")
     assert int(page.input_value("#amount")) == held["可用数量"] // 2 // 100 * 100
+
+
+def test_the_event_stream_parser_reads_what_sse_starlette_writes(served: Served, page) -> None:
+    open_dashboard(page, served.url)
+    # CRLF separators and ": ping" comments (sse-starlette's defaults), a multi-line data field, and a
+    # block cut in the middle that must wait for the next chunk.
+    stream = (
+        ": ping - 2026-11-20 10:00:00\r\n\r\n"
+        'id: 7\r\nevent: order.accepted\r\ndata: {"type": "order.accepted", "account": "demo"}\r\n\r\n'
+        "id: 8\nevent: note\ndata: line one\ndata: line two\n\n"
+        'id: 9\r\nevent: order.fill\r\ndata: {"type": "order'
+    )
+    parsed = page.evaluate("s => import('/static/live.js').then(m => m.parseEvents(s))", stream)
+    assert parsed["events"] == [
+        {"id": "7", "event": "order.accepted", "data": {"type": "order.accepted", "account": "demo"}},
+        {"id": "8", "event": "note", "data": "line one\nline two"},
+    ]
+    assert parsed["rest"] == 'id: 9\r\nevent: order.fill\r\ndata: {"type": "order'
 
 
 def test_todays_pnl_counts_buys_sells_and_yesterdays_close(served: Served, page) -> None:

@@ -264,7 +264,7 @@ def test_clock_controls_show_only_when_the_simulated_clock_is_on(served: Served,
     open_dashboard(page, served.url)
     answer = httpx.get(f"{served.url}/api/admin/clock")
     enabled = answer.status_code == 200 and answer.json()["data"]["enabled"]
-    page.wait_for_load_state("networkidle")
+    page.wait_for_selector(f"#clock-card[data-checked='{'on' if enabled else 'off'}']", state="attached")
     assert page.is_visible("#clock-card") == bool(enabled)
     if enabled:
         before = answer.json()["data"]["phase"]

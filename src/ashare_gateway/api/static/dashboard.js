@@ -62,6 +62,7 @@ async function refreshClock() {
   const r = await call("GET", "/api/admin/clock");
   const on = r.code === 200 && r.data && r.data.enabled;
   $("clock-card").hidden = !on;
+  $("clock-card").dataset.checked = on ? "on" : "off"; // the clock has answered (or is absent)
   if (!on) return false;
   const c = r.data;
   renderPairs($("clock"), [

@@ -225,6 +225,8 @@ def test_the_page_asks_for_the_token_once_and_then_works(tmp_path: Path, clock, 
         page.click("#submit")
         page.click("#confirm-ok")
         page.wait_for_selector("#message.ok")
+        page.wait_for_selector("#entrusts tbody td:has-text('浦发银行')")  # refreshed with the token too
+        page.wait_for_selector("#journal tbody tr[data-journal]")
         screenshot(page, "dashboard-with-token")
         context.close()
 

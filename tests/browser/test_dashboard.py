@@ -91,11 +91,12 @@ def test_order_goes_through_the_confirmation_arrives_live_and_is_cancelled(serve
     screenshot(page, "dashboard-order-placed")
 
     # An order from elsewhere (a script) shows up without a reload: event stream, or polling without one.
+    served.clock.advance(60)
     with served.client() as api:
         other = api.post("/buy", json={"security": "000001", "price": 10.50, "amount": 200}).json()["data"]
     page.wait_for_selector(f"#entrusts button[data-cancel='{other['合同编号']}']")
-    first = page.inner_text("#entrusts tbody tr:first-child")
-    assert "000001" in first  # newest first
+    first = page.inner_text("#entrusts tbody tr:first-child td:nth-child(2)")
+    assert first == "平安银行 000001"  # newest first
     with httpx.stream(
         "GET", f"{served.url}/api/events", timeout=60
     ) as events:  # only the status: it never ends

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import httpx
@@ -71,3 +72,13 @@ def test_the_shell_loads_without_the_token_and_the_data_does_not(tmp_path: Path,
         # A path that only starts like a public one is not public.
         assert httpx.get(served.url + "/docsx").status_code == 401
         assert httpx.get(served.url + "/static/../api/trader/balance").status_code in (401, 404)
+
+
+def test_without_the_docs_package_the_gateway_still_serves(tmp_path: Path, clock, monkeypatch) -> None:
+    """An install from a pinned list that lacks fastapi-offline: the API works, /docs says what is missing."""
+    monkeypatch.setitem(sys.modules, "fastapi_offline", None)  # import fails as if not installed
+    with serve(Settings(data_dir=tmp_path, demo_market=False), clock) as served:
+        docs = httpx.get(served.url + "/docs")
+        assert docs.status_code == 503 and "fastapi-offline" in docs.text
+        assert httpx.get(served.api + "/balance").status_code == 200
+        assert httpx.get(served.url + "/openapi.json").status_code == 200

@@ -10,6 +10,7 @@ The schema carries the specs' examples on every operation (``openapi_examples``)
 
 from __future__ import annotations
 
+import logging
 from importlib import resources
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from .pages import static_dir
 DOCS_URL = "/docs"
 REDOC_URL = "/redoc"
 ASSETS_URL = "/docs-assets"  # Swagger UI / ReDoc bundles, from the fastapi-offline package
+MISSING_ASSETS = "API 文档资源未安装：pip install fastapi-offline（接口本身不受影响，/openapi.json 仍可用）"
+log = logging.getLogger(__name__)
 
 
 def assets_dir() -> Path:
@@ -31,12 +34,24 @@ def assets_dir() -> Path:
 
 
 def install(app: FastAPI) -> None:
-    """Serve the two docs pages and their assets; the app must be built with docs_url=redoc_url=None."""
-    app.mount(ASSETS_URL, StaticFiles(directory=assets_dir()), name="docs-assets")
+    """Serve the two docs pages and their assets; the app must be built with docs_url=redoc_url=None.
+
+    Without the ``fastapi-offline`` package (an environment installed from a pinned list that lacks it)
+    the gateway still starts: the docs pages then say what to install instead of failing the whole app.
+    """
+    try:
+        assets = assets_dir()
+    except ModuleNotFoundError:
+        log.warning("fastapi-offline is not installed: /docs and /redoc are unavailable")
+        assets = None
+    if assets is not None:
+        app.mount(ASSETS_URL, StaticFiles(directory=assets), name="docs-assets")
     pages = {DOCS_URL: "swagger.html", REDOC_URL: "redoc.html"}
 
     def page(name: str):
         async def serve_page() -> HTMLResponse:
+            if assets is None:
+                return HTMLResponse(MISSING_ASSETS, status_code=503)
             return HTMLResponse((static_dir() / name).read_text(encoding="utf-8"))
 
         return serve_page

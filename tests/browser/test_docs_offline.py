@@ -102,3 +102,25 @@ def test_the_schema_carries_the_spec_examples(served: Served) -> None:
 def test_the_bundles_are_served_locally(served: Served, path: str) -> None:
     r = httpx.get(served.url + path)
     assert r.status_code == 200 and len(r.content) > 500_000
+
+
+def test_swagger_ui_works_under_the_dashboards_csp(served: Served, browser) -> None:
+    """/docs has no inline script or style, so the perimeter may give it the dashboard's strict CSP.
+
+    (ReDoc's bundle injects <style> elements: /redoc needs style-src 'unsafe-inline' if it gets a CSP.)
+    """
+    csp = "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'"
+    context, page, blocked = offline_page(browser)
+    page.unroute("**/*")
+
+    def with_csp(route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": csp})
+
+    page.route(re.compile(r".*/docs$"), with_csp)
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(served.url + "/docs")
+    page.wait_for_selector(".opblock")
+    assert violations == [] and blocked == []
+    context.close()

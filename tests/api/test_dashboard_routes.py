@@ -9,6 +9,8 @@ import httpx
 import pytest
 
 from ashare_gateway.config import Settings
+from ashare_gateway.domain.instruments import parse_security
+from ashare_gateway.domain.market_orders import allowed_types
 from tests.conftest import Served, serve
 
 TOKEN = "dashboard-route-token-0123456789"
@@ -27,8 +29,11 @@ def test_instrument_rules_follow_the_board(served: Served) -> None:
     assert (etf["tick"], etf["price_decimals"]) == (0.001, 3)
     assert (bond["price_decimals"], bond["buy_min"], bond["buy_step"]) == (3, 10, 10)
     assert (star["buy_min"], star["buy_step"], star["protect_price"]) == (200, 1, True)
-    assert main["market_types"] == ["最优五档即时成交剩余撤销", "最优五档即时成交剩余转限价"]
-    assert len(sz["market_types"]) == 5 and not sz["protect_price"]
+    # The board's market-order types are the domain's (market_orders.allowed_types), default first.
+    for code, info in by_code.items():
+        assert info["market_types"] == [str(t) for t in allowed_types(parse_security(code))], code
+    assert main["market_types"][0] == "最优五档即时成交剩余撤销" and etf["market_types"] != sz["market_types"]
+    assert not sz["protect_price"]
     assert by_code["600519"]["market"] == "sh"
 
 

@@ -9,6 +9,8 @@ import httpx
 import pytest
 
 from ashare_gateway.config import Settings
+from ashare_gateway.domain.instruments import parse_security
+from ashare_gateway.domain.market_orders import allowed_types
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
 from tests.conftest import Served, serve
 
@@ -139,16 +141,25 @@ def test_refusals_are_shown_and_market_orders_offer_the_boards_types(served: Ser
     page.wait_for_selector("#message.error")
     assert "超过涨跌限制" in page.inner_text("#message")
 
-    def market_types() -> list[str]:
-        return page.eval_on_selector_all("#order-type option", "os => os.map(o => o.value)")[1:]
+    def offered(code: str) -> None:
+        """The ticket offers 限价 plus exactly the board's market-order types (the domain's list)."""
+        want = ["limit", *(str(t) for t in allowed_types(parse_security(code)))]
+        page.wait_for_function(
+            "want => JSON.stringify([...document.querySelectorAll('#order-type option')].map(o => o.value))"
+            " === JSON.stringify(want)",
+            arg=want,
+        )
 
-    assert market_types() == ["最优五档即时成交剩余撤销", "最优五档即时成交剩余转限价"]  # SSE main board
+    offered("600160")  # SSE main board
+    page.fill("#security", "510300")
+    page.wait_for_function("document.querySelector('#quote').innerText.includes('沪深300ETF')")
+    offered("510300")  # SSE fund
     page.fill("#security", "000001")
     page.wait_for_function("document.querySelector('#quote').innerText.includes('平安银行')")
-    page.wait_for_function("document.querySelectorAll('#order-type option').length === 6")  # SZSE: five
+    offered("000001")  # SZSE: five
     page.fill("#security", "688981")
     page.wait_for_function("document.querySelector('#quote').innerText.includes('中芯国际')")
-    page.wait_for_function("document.querySelectorAll('#order-type option').length === 5")  # STAR: four
+    offered("688981")  # STAR, with a 保护限价
     page.select_option("#order-type", "最优五档即时成交剩余撤销")
     assert page.is_visible("#protect-row") and not page.is_visible("#price-row")
     assert page.inner_text("#submit") == "市价买入"

@@ -285,3 +285,30 @@ def test_clock_controls_show_only_when_the_simulated_clock_is_on(served: Served,
         page.click("#clock-phase")
         page.wait_for_function("document.querySelector('#message').innerText.includes('模拟时钟')")
         assert httpx.get(f"{served.url}/api/admin/clock").json()["data"]["phase"] != before
+
+
+def test_clock_controls_move_the_simulated_clock(tmp_path: Path, browser) -> None:
+    """With the paper market on a simulated clock (serve --start-at, contract 3) the card drives it."""
+    if "start_at" not in getattr(Settings, "__dataclass_fields__", {}):
+        pytest.skip("this build has no simulated clock (Settings.start_at)")
+    settings = Settings(data_dir=tmp_path, start_at="2026-12-02 09:31", speed=0)
+    with serve(settings, None) as served:  # type: ignore[arg-type]  # the simulated clock, not a test clock
+        context = browser.new_context(viewport=DESKTOP)
+        page = context.new_page()
+        page.goto(served.url + "/")
+        page.wait_for_selector("#clock-card[data-checked='on']")
+        assert page.is_visible("#clock-card")
+        before = httpx.get(f"{served.url}/api/admin/clock").json()["data"]
+        assert before["now"] in page.inner_text("#clock")
+        page.click("#clock-phase")
+        page.wait_for_function("document.querySelector('#message').innerText.includes('模拟时钟')")
+        after = httpx.get(f"{served.url}/api/admin/clock").json()["data"]
+        assert after["now"] != before["now"]
+        page.wait_for_function(
+            "now => document.querySelector('#clock').innerText.includes(now)", arg=after["now"]
+        )
+        page.click("#clock-day")
+        page.wait_for_function("document.querySelector('#message').innerText.includes('模拟时钟')")
+        assert httpx.get(f"{served.url}/api/admin/clock").json()["data"]["now"][:10] > after["now"][:10]
+        screenshot(page, "dashboard-clock")
+        context.close()

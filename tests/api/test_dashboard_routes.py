@@ -54,28 +54,18 @@ def test_bad_codes_are_a_400_with_the_reason(served: Served, codes: str, reason:
 
 def test_the_shell_loads_without_the_token_and_the_data_does_not(tmp_path: Path, clock) -> None:
     with serve(Settings(data_dir=tmp_path, demo_market=False, token=TOKEN), clock) as served:
-        for path in (
-            "/",
-            "/static/dashboard.js",
-            "/static/dashboard.css",
-            "/docs",
-            "/redoc",
-            "/docs-assets/swagger-ui.css",
-        ):
+        public = ["/", "/static/dashboard.js", "/static/dashboard.css", "/docs", "/redoc", "/openapi.json"]
+        for path in [*public, "/docs/assets/swagger-ui.css"]:
             assert httpx.get(served.url + path).status_code == 200, path
-        for path in (
-            "/health",
-            "/openapi.json",
-            "/api/trader/balance",
-            "/api/dashboard/instruments?codes=600000",
-        ):
+        for path in ("/health", "/api/trader/balance", "/api/dashboard/instruments?codes=600000"):
             assert httpx.get(served.url + path).status_code == 401, path
         auth = {"Authorization": f"Bearer {TOKEN}"}
         assert (
             httpx.get(served.url + "/api/dashboard/instruments?codes=600000", headers=auth).status_code == 200
         )
-        # A path that only starts like a public one is not public.
+        # Only reads are public, and only these paths: not one that merely starts like them.
         assert httpx.get(served.url + "/docsx").status_code == 401
+        assert httpx.post(served.url + "/", json={}).status_code == 401
         assert httpx.get(served.url + "/static/../api/trader/balance").status_code in (401, 404)
 
 

@@ -64,17 +64,22 @@ def test_redoc_shows_the_operations_offline(served: Served, browser) -> None:
     context.close()
 
 
-def test_docs_with_a_token_ask_for_it_and_then_load(tmp_path: Path, clock, browser) -> None:
+def test_docs_with_a_token_try_it_out_sends_the_token(tmp_path: Path, clock, browser) -> None:
     token = "docs-test-token-0123456789"
     with serve(Settings(data_dir=tmp_path, demo_market=False, token=token), clock) as served:
-        assert httpx.get(f"{served.url}/docs").status_code == 200  # the shell carries no data
-        assert httpx.get(f"{served.url}/openapi.json").status_code == 401
+        assert httpx.get(f"{served.url}/docs").status_code == 200  # the page and schema carry no data
+        assert httpx.get(f"{served.api}/balance").status_code == 401
         context, page, _ = offline_page(browser)
-        page.goto(served.url + "/docs")
-        page.wait_for_selector("#token-form:not([hidden])")
-        page.fill("#token-input", token)
-        page.click("#token-form button")
-        page.wait_for_selector(".opblock-tag-section")
+        page.goto(f"{served.url}/docs?token={token}")  # as the dashboard does: kept, dropped from the URL
+        op = "#operations-trader-balance_api_trader_balance_get"
+        page.wait_for_selector(op)
+        assert "token" not in page.url
+        page.click(f"{op} .opblock-summary")
+        page.click(f"{op} .try-out__btn")
+        page.click(f"{op} .execute")
+        status = page.locator(f"{op} .live-responses-table tr.response td.response-col_status").first
+        status.wait_for()
+        assert status.inner_text().strip().startswith("200")  # the page's token went with the request
         context.close()
 
 
@@ -98,7 +103,7 @@ def test_the_schema_carries_the_spec_examples(served: Served) -> None:
     assert missing == []
 
 
-@pytest.mark.parametrize("path", ["/docs-assets/swagger-ui-bundle.js", "/docs-assets/redoc.standalone.js"])
+@pytest.mark.parametrize("path", ["/docs/assets/swagger-ui-bundle.js", "/docs/assets/redoc.standalone.js"])
 def test_the_bundles_are_served_locally(served: Served, path: str) -> None:
     r = httpx.get(served.url + path)
     assert r.status_code == 200 and len(r.content) > 500_000

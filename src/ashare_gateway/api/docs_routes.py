@@ -24,7 +24,7 @@ from .pages import static_dir
 
 DOCS_URL = "/docs"
 REDOC_URL = "/redoc"
-ASSETS_URL = "/docs-assets"  # Swagger UI / ReDoc bundles, from the fastapi-offline package
+ASSETS_URL = "/docs/assets"  # Swagger UI / ReDoc bundles, from the fastapi-offline package
 MISSING_ASSETS = "API 文档资源未安装：pip install fastapi-offline（接口本身不受影响，/openapi.json 仍可用）"
 log = logging.getLogger(__name__)
 

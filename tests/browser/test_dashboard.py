@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from ashare_gateway.config import Settings
 from ashare_gateway.domain.instruments import parse_security
@@ -15,6 +16,11 @@ from tests.browser.conftest import DESKTOP, PHONE, screenshot
 from tests.conftest import Served, serve
 
 TOKEN = "browser-test-token-0123456789"
+
+
+def wait_text(page, selector: str, text: str) -> None:
+    """Wait until the element shows the text. (Not wait_for_function: under the page's CSP it needs eval.)"""
+    page.locator(selector, has_text=text).wait_for()
 
 
 def open_dashboard(page, url: str) -> None:
@@ -33,7 +39,7 @@ def test_layout_fits_the_screen_and_formats_numbers(served: Served, browser, siz
     page = context.new_page()
     open_dashboard(page, served.url)
     page.fill("#security", "510300")
-    page.wait_for_function("document.querySelector('#quote').innerText.includes('沪深300ETF')")
+    wait_text(page, "#quote", "沪深300ETF")
     # Nothing wider than the screen: tables scroll inside their card, not the page.
     assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
     one_column = page.evaluate(
@@ -69,7 +75,7 @@ def test_layout_fits_the_screen_and_formats_numbers(served: Served, browser, siz
 def test_order_goes_through_the_confirmation_arrives_live_and_is_cancelled(served: Served, page) -> None:
     open_dashboard(page, served.url)
     page.fill("#security", "600000")
-    page.wait_for_function("document.querySelector('#quote').innerText.includes('浦发银行')")
+    wait_text(page, "#quote", "浦发银行")
     live = httpx.get(f"{served.api}/quote", params={"security": "600000"}).json()["data"]["最新价"]
     assert page.input_value("#price") == f"{live:.2f}"  # the price follows the chosen stock
     page.click("[data-fraction='0.25']")
@@ -109,7 +115,7 @@ def test_order_goes_through_the_confirmation_arrives_live_and_is_cancelled(serve
     page.wait_for_selector("#confirm[open]")
     assert order["合同编号"] in page.inner_text("#confirm-detail")
     page.click("#confirm-ok")
-    page.wait_for_function("document.querySelector('#message').innerText.includes('撤单成功')")
+    wait_text(page, "#message", "撤单成功")
     states = {e["合同编号"]: e["委托状态"] for e in entrusts(served)}
     assert states[order["合同编号"]] == "已撤" and states[other["合同编号"]] == "已报"
 
@@ -117,7 +123,7 @@ def test_order_goes_through_the_confirmation_arrives_live_and_is_cancelled(serve
     page.wait_for_selector("#confirm[open]")
     assert page.inner_text("#confirm-text") == "撤销全部 1 笔可撤委托？"
     page.click("#confirm-ok")
-    page.wait_for_function("document.querySelector('#message').innerText.includes('全部撤单已提交')")
+    wait_text(page, "#message", "全部撤单已提交")
     assert httpx.get(f"{served.api}/cancel-entrusts").json()["data"] == []
 
     # The journal shows each order with its state and key; a row opens its audit trail.
@@ -132,7 +138,7 @@ def test_order_goes_through_the_confirmation_arrives_live_and_is_cancelled(serve
 def test_refusals_are_shown_and_market_orders_offer_the_boards_types(served: Served, page) -> None:
     open_dashboard(page, served.url)
     page.fill("#security", "600160")
-    page.wait_for_function("document.querySelector('#quote').innerText.includes('巨化股份')")
+    wait_text(page, "#quote", "巨化股份")
     assert "25.93" in page.inner_text("#quote")  # limit-up from the spec's example
     page.fill("#price", "14.59")
     page.fill("#amount", "100")
@@ -144,21 +150,20 @@ def test_refusals_are_shown_and_market_orders_offer_the_boards_types(served: Ser
     def offered(code: str) -> None:
         """The ticket offers 限价 plus exactly the board's market-order types (the domain's list)."""
         want = ["limit", *(str(t) for t in allowed_types(parse_security(code)))]
-        page.wait_for_function(
-            "want => JSON.stringify([...document.querySelectorAll('#order-type option')].map(o => o.value))"
-            " === JSON.stringify(want)",
-            arg=want,
-        )
+        options = page.locator("#order-type option")
+        expect(options).to_have_count(len(want))
+        for i, value in enumerate(want):
+            expect(options.nth(i)).to_have_attribute("value", value)
 
     offered("600160")  # SSE main board
     page.fill("#security", "510300")
-    page.wait_for_function("document.querySelector('#quote').innerText.includes('沪深300ETF')")
+    wait_text(page, "#quote", "沪深300ETF")
     offered("510300")  # SSE fund
     page.fill("#security", "000001")
-    page.wait_for_function("document.querySelector('#quote').innerText.includes('平安银行')")
+    wait_text(page, "#quote", "平安银行")
     offered("000001")  # SZSE: five
     page.fill("#security", "688981")
-    page.wait_for_function("document.querySelector('#quote').innerText.includes('中芯国际')")
+    wait_text(page, "#quote", "中芯国际")
     offered("688981")  # STAR, with a 保护限价
     page.select_option("#order-type", "最优五档即时成交剩余撤销")
     assert page.is_visible("#protect-row") and not page.is_visible("#price-row")
@@ -172,7 +177,7 @@ def test_refusals_are_shown_and_market_orders_offer_the_boards_types(served: Ser
 def test_sell_from_a_position_sizes_by_what_is_sellable(served: Served, page) -> None:
     open_dashboard(page, served.url)
     page.click("#positions button[data-sell-code='600000']")
-    page.wait_for_function("document.querySelector('#quote').innerText.includes('浦发银行')")
+    wait_text(page, "#quote", "浦发银行")
     assert page.inner_text("#submit") == "卖出"
     page.click("[data-fraction='1']")
     held = next(p for p in httpx.get(f"{served.api}/position").json()["data"] if p["证券代码"] == "600000")
@@ -223,7 +228,7 @@ def test_the_page_asks_for_the_token_once_and_then_works(tmp_path: Path, clock, 
         screenshot(page, "dashboard-token-form")
         page.fill("#token-input", "wrong-token-wrong-token")
         page.click("#token-ok")
-        page.wait_for_function("document.querySelector('#token-error').innerText.includes('令牌错误')")
+        wait_text(page, "#token-error", "令牌错误")
         page.fill("#token-input", TOKEN)
         page.click("#token-ok")
         page.wait_for_selector("#positions tbody tr td:nth-child(2)")
@@ -232,7 +237,7 @@ def test_the_page_asks_for_the_token_once_and_then_works(tmp_path: Path, clock, 
         assert "总资产" in page.inner_text("#balance")
         assert page.evaluate("sessionStorage.getItem('ashare-gateway.token')") == TOKEN
         page.fill("#security", "600000")
-        page.wait_for_function("document.querySelector('#quote').innerText.includes('浦发银行')")
+        wait_text(page, "#quote", "浦发银行")
         page.fill("#amount", "100")
         page.click("#submit")
         page.click("#confirm-ok")
@@ -268,7 +273,7 @@ def test_the_page_needs_no_inline_script_or_style(served: Served, browser) -> No
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     open_dashboard(page, served.url)
     page.fill("#security", "600000")
-    page.wait_for_selector("#quote:has-text('浦发银行')")  # (wait_for_function would need eval)
+    wait_text(page, "#quote", "浦发银行")
     assert page.evaluate("getComputedStyle(document.querySelector('.top')).display") == "flex"  # CSS loaded
     assert violations == []
     context.close()
@@ -283,7 +288,7 @@ def test_clock_controls_show_only_when_the_simulated_clock_is_on(served: Served,
     if enabled:
         before = answer.json()["data"]["phase"]
         page.click("#clock-phase")
-        page.wait_for_function("document.querySelector('#message').innerText.includes('模拟时钟')")
+        wait_text(page, "#message", "模拟时钟")
         assert httpx.get(f"{served.url}/api/admin/clock").json()["data"]["phase"] != before
 
 
@@ -301,14 +306,12 @@ def test_clock_controls_move_the_simulated_clock(tmp_path: Path, browser) -> Non
         before = httpx.get(f"{served.url}/api/admin/clock").json()["data"]
         assert before["now"] in page.inner_text("#clock")
         page.click("#clock-phase")
-        page.wait_for_function("document.querySelector('#message').innerText.includes('模拟时钟')")
+        wait_text(page, "#message", "模拟时钟")
         after = httpx.get(f"{served.url}/api/admin/clock").json()["data"]
         assert after["now"] != before["now"]
-        page.wait_for_function(
-            "now => document.querySelector('#clock').innerText.includes(now)", arg=after["now"]
-        )
+        wait_text(page, "#clock", after["now"])
         page.click("#clock-day")
-        page.wait_for_function("document.querySelector('#message').innerText.includes('模拟时钟')")
+        wait_text(page, "#message", "模拟时钟")
         assert httpx.get(f"{served.url}/api/admin/clock").json()["data"]["now"][:10] > after["now"][:10]
         screenshot(page, "dashboard-clock")
         context.close()

@@ -12,6 +12,8 @@ export function idempotencyKey() {
 
 export async function call(method, path, body, headers = {}) {
   const options = { method, headers: { Accept: "application/json", ...headers } };
+  // State-changing routes take JSON only (the perimeter refuses anything else), so a POST always has a body.
+  if (body === undefined && method !== "GET") body = {};
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);

@@ -28,6 +28,7 @@ from .config import (
 )
 from .domain.errors import GatewayError
 from .instance import DataDirInUse, hold_data_dir
+from .install_task import command as install_task_command
 from .secrets import encrypt_config_file, new_token
 
 app = typer.Typer(
@@ -322,6 +323,7 @@ def _kill_switch_in_journal(data_dir: Path, on: bool, account: str | None) -> No
         db.dispose()
 
 
+app.command("install-task")(install_task_command)
 app.command("clock")(clock_command)
 
 

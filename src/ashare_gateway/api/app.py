@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse
 
 from .. import __version__
 from ..gateway import Gateway
 from ..service.sessionless import SessionlessTrader
-from . import clock_routes, easytrader_routes, errors, security, ths_routes
+from . import clock_routes, docs_routes, easytrader_routes, errors, pages, security, ths_routes
 from .ops_routes import build_router as ops_router
-from .pages import dashboard_html
 from .security import SecurityPolicy
 from .trader_routes import PREFIX as TRADER_PREFIX
 from .trader_routes import build_router as trader_router
@@ -40,6 +38,8 @@ def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
         title="ashare-gateway",
         version=__version__,
         description="A-share broker clients behind one HTTP API, with a built-in paper exchange.",
+        docs_url=None,  # docs_routes serves /docs and /redoc from local files
+        redoc_url=None,
     )
     app.state.gateway = gateway
     app.include_router(trader_router())
@@ -79,9 +79,8 @@ def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
             allow_headers=["*"],
         )
 
-    @app.get("/", include_in_schema=False)
-    async def index() -> HTMLResponse:
-        return HTMLResponse(dashboard_html())
+    pages.install(app)
+    docs_routes.install(app)
 
     @app.get("/ping", tags=["ops"], summary="存活检查（不访问客户端）")
     async def ping() -> dict:

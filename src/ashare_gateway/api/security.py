@@ -28,6 +28,16 @@ TEXTS = {
 }
 
 
+# The dashboard shell, its files, the docs pages and the schema carry no account data, and a browser must
+# load them before it can send a token (same list as h10's perimeter); every data route still needs it.
+PUBLIC_PATHS = ("/", "/docs", "/redoc", "/openapi.json")
+PUBLIC_PREFIXES = ("/static/", "/docs/")
+
+
+def is_public(method: str, path: str) -> bool:
+    return method in ("GET", "HEAD") and (path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES))
+
+
 def is_loopback(host: str) -> bool:
     if host in LOOPBACK_HOSTS:
         return True
@@ -101,7 +111,7 @@ def install(app: FastAPI, policy: SecurityPolicy, render: Callable[[Request, int
                 address = None
             if address is None or not any(address in n for n in networks):
                 return render(request, 403, TEXTS["ip"])
-        if expected is not None:
+        if expected is not None and not is_public(request.method, request.url.path):
             given = (presented_token(request) or "").encode()
             if not hmac.compare_digest(given, expected):
                 return render(request, 401, TEXTS["token"])

@@ -27,8 +27,8 @@ from .config import (
     write_token_file,
 )
 from .domain.errors import GatewayError
-from .instance import DataDirInUse, hold_data_dir
 from .install_task import command as install_task_command
+from .instance import DataDirInUse, hold_data_dir
 from .secrets import encrypt_config_file, new_token
 
 app = typer.Typer(

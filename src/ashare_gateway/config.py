@@ -44,9 +44,9 @@ class Settings:
     token: str | None = None
     allow_ips: list[str] = field(default_factory=list)
     rate_limit: float = 0.0  # requests per second per client address; 0 = none
-    cors_origins: list[str] = field(
-        default_factory=list
-    )  # >0: refuse an identical order without a key within this many seconds
+    cors_origins: list[str] = field(default_factory=list)  # browser pages allowed to call the API
+    allowed_hosts: list[str] = field(default_factory=list)  # Host names served besides loopback
+    forwarded_allow_ips: list[str] = field(default_factory=list)  # proxies whose X-Forwarded-For counts
 
     @property
     def db_path(self) -> Path:

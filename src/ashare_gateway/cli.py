@@ -12,7 +12,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from .api.security import is_loopback
+from .api.perimeter import is_loopback
 from .brokers.sim.sources import SPEC_HELP as QUOTES_HELP
 from .config import (
     BROKER_KINDS,
@@ -26,7 +26,7 @@ from .config import (
     write_token_file,
 )
 from .domain.errors import GatewayError
-from .secrets import encrypt_config_file, new_token
+from .secrets import BadToken, check_token, encrypt_config_file, new_token
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="A-share broker clients behind one HTTP API."
@@ -82,6 +82,14 @@ def serve(
     cors_origin: Annotated[
         list[str] | None, typer.Option(help="Allow browser pages from this origin (none by default).")
     ] = None,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(help="A Host name to serve besides loopback (a LAN name or address). Repeatable."),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        list[str] | None,
+        typer.Option(help="A reverse proxy whose X-Forwarded-For is believed (none by default). Repeatable."),
+    ] = None,
     flavour: Annotated[str, typer.Option(help="xiadan layout: ht (华泰) or universal.")] = "ht",
     quotes: Annotated[str, typer.Option(help=f"Quote source: {QUOTES_HELP}.")] = "offline",
     journal_sync: Annotated[
@@ -111,7 +119,13 @@ def serve(
     if journal_sync.upper() not in ("FULL", "NORMAL"):
         _fail("--journal-sync 只能是 FULL 或 NORMAL")
     data_dir = data_dir.resolve()
-    token = token or os.environ.get("ASHARE_GATEWAY_TOKEN") or read_token_file(data_dir)
+    if token is None:
+        token = os.environ.get("ASHARE_GATEWAY_TOKEN") or read_token_file(data_dir)
+    if token is not None:
+        try:
+            check_token(token)
+        except BadToken as exc:
+            _fail(str(exc))
     if not is_loopback(host) and not token:
         _fail(
             f"拒绝在 {host} 上启动：监听非本机地址必须设置 API 令牌（先运行 ashare-gateway token "
@@ -127,6 +141,8 @@ def serve(
         allow_ips=list(allow_ip or []),
         rate_limit=rate_limit,
         cors_origins=list(cors_origin or []),
+        allowed_hosts=list(allowed_host or []),
+        forwarded_allow_ips=list(forwarded_allow_ips or []),
         flavour=flavour,
         quotes=quotes,
         journal_sync=journal_sync.upper(),
@@ -179,10 +195,16 @@ def captcha(files: Annotated[list[Path], typer.Argument(help="Captcha images (PN
 @app.command("token")
 def token_command(
     data_dir: Annotated[Path, typer.Option("--data-dir", help="Where serve keeps its files.")] = Path("data"),
+    value: Annotated[
+        str | None, typer.Option(help="Store this token instead of a new random one (16+ characters).")
+    ] = None,
 ) -> None:
     """Generate an API token, store it (readable by you only) in --data-dir, and print it."""
-    value = new_token()
-    path = write_token_file(data_dir.resolve(), value)
+    value = new_token() if value is None else value
+    try:
+        path = write_token_file(data_dir.resolve(), value)
+    except BadToken as exc:
+        _fail(str(exc))
     console.print(f"令牌已写入 {path}（serve 会自动读取）")
     typer.echo(value)
 
@@ -192,7 +214,10 @@ def encrypt_config(path: Annotated[Path, typer.Argument(help="The config.ini to 
     """Encrypt the passwords of a config.ini in place (DPAPI on Windows, a private key elsewhere)."""
     if not path.is_file():
         _fail(f"配置文件不存在：{path}")
-    count = encrypt_config_file(path)
+    try:
+        count = encrypt_config_file(path)
+    except GatewayError as exc:
+        _fail(exc.message)
     console.print(f"已加密 {count} 个密码：{path}" if count else f"没有需要加密的明文密码：{path}")
 
 

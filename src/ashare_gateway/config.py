@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .brokers.base import Credentials
 from .domain.errors import InvalidParameter
-from .secrets import decrypt, is_encrypted
+from .secrets import check_token, decrypt, is_encrypted
 
 log = logging.getLogger(__name__)
 
@@ -107,15 +107,17 @@ TOKEN_FILE = "api-token"
 
 
 def read_token_file(data_dir: Path) -> str | None:
-    """The token ``ashare-gateway token`` stored for this data folder, if any."""
+    """The token ``ashare-gateway token`` stored for this data folder, if any ("" when the file is blank:
+    serve refuses it rather than running without the token the user meant to set)."""
     path = data_dir / TOKEN_FILE
-    return path.read_text(encoding="utf-8").strip() or None if path.is_file() else None
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else None
 
 
 def write_token_file(data_dir: Path, token: str) -> Path:
-    """Store the API token readable by the owner only (0600)."""
+    """Store the API token readable by the owner only (0600); a blank or short token is refused."""
     import os
 
+    check_token(token)
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / TOKEN_FILE
     tmp = path.with_suffix(".tmp")

@@ -16,27 +16,9 @@ import time
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qsl
 
-MIN_TOKEN_LENGTH = 16
-TOKEN_TEXTS = {
-    "blank": "API 令牌不能为空",
-    "short": f"API 令牌太短：至少{MIN_TOKEN_LENGTH}个字符（用 ashare-gateway token 生成一个）",
-    "chars": "API 令牌只能包含可见的 ASCII 字符（不含空格）",
-}
+from ...secrets import MIN_TOKEN_LENGTH, BadToken, check_token
 
-
-class BadToken(ValueError):
-    """A configured token the gateway refuses to run with (blank, short, or unsendable in a header)."""
-
-
-def check_token(token: str) -> str:
-    """The token itself if it is usable; :class:`BadToken` with a Chinese reason otherwise."""
-    if not token.strip():
-        raise BadToken(TOKEN_TEXTS["blank"])
-    if not all(33 <= ord(c) < 127 for c in token):
-        raise BadToken(TOKEN_TEXTS["chars"])
-    if len(token) < MIN_TOKEN_LENGTH:
-        raise BadToken(TOKEN_TEXTS["short"])
-    return token
+__all__ = ["MIN_TOKEN_LENGTH", "AllowList", "BadToken", "RateBuckets", "TokenCheck", "check_token"]
 
 
 def presented_token(headers: dict[bytes, bytes], query_string: bytes) -> str | None:

@@ -117,7 +117,7 @@ def encrypt_config_file(path: Path) -> int:
         text = raw.decode(encoding)
     except UnicodeDecodeError:
         encoding, text = "gbk", raw.decode("gbk")
-    lines, changed, section = [], 0, None
+    lines, written, section = [], {}, None
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
         ending = line[len(body) :]
@@ -129,10 +129,10 @@ def encrypt_config_file(path: Path) -> int:
             value = parsed.get(section, option["key"], fallback="")
             if value and not is_encrypted(value):
                 indent = body[: len(body) - len(body.lstrip())]
-                line = f"{indent}{option['key']} = {encrypt(value)}{option['tail'] or ''}{ending}"
-                changed += 1
+                written[(section, option["key"].lower())] = token = encrypt(value)
+                line = f"{indent}{option['key']} = {token}{option['tail'] or ''}{ending}"
         lines.append(line)
-    if not changed:
+    if not written:
         return 0
     tmp = path.with_suffix(path.suffix + ".tmp")
     mode = path.stat().st_mode & 0o777
@@ -140,20 +140,24 @@ def encrypt_config_file(path: Path) -> int:
     with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
         f.write("".join(lines))
     try:
-        _check_all_encrypted(parse_ini(tmp), path)
+        _check_all_encrypted(written, parse_ini(tmp), path)
     except InvalidParameter:
         tmp.unlink()
         raise
     os.chmod(tmp, mode)
     os.replace(tmp, path)
-    return changed
+    return len(written)
 
 
-def _check_all_encrypted(parser: configparser.ConfigParser, path: Path) -> None:
-    for section in parser.sections():
+def _check_all_encrypted(
+    written: dict[tuple[str, str], str], after: configparser.ConfigParser, path: Path
+) -> None:
+    """The rewritten file reads back as exactly what was written, and holds no plaintext secret."""
+    for section in after.sections():
         for name in SECRET_FIELDS:
-            value = parser.get(section, name, fallback="")
-            if value and not is_encrypted(value):
+            value = after.get(section, name, fallback="")
+            expected = written.get((section, name))
+            if (expected is not None and value != expected) or (value and not is_encrypted(value)):
                 raise InvalidParameter(f"无法加密 {path} 中 [{section}] 的 {name}（格式特殊），文件未改动")
 
 

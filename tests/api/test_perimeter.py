@@ -18,6 +18,7 @@ import pytest
 from ashare_gateway.config import Settings
 from ashare_gateway.domain.clock import ManualClock
 from tests.conftest import Served, serve
+from tests.process import serve_process
 
 EVIL = "http://evil.example"
 ORDER = {"security": "600000", "price": 8.75, "amount": 100}
@@ -245,28 +246,29 @@ def test_pages_need_no_token_data_does(tmp_path: Path, clock: ManualClock) -> No
 
 
 # ---- the freeze ------------------------------------------------------------------------------------------
-def test_a_huge_exponent_is_refused_and_never_freezes_the_process(gw: Served) -> None:
+def test_a_huge_exponent_is_refused_and_never_freezes_the_process(tmp_path: Path) -> None:
     """``amount=1e9999999`` used to be turned into an int: hours under the GIL, the whole gateway frozen.
 
-    The bad request runs on a thread; /ping is asked meanwhile and must be answered (its client timeout
-    only bounds a frozen server, it asserts nothing about speed). Then the bad one must be a refusal.
+    The real CLI in its own process (a freeze in a thread of this process would freeze the test too).
+    The bad request runs on a thread; /ping is asked meanwhile and must be answered (its client
+    timeout only bounds a frozen server, it asserts nothing about speed). Then the bad one must be a
+    refusal.
     """
     answers: dict[str, httpx.Response] = {}
+    with serve_process(tmp_path, "--data-dir", str(tmp_path / "data")) as (url, _):
 
-    def bad() -> None:
-        params = {"stock_code": "600000", "price": "8.75", "amount": "1e9999999"}
-        answers["bad"] = httpx.get(f"{gw.url}/ths/buy", params=params, timeout=60)
+        def bad() -> None:
+            params = {"stock_code": "600000", "price": "8.75", "amount": "1e9999999"}
+            answers["bad"] = httpx.get(f"{url}/ths/buy", params=params, timeout=60)
 
-    thread = threading.Thread(target=bad, daemon=True)
-    thread.start()
-    ping = httpx.get(f"{gw.url}/ping", timeout=30)
-    assert ping.json()["message"] == "pong"
-    thread.join(60)
-    assert answers["bad"].json() == {
-        "status": -1,
-        "message": "委托数量不符合规则：数量须为正整数，数字过大或位数过多，最多20位",
-    }
-    for amount in ("1e999999", 1e308, "9" * 5000):
-        resp = httpx.post(f"{gw.api}/buy", json={**ORDER, "amount": amount}, timeout=30)
-        assert resp.status_code == 400 and "委托数量不符合规则" in resp.json()["message"], resp.text
-    assert entrusts(gw) == []
+        thread = threading.Thread(target=bad, daemon=True)
+        thread.start()
+        ping = httpx.get(f"{url}/ping", timeout=30)
+        assert ping.json()["message"] == "pong"
+        thread.join(60)
+        reason = "委托数量不符合规则：数量须为正整数，数字过大或位数过多，最多20位"
+        assert answers["bad"].json() == {"status": -1, "message": reason}
+        for amount in ("1e999999", 1e308, "9" * 5000):
+            resp = httpx.post(f"{url}/api/trader/buy", json={**ORDER, "amount": amount}, timeout=30)
+            assert resp.status_code == 400 and "委托数量不符合规则" in resp.json()["message"], resp.text
+        assert httpx.get(f"{url}/api/trader/today-entrusts").json()["data"] == []

@@ -5,13 +5,14 @@ are measured in alternating rounds under the same load and the ratio says what t
 (perimeter, token, error envelope) cost. Both run as child processes under uvicorn with one worker; the
 load is a bounded number of requests from a few keep-alive connections.
 
-    .venv/bin/python bench/bench_ping.py --requests 2000 --rounds 3
+    .venv/bin/python bench/bench_ping.py --requests 2000 --rounds 5 [--before ../main/src]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import socket
 import statistics
@@ -43,10 +44,12 @@ def start_bare(port: int) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", BARE_APP, str(port)], stdout=subprocess.DEVNULL)
 
 
-def start_gateway(port: int, data_dir: str) -> subprocess.Popen:
+def start_gateway(port: int, data_dir: str, src: str | None = None) -> subprocess.Popen:
+    """The real CLI; ``src`` runs another checkout's code (its ``src`` folder) for a before/after."""
     cmd = [sys.executable, "-m", "ashare_gateway.cli", "serve", "--port", str(port), "--data-dir", data_dir]
+    env = {**os.environ, "PYTHONPATH": src} if src else None
     return subprocess.Popen(
-        [*cmd, "--log-level", "warning"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [*cmd, "--log-level", "warning"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
     )
 
 
@@ -94,12 +97,19 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--before", help="another checkout's src folder, measured as 'before' in the same run"
+    )
     args = parser.parse_args()
-    bare_port, gw_port = free_port(), free_port()
+    ports = {"bare FastAPI": free_port(), "gateway": free_port()}
+    if args.before:
+        ports["before"] = free_port()
     with tempfile.TemporaryDirectory() as data_dir:
-        procs = [start_bare(bare_port), start_gateway(gw_port, data_dir)]
+        procs = [start_bare(ports["bare FastAPI"]), start_gateway(ports["gateway"], data_dir + "/a")]
+        if args.before:
+            procs.append(start_gateway(ports["before"], data_dir + "/b", args.before))
         try:
-            urls = {"bare FastAPI": f"http://127.0.0.1:{bare_port}", "gateway": f"http://127.0.0.1:{gw_port}"}
+            urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
             for url in urls.values():
                 wait_up(url)
             results: dict[str, list[float]] = {name: [] for name in urls}
@@ -114,8 +124,9 @@ def main() -> None:
         print(
             f"{name:13s} median {statistics.median(values):7.0f} req/s  rounds {[round(v) for v in values]}"
         )
-    ratio = statistics.median(results["gateway"]) / statistics.median(results["bare FastAPI"])
-    print(f"gateway / bare = {ratio:.2f}")
+    bare = statistics.median(results["bare FastAPI"])
+    for name in results.keys() - {"bare FastAPI"}:
+        print(f"{name} / bare = {statistics.median(results[name]) / bare:.2f}")
 
 
 if __name__ == "__main__":

@@ -164,6 +164,10 @@ def serve(
     console.print(f"[bold]ashare-gateway[/] broker={broker} data={settings.data_dir}")
     if token:
         console.print("需要 API 令牌：Authorization: Bearer <token> 或 X-API-Key")
+    if host in ("0.0.0.0", "::") and not allowed_host:
+        console.print(
+            "[yellow]局域网客户端访问时使用的地址或主机名请用 --allowed-host 指定（见 docs/security.md）[/]"
+        )
     if settings.always_open:
         console.print("[yellow]演示模式：纸面交易所始终开放（--real-hours 按真实交易时段）[/]")
     if config_path:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import WebSocket
 
 from ashare_gateway.config import Settings
 from ashare_gateway.domain.clock import ManualClock
@@ -272,3 +273,41 @@ def test_a_huge_exponent_is_refused_and_never_freezes_the_process(tmp_path: Path
             resp = httpx.post(f"{url}/api/trader/buy", json={**ORDER, "amount": amount}, timeout=30)
             assert resp.status_code == 400 and "委托数量不符合规则" in resp.json()["message"], resp.text
         assert httpx.get(f"{url}/api/trader/today-entrusts").json()["data"] == []
+
+
+# ---- WebSockets --------------------------------------------------------------------------------------
+def test_websockets_pass_the_same_checks(tmp_path: Path, clock: ManualClock) -> None:
+    """A page may open a WebSocket to any address (the browser only adds Origin). No WebSocket server
+    library is installed with uvicorn here, so this one runs the ASGI app in Starlette's test client."""
+    from starlette.testclient import TestClient
+    from starlette.websockets import WebSocketDisconnect
+
+    from ashare_gateway.api import create_app
+    from ashare_gateway.gateway import build_gateway
+
+    token = "a-token-for-the-websocket-test-0123"
+    gateway = build_gateway(Settings(data_dir=tmp_path, token=token), clock=clock)
+    app = create_app(gateway)
+
+    @app.websocket("/api/test-socket")
+    async def socket(ws: WebSocket) -> None:
+        await ws.accept()
+        await ws.send_text("hello")
+        await ws.close()
+
+    try:
+        with TestClient(app, base_url="http://127.0.0.1:5000") as client:
+            local = {"Host": "127.0.0.1:5000"}  # the test client's sockets say "testserver" otherwise
+            with client.websocket_connect(f"/api/test-socket?token={token}", headers=local) as ws:
+                assert ws.receive_text() == "hello"  # a script with the token
+            refused = [
+                ({**local, "Origin": EVIL}, f"?token={token}"),  # another page, even with the token
+                ({"Host": "evil.example.com"}, f"?token={token}"),  # DNS rebinding
+                (local, ""),  # no token
+            ]
+            for headers, query in refused:
+                url = f"/api/test-socket{query}"
+                with pytest.raises(WebSocketDisconnect), client.websocket_connect(url, headers=headers) as ws:
+                    ws.receive_text()
+    finally:
+        gateway.close()

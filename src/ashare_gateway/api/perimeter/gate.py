@@ -53,6 +53,13 @@ class PerimeterPolicy:
     json_at_root: bool = False  # the easytrader dialect owns the root: its POSTs are JSON-only too
 
 
+async def refuse_websocket(receive: Receive, send: Send) -> None:
+    """Reject a WebSocket handshake (the server answers 403): a page may open one to any address, and
+    the browser only adds its Origin, so WebSockets pass the same checks as requests."""
+    await receive()  # websocket.connect
+    await send({"type": "websocket.close", "code": 1008})
+
+
 class BrowserGate:
     def __init__(self, app: ASGIApp, policy: PerimeterPolicy, render: PathRenderer) -> None:
         self.app, self.render = app, render
@@ -60,6 +67,9 @@ class BrowserGate:
         self.origins = OriginPolicy(policy.cors_origins)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and self.refusal(scope) is not None:
+            await refuse_websocket(receive, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -113,6 +123,9 @@ class AccessGate:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and self.refusal({**scope, "method": "GET"}) is not None:
+            await refuse_websocket(receive, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

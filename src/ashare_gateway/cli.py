@@ -14,6 +14,7 @@ from rich.console import Console
 
 from .api.perimeter import is_loopback
 from .brokers.sim.sources import SPEC_HELP as QUOTES_HELP
+from .cli_clock import clock_command
 from .config import (
     BROKER_KINDS,
     DEFAULT_HOST,
@@ -92,6 +93,24 @@ def serve(
     ] = None,
     flavour: Annotated[str, typer.Option(help="xiadan layout: ht (华泰) or universal.")] = "ht",
     quotes: Annotated[str, typer.Option(help=f"Quote source: {QUOTES_HELP}.")] = "offline",
+    start_at: Annotated[
+        str | None,
+        typer.Option(
+            "--start-at",
+            help='Paper broker only: run the market on a simulated clock from "YYYY-MM-DD HH:MM" '
+            "(Beijing time, real trading hours); move it with `ashare-gateway clock`.",
+        ),
+    ] = None,
+    speed: Annotated[
+        float,
+        typer.Option(help="With --start-at: simulated seconds per real second (0: only `clock` moves it)."),
+    ] = 1.0,
+    holidays: Annotated[
+        Path | None,
+        typer.Option(
+            "--holidays", help="Extra market closures: a file with one YYYY-MM-DD per line, # comments."
+        ),
+    ] = None,
     journal_sync: Annotated[
         str, typer.Option(help="FULL (the pre-send journal write survives a power cut) or NORMAL.")
     ] = "FULL",
@@ -118,6 +137,7 @@ def serve(
         _fail(f"未知的客户端类型：{flavour}（可选：{', '.join(FLAVOURS)}）")
     if journal_sync.upper() not in ("FULL", "NORMAL"):
         _fail("--journal-sync 只能是 FULL 或 NORMAL")
+    _check_clock_options(broker, start_at, speed, demo_market)
     data_dir = data_dir.resolve()
     if token is None:
         token = os.environ.get("ASHARE_GATEWAY_TOKEN") or read_token_file(data_dir)
@@ -148,6 +168,9 @@ def serve(
         journal_sync=journal_sync.upper(),
         duplicate_window=duplicate_window,
         pacing=pacing,
+        start_at=start_at,
+        speed=speed,
+        holidays_path=holidays,
     )
     config_path = find_config(config)
     if config_path is not None:
@@ -168,7 +191,9 @@ def serve(
         console.print(
             "[yellow]局域网客户端访问时使用的地址或主机名请用 --allowed-host 指定（见 docs/security.md）[/]"
         )
-    if settings.always_open:
+    if start_at:
+        console.print(f"[yellow]模拟时钟：从 {start_at} 开始，{speed:g} 倍速（ashare-gateway clock 调整）[/]")
+    elif settings.always_open:
         console.print("[yellow]演示模式：纸面交易所始终开放（--real-hours 按真实交易时段）[/]")
     if config_path:
         status = (
@@ -263,6 +288,9 @@ def kill_switch(
     console.print(f"网关未运行：已在 {data_dir} 中{'开启' if on else '解除'}紧急停止，启动后生效")
 
 
+app.command("clock")(clock_command)
+
+
 @app.command()
 def version() -> None:
     """Print the version."""
@@ -275,6 +303,23 @@ _DIALECT_LABELS = {
     "ths": "ths_http_trader（/balance /position /buy /sell）",
     "easytrader": "easytrader remote（/prepare /balance /buy ...）",
 }
+
+
+def _check_clock_options(broker: str, start_at: str | None, speed: float, demo_market: bool | None) -> None:
+    from .domain.clock import SimulatedClock, parse_start
+
+    if start_at is None:
+        return
+    if broker != "sim":
+        _fail("--start-at 只能用于纸面交易所（--broker sim）：券商客户端的时间由券商系统决定，不能模拟")
+    if demo_market:
+        _fail("--start-at 按真实交易时段运行，不能与 --demo-market 同时使用")
+    try:
+        parse_start(start_at)
+    except ValueError as exc:
+        _fail(str(exc))
+    if not 0 <= speed <= SimulatedClock.MAX_SPEED:
+        _fail(f"--speed 须在 0 到 {SimulatedClock.MAX_SPEED:g} 之间")
 
 
 def _fail(message: str) -> NoReturn:

@@ -40,6 +40,9 @@ class Settings:
     duplicate_window: float = 0.0
     flavour: str = "ht"  # xiadan layout: ht (华泰, 通讯密码 required) or universal (other brokers)
     quotes: str = "offline"  # quote source spec, see brokers.sim.sources.SPEC_HELP
+    start_at: str | None = None  # the paper market's simulated clock starts here (real hours)
+    speed: float = 1.0  # simulated seconds per wall-clock second (0: moves only when told)
+    holidays_path: Path | None = None  # extra market closures, one YYYY-MM-DD per line
     # The HTTP perimeter (api/security.py): a token is required when binding anything but loopback.
     token: str | None = None
     allow_ips: list[str] = field(default_factory=list)
@@ -58,6 +61,8 @@ class Settings:
 
     @property
     def always_open(self) -> bool:
+        if self.start_at is not None:
+            return False  # a simulated clock is there to walk through the real timetable
         return self.demo_market if self.demo_market is not None else self.credentials is None
 
 

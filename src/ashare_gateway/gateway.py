@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from .brokers.sim import SimExchange
 from .brokers.sim.sources import make_quote_source
 from .config import Settings, parse_ini
-from .domain.clock import Clock, SystemClock
+from .domain.clock import Clock, SimulatedClock, SystemClock, parse_start
 from .domain.errors import InvalidParameter
-from .domain.sessions import TradingCalendar
+from .domain.sessions import TradingCalendar, read_closures
 from .service.clients import BrokerProvider, ClientRegistry, SimProvider
 from .service.journal import Journal
 from .service.orders import OrderDesk
@@ -37,8 +37,8 @@ class Gateway:
 
 
 def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
-    clock = clock or SystemClock()
-    calendar = TradingCalendar(always_open=settings.always_open)
+    clock = clock or market_clock(settings)
+    calendar = market_calendar(settings, clock)
     quotes = make_quote_source(settings.quotes)
     exchange = SimExchange(settings.db_path, clock=clock, calendar=calendar, quotes=quotes)
     provider = make_provider(settings, exchange)
@@ -53,7 +53,8 @@ def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
     registry = ClientRegistry(provider, pacing=settings.pacing, read_freshness=settings.read_freshness)
     service = TraderService(
         registry,
-        clock=clock,
+        # Sessions idle out on wall time: a jump of the simulated market clock must not log users out.
+        clock=SystemClock() if isinstance(clock, SimulatedClock) else clock,
         deadline=settings.deadline,
         orders=desk,
         market_state=lambda: calendar.state(clock.now()),
@@ -64,6 +65,32 @@ def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
     if settled:
         log.warning("reconciled %d order(s) left open by the previous run", settled)
     return Gateway(settings, exchange, service, journal, risk)
+
+
+def market_clock(settings: Settings) -> Clock:
+    """The wall clock, or with ``--start-at`` the paper market's simulated one (paper broker only)."""
+    if settings.start_at is None:
+        return SystemClock()
+    if settings.broker != "sim":
+        raise InvalidParameter(START_AT_PAPER_ONLY)
+    return SimulatedClock(parse_start(settings.start_at), settings.speed)
+
+
+def market_calendar(settings: Settings, clock: Clock) -> TradingCalendar:
+    """XSHG days plus the user's closures file; loaded now, and warned about when its data runs out."""
+    closures = read_closures(settings.holidays_path) if settings.holidays_path else ()
+    calendar = TradingCalendar(always_open=settings.always_open, closures=closures)
+    if not calendar.always_open:
+        calendar.load()
+        warning = calendar.warning(clock.now().date())
+        if warning:
+            log.warning("%s", warning)
+    return calendar
+
+
+START_AT_PAPER_ONLY = (
+    "--start-at 只能用于纸面交易所（--broker sim）：券商客户端的时间由券商系统决定，不能模拟"
+)
 
 
 def make_provider(settings: Settings, exchange: SimExchange) -> BrokerProvider:

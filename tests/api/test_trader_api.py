@@ -174,7 +174,7 @@ def test_market_orders(served: Served, api: httpx.Client) -> None:
     if served.gateway.settings.broker == "sim":  # a GUI client's 当日委托 grid has no order-type column
         assert rows[buy["data"]["合同编号"]]["委托类别"] == "最优五档即时成交剩余撤销"
     bad = envelope(
-        api.post("/market-buy", json={"security": "600000", "amount": 100, "ttype": "对手方最优价格"}), 400
+        api.post("/market-buy", json={"security": "600000", "amount": 100, "ttype": "全额成交或撤销"}), 400
     )
     assert "不支持的市价类型" in bad["message"] and "最优五档即时成交剩余转限价" in bad["message"]
 

@@ -20,7 +20,7 @@ from ashare_gateway.domain.rules import (
     round_to_tick,
     tick_size,
 )
-from ashare_gateway.domain.sessions import Phase, TradingCalendar, has_after_hours, phase_at
+from ashare_gateway.domain.sessions import Phase, TradingCalendar, has_after_hours, phase_at, read_closures
 
 
 # ---- §1 codes, markets, boards ----------------------------------------------------------------
@@ -314,7 +314,8 @@ def test_fees_by_side_and_instrument() -> None:
         ("14:57:00", Phase.CLOSING_AUCTION),
         ("15:00:00", Phase.POST_CLOSE),
         ("15:05:00", Phase.AFTER_HOURS),
-        ("15:30:00", Phase.CLOSED),
+        ("15:30:00", Phase.CLEARING),
+        ("17:00:00", Phase.CLOSED),
     ],
 )
 def test_phases(t: str, phase: Phase) -> None:
@@ -334,6 +335,51 @@ def test_calendar() -> None:
     assert cal.next_trading_day(dt.date(2026, 11, 20)) == dt.date(2026, 11, 23)
     assert cal.is_trading_day(dt.date(2027, 3, 3))  # beyond the published calendar: weekdays
     assert TradingCalendar(always_open=True).state(dt.datetime(2026, 11, 21, 3, 0)).phase is Phase.CONTINUOUS
+
+
+@pytest.mark.parametrize(
+    ("day", "trading"),
+    [
+        ("2026-12-31", True),
+        ("2027-01-01", False),  # New Year's Day (holidays' financial XSHG calendar)
+        ("2027-02-04", True),
+        ("2027-02-05", False),  # Spring Festival week: Eve, then 2-8…2-10 observed
+        ("2027-02-08", False),
+        ("2027-02-09", False),
+        ("2027-02-10", False),
+        ("2027-05-03", False),  # Labour Day
+        ("2027-10-05", False),  # National Day
+        ("2027-03-03", True),  # an ordinary weekday after the announced data
+        ("2027-03-06", False),  # weekends never trade
+        ("2031-06-07", False),  # a Saturday years out
+    ],
+)
+def test_calendar_past_2026(day: str, trading: bool) -> None:
+    assert TradingCalendar().is_trading_day(dt.date.fromisoformat(day)) is trading
+
+
+def test_calendar_data_end_and_warning() -> None:
+    cal = TradingCalendar()
+    assert cal.data_end == dt.date(
+        2026, 12, 31
+    )  # exchange-calendars 4.13.2 and holidays 0.109 both end there
+    assert cal.warning(dt.date(2026, 10, 31)) is None  # 61 days ahead
+    assert "2026-12-31" in (cal.warning(dt.date(2026, 11, 1)) or "")  # 60 days: warn
+    assert TradingCalendar(always_open=True).warning(dt.date(2026, 12, 30)) is None
+
+
+def test_user_closures(tmp_path) -> None:
+    path = tmp_path / "closures.txt"
+    path.write_text("\ufeff# 2027 additions\n2027-02-11  # 春节\n\n2027-02-12\n", encoding="utf-8")
+    days = read_closures(path)
+    assert days == [dt.date(2027, 2, 11), dt.date(2027, 2, 12)]
+    cal = TradingCalendar(closures=days)
+    assert cal.next_trading_day(dt.date(2027, 2, 4)) == dt.date(2027, 2, 15)
+    path.write_text("2027-02-11\n2027/02/12\n", encoding="utf-8")
+    with pytest.raises(InvalidParameter, match="第2行"):
+        read_closures(path)
+    with pytest.raises(InvalidParameter, match="不存在"):
+        read_closures(tmp_path / "none.txt")
 
 
 @pytest.mark.parametrize(
@@ -373,11 +419,20 @@ def test_client_labels(label: str, mtype: MarketType | None) -> None:
 
 
 def test_market_types_per_exchange() -> None:
-    assert allowed_types(parse_security("600000")) == (MarketType.BEST5_IOC, MarketType.BEST5_TO_LIMIT)
+    # SH main-board stocks: the two 5-level types plus 对手方最优/本方最优 (SSE trading rules, 2023 revision);
+    # SH funds keep the two 5-level types only.
+    assert allowed_types(parse_security("600000")) == (
+        MarketType.BEST5_IOC,
+        MarketType.BEST5_TO_LIMIT,
+        MarketType.COUNTERPARTY_BEST,
+        MarketType.OWN_BEST,
+    )
+    assert allowed_types(parse_security("510300")) == (MarketType.BEST5_IOC, MarketType.BEST5_TO_LIMIT)
+    assert parse_market_type("对手方最优价格", parse_security("600000")) is MarketType.COUNTERPARTY_BEST
     assert MarketType.COUNTERPARTY_BEST in allowed_types(parse_security("688981"))
     assert len(allowed_types(parse_security("000001"))) == 5
     with pytest.raises(InvalidParameter, match="不支持的市价类型"):
-        parse_market_type("对手方最优价格", parse_security("600000"))
+        parse_market_type("全额成交或撤销", parse_security("600000"))
     assert parse_market_type(None, parse_security("000001")) is MarketType.BEST5_IOC
 
 

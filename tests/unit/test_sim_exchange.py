@@ -12,7 +12,7 @@ from ashare_gateway.brokers.sim import SimExchange
 from ashare_gateway.brokers.sim.quotes import OfflineQuotes
 from ashare_gateway.domain.clock import ManualClock
 from ashare_gateway.domain.errors import InvalidParameter, OrderRejected
-from ashare_gateway.domain.instruments import ipo_stock_code, parse_security
+from ashare_gateway.domain.instruments import Market, ipo_stock_code, parse_security
 from ashare_gateway.domain.market_orders import MarketType
 from ashare_gateway.domain.models import OrderRequest, Side
 from ashare_gateway.domain.sessions import TradingCalendar
@@ -126,8 +126,10 @@ def test_partial_fill_against_displayed_depth(exchange: SimExchange) -> None:
 def test_orders_expire_at_the_end_of_the_day(exchange: SimExchange, clock: ManualClock) -> None:
     b = exchange.broker("demo")
     ack = b.place_order(buy("600000", 100, "7.90"))
-    clock.set(f"{FRIDAY} 16:00:00")
-    assert b.today_entrusts() == []  # the business day moved on to Monday
+    clock.set(f"{FRIDAY} 16:00:00")  # after the close, before the night settlement: still today's
+    assert [e.contract_no for e in b.today_entrusts()] == [ack.contract_no]
+    clock.set(f"{FRIDAY} 17:00:00")  # settled: the business day moved on to Monday
+    assert b.today_entrusts() == []
     assert b.balance().frozen == 0
     assert exchange.open_contracts(b.account_id) == []
     assert ack.contract_no
@@ -242,3 +244,18 @@ def test_unknown_security_and_ipo_codes(exchange: SimExchange) -> None:
         b.place_order(buy("787001", 500, "18.88"))
     with pytest.raises(InvalidParameter, match="账户已存在"):
         exchange.create_account("demo", "x")
+
+
+def test_ipo_quota_values_average_20_trading_days_ending_t_minus_2(
+    exchange: SimExchange, clock: ManualClock
+) -> None:
+    b = exchange.broker("demo")
+    before = exchange.ipo_market_values(b.account_id)
+    ask = quote_now(b, "600036").asks[0].price
+    b.place_order(buy("600036", 200, str(ask + D("0.05"))))
+    assert exchange.ipo_market_values(b.account_id) == before  # bought today: after T-2, not counted yet
+    clock.set("2026-11-25 10:00:00")  # Wednesday: T-2 is Monday; the window holds Friday and Monday
+    prev_close = exchange.quotes.reference("600036").prev_close
+    after = exchange.ipo_market_values(b.account_id)
+    assert after[Market.SH] == (before[Market.SH] + 200 * prev_close * 2 / 20).quantize(D("0.01"))
+    assert after[Market.SZ] == before[Market.SZ]

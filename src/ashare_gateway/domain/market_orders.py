@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from . import messages as msg
 from .errors import InvalidParameter
-from .instruments import Board, Market, Security
+from .instruments import Board, Kind, Market, Security
 
 
 class MarketType(StrEnum):
@@ -48,6 +48,13 @@ def match_label(label: str) -> MarketType | None:
 def allowed_types(sec: Security) -> tuple[MarketType, ...]:
     """Types the exchange accepts for this instrument, the default first."""
     if sec.market is Market.SH and sec.board is not Board.STAR:
+        if sec.kind is Kind.STOCK:  # SSE trading rules, 2023 revision: main-board stocks take all four
+            return (
+                MarketType.BEST5_IOC,
+                MarketType.BEST5_TO_LIMIT,
+                MarketType.COUNTERPARTY_BEST,
+                MarketType.OWN_BEST,
+            )
         return (MarketType.BEST5_IOC, MarketType.BEST5_TO_LIMIT)
     if sec.board is Board.STAR:
         return (

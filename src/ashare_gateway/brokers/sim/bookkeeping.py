@@ -72,14 +72,14 @@ def day_flows(conn: Connection, account_id: int, day: dt.date) -> dict[str, dict
     return out
 
 
-def today_sale_proceeds(conn: Connection, account_id: int, day: dt.date) -> Decimal:
-    """Net cash from today's sells: usable at once, withdrawable from the next trading day."""
+def sale_proceeds_since(conn: Connection, account_id: int, day: dt.date) -> Decimal:
+    """Net cash from sells on or after ``day``: usable at once, withdrawable from the next trading day."""
     total = ZERO
     for row in conn.execute(
         select(
             t.trades.c.amount, t.trades.c.commission, t.trades.c.stamp_duty, t.trades.c.transfer_fee
         ).where(
-            and_(t.trades.c.account_id == account_id, t.trades.c.trade_date == day, t.trades.c.side == "sell")
+            and_(t.trades.c.account_id == account_id, t.trades.c.trade_date >= day, t.trades.c.side == "sell")
         )
     ):
         total += row.amount - row.commission - row.stamp_duty - row.transfer_fee
@@ -133,7 +133,7 @@ def apply_fill(
     conn.execute(
         t.accounts.update().where(t.accounts.c.id == order["account_id"]).values(cash=acct + cash_delta)
     )
-    _move_holding(
+    move_holding(
         conn, order["account_id"], sec.code, name, quantity if not is_sell else -quantity, -cash_delta, day
     )
 
@@ -146,7 +146,7 @@ def apply_fill(
     save_order(conn, order)
 
 
-def _move_holding(
+def move_holding(
     conn: Connection, account_id: int, code: str, name: str, qty: int, cost: Decimal, day: dt.date
 ) -> None:
     row = (

@@ -5,6 +5,8 @@ Pure and in-memory (no I/O), so it is fast enough to benchmark on its own. Rules
   the rest of that snapshot (two orders cannot both fill against the same 500 shares);
 - a resting order at the touch joins the queue behind the volume displayed there, and fills only
   after the market has traded that much at its price; a price that trades through it fills it;
+- an order meets each position of the day's line (a snapshot, an auction) at most once, and only
+  positions after its arrival: re-applying a snapshot, or replaying older ones, fills nothing new;
 - call auctions fill every marketable order at the one auction price;
 - the six market-order types of the SSE, STAR and SZSE (dossier §7).
 """
@@ -26,6 +28,7 @@ class BookOrder:
     limit: int  # ticks
     remaining: int
     queue_ahead: int | None = None
+    seen: int = -1  # the last position of the day's line this order has met (set at arrival)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,11 @@ class MatchingEngine:
 
     def codes_with_orders(self) -> list[str]:
         return list(self._resting)
+
+    def oldest_seen(self, code: str) -> int | None:
+        """The earliest position any resting order of ``code`` still has to meet after (None: no orders)."""
+        book = self._resting.get(code)
+        return min(o.seen for o in book.values()) if book else None
 
     def clear(self) -> None:
         self._resting.clear()
@@ -160,13 +168,21 @@ class MatchingEngine:
                 return MarketOutcome(fills, price)
         return MarketOutcome(fills, None)
 
-    def on_snapshot(self, code: str, snap: Snapshot) -> list[Fill]:
-        """Let the market move to ``snap``: fill what it crosses or trades through, advance queues."""
+    def on_snapshot(self, code: str, snap: Snapshot, position: int | None = None) -> list[Fill]:
+        """Let the market move to ``snap``: fill what it crosses or trades through, advance queues.
+
+        With ``position`` (the snapshot's place on the day's line) only orders that have not met it yet
+        take part, and they are marked as having met it.
+        """
         book = self._resting.get(code)
         if not book:
             return []
         fills: list[Fill] = []
         for order in sorted(book.values(), key=lambda o: o.order_id):
+            if position is not None:
+                if order.seen >= position:
+                    continue
+                order.seen = position
             fills.extend(self.take(order, snap, limit=order.limit))
             if order.remaining > 0 and snap.last == order.limit:
                 fills.extend(self._queue_fill(order, snap))
@@ -188,13 +204,17 @@ class MatchingEngine:
         order.remaining -= qty
         return [Fill(order.order_id, order.limit, qty)]
 
-    def call_auction(self, code: str, price: int, volume: int) -> list[Fill]:
+    def call_auction(self, code: str, price: int, volume: int, position: int | None = None) -> list[Fill]:
         """Fill marketable resting orders at the single auction price, oldest first, up to ``volume``."""
         book = self._resting.get(code)
         if not book:
             return []
         fills: list[Fill] = []
         for order in sorted(book.values(), key=lambda o: o.order_id):
+            if position is not None:
+                if order.seen >= position:
+                    continue
+                order.seen = position
             marketable = order.limit >= price if order.is_buy else order.limit <= price
             if not marketable or volume <= 0:
                 continue

@@ -34,6 +34,16 @@ def demo_index(t: dt.time) -> int:
     return (secs // SNAPSHOT_SECONDS) % SNAPSHOTS_PER_DAY
 
 
+def demo_position(t: dt.time) -> int:
+    """In demo mode: the 3-second step of the day, counted on (not looped), so positions only grow."""
+    return (t.hour * 3600 + t.minute * 60 + t.second) // SNAPSHOT_SECONDS
+
+
+def position_at(state: MarketState, t: dt.time) -> int:
+    """The position of ``t`` on the day's line: what an order arriving now has already met."""
+    return demo_position(t) if state.demo else target_position(state, t)
+
+
 def target_position(state: MarketState, t: dt.time) -> int:
     """How far the day's event line has run at time ``t``."""
     phase = state.phase

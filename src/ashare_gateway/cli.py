@@ -12,7 +12,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from .api.security import is_loopback
+from .api.perimeter import is_loopback
 from .brokers.sim.sources import SPEC_HELP as QUOTES_HELP
 from .cli_clock import clock_command
 from .config import (
@@ -29,7 +29,7 @@ from .config import (
 from .domain.errors import GatewayError
 from .install_task import command as install_task_command
 from .instance import DataDirInUse, hold_data_dir
-from .secrets import encrypt_config_file, new_token
+from .secrets import BadToken, check_token, encrypt_config_file, new_token
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="A-share broker clients behind one HTTP API."
@@ -85,6 +85,14 @@ def serve(
     cors_origin: Annotated[
         list[str] | None, typer.Option(help="Allow browser pages from this origin (none by default).")
     ] = None,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(help="A Host name to serve besides loopback (a LAN name or address). Repeatable."),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        list[str] | None,
+        typer.Option(help="A reverse proxy whose X-Forwarded-For is believed (none by default). Repeatable."),
+    ] = None,
     flavour: Annotated[str, typer.Option(help="xiadan layout: ht (华泰) or universal.")] = "ht",
     quotes: Annotated[
         str | None,
@@ -138,7 +146,13 @@ def serve(
         _fail("--journal-sync 只能是 FULL 或 NORMAL")
     _check_clock_options(broker, start_at, speed, demo_market)
     data_dir = data_dir.resolve()
-    token = token or os.environ.get("ASHARE_GATEWAY_TOKEN") or read_token_file(data_dir)
+    if token is None:
+        token = os.environ.get("ASHARE_GATEWAY_TOKEN") or read_token_file(data_dir)
+    if token is not None:
+        try:
+            check_token(token)
+        except BadToken as exc:
+            _fail(str(exc))
     if not is_loopback(host) and not token:
         _fail(
             f"拒绝在 {host} 上启动：监听非本机地址必须设置 API 令牌（先运行 ashare-gateway token "
@@ -154,6 +168,8 @@ def serve(
         allow_ips=list(allow_ip or []),
         rate_limit=rate_limit,
         cors_origins=list(cors_origin or []),
+        allowed_hosts=list(allowed_host or []),
+        forwarded_allow_ips=list(forwarded_allow_ips or []),
         flavour=flavour,
         quotes=quotes,
         journal_sync=journal_sync.upper(),
@@ -197,6 +213,10 @@ def _run(settings: Settings, listeners: list, config_path: Path | None, log_leve
     console.print(f"[bold]ashare-gateway[/] broker={broker} data={settings.data_dir}")
     if token:
         console.print("需要 API 令牌：Authorization: Bearer <token> 或 X-API-Key")
+    if host in ("0.0.0.0", "::") and not settings.allowed_hosts:
+        console.print(
+            "[yellow]局域网客户端访问时使用的地址或主机名请用 --allowed-host 指定（见 docs/security.md）[/]"
+        )
     if settings.start_at:
         speed = f"{settings.speed:g} 倍速（ashare-gateway clock 调整）"
         clock_line = f"模拟时钟：从 {settings.start_at} 开始，{speed}"
@@ -234,10 +254,16 @@ def captcha(files: Annotated[list[Path], typer.Argument(help="Captcha images (PN
 @app.command("token")
 def token_command(
     data_dir: Annotated[Path, typer.Option("--data-dir", help="Where serve keeps its files.")] = Path("data"),
+    value: Annotated[
+        str | None, typer.Option(help="Store this token instead of a new random one (16+ characters).")
+    ] = None,
 ) -> None:
     """Generate an API token, store it (readable by you only) in --data-dir, and print it."""
-    value = new_token()
-    path = write_token_file(data_dir.resolve(), value)
+    value = new_token() if value is None else value
+    try:
+        path = write_token_file(data_dir.resolve(), value)
+    except BadToken as exc:
+        _fail(str(exc))
     console.print(f"令牌已写入 {path}（serve 会自动读取）")
     typer.echo(value)
 
@@ -247,7 +273,10 @@ def encrypt_config(path: Annotated[Path, typer.Argument(help="The config.ini to 
     """Encrypt the passwords of a config.ini in place (DPAPI on Windows, a private key elsewhere)."""
     if not path.is_file():
         _fail(f"配置文件不存在：{path}")
-    count = encrypt_config_file(path)
+    try:
+        count = encrypt_config_file(path)
+    except GatewayError as exc:
+        _fail(exc.message)
     console.print(f"已加密 {count} 个密码：{path}" if count else f"没有需要加密的明文密码：{path}")
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .brokers.base import Credentials
 from .domain.errors import InvalidParameter
-from .secrets import decrypt, is_encrypted
+from .secrets import check_token, decrypt, is_encrypted
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +49,9 @@ class Settings:
     token: str | None = None
     allow_ips: list[str] = field(default_factory=list)
     rate_limit: float = 0.0  # requests per second per client address; 0 = none
-    cors_origins: list[str] = field(
-        default_factory=list
-    )  # >0: refuse an identical order without a key within this many seconds
+    cors_origins: list[str] = field(default_factory=list)  # browser pages allowed to call the API
+    allowed_hosts: list[str] = field(default_factory=list)  # Host names served besides loopback
+    forwarded_allow_ips: list[str] = field(default_factory=list)  # proxies whose X-Forwarded-For counts
 
     @property
     def db_path(self) -> Path:
@@ -114,15 +114,17 @@ TOKEN_FILE = "api-token"
 
 
 def read_token_file(data_dir: Path) -> str | None:
-    """The token ``ashare-gateway token`` stored for this data folder, if any."""
+    """The token ``ashare-gateway token`` stored for this data folder, if any ("" when the file is blank:
+    serve refuses it rather than running without the token the user meant to set)."""
     path = data_dir / TOKEN_FILE
-    return path.read_text(encoding="utf-8").strip() or None if path.is_file() else None
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else None
 
 
 def write_token_file(data_dir: Path, token: str) -> Path:
-    """Store the API token readable by the owner only (0600)."""
+    """Store the API token readable by the owner only (0600); a blank or short token is refused."""
     import os
 
+    check_token(token)
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / TOKEN_FILE
     tmp = path.with_suffix(".tmp")

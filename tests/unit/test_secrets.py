@@ -74,3 +74,51 @@ def test_gbk_config(tmp_path: Path) -> None:
     creds, _ = read_config_ini(ini)
     assert creds.password == "trade-secret-1"
     assert "华泰证券" in ini.read_bytes().decode("gbk")
+
+
+SYNTAXES = """[Account]
+User = 12345678
+Password: trade-secret-1 ; the trading password
+COMM_PASSWORD=comm-secret-2   # 通讯密码
+
+[Other]
+password = other-secret-3
+"""
+
+
+def test_encrypt_config_reads_keys_as_the_gateway_does(tmp_path: Path) -> None:
+    """Case-insensitive keys, ``:`` as well as ``=``, inline comments: what the gateway reads as the
+    password is what is encrypted, and nothing is left in plain text."""
+    ini = tmp_path / "config.ini"
+    ini.write_text(SYNTAXES, encoding="utf-8")
+    assert encrypt_config_file(ini) == 3
+    text = ini.read_text(encoding="utf-8")
+    for secret in ("trade-secret-1", "comm-secret-2", "other-secret-3"):
+        assert secret not in text
+    assert "; the trading password" in text and "# 通讯密码" in text  # comments kept
+    creds, _ = read_config_ini(ini)
+    assert (creds.user, creds.password, creds.comm_password) == (
+        "12345678",
+        "trade-secret-1",
+        "comm-secret-2",
+    )
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_encrypt_config_keeps_the_files_mode(tmp_path: Path) -> None:
+    ini = tmp_path / "config.ini"
+    ini.write_text(INI, encoding="utf-8")
+    ini.chmod(0o640)
+    assert encrypt_config_file(ini) == 2
+    assert stat.S_IMODE(ini.stat().st_mode) == 0o640
+
+
+def test_encrypt_config_refuses_what_it_cannot_encrypt(tmp_path: Path) -> None:
+    """A value continued on an indented line: the gateway reads two lines, the rewrite would not."""
+    ini = tmp_path / "config.ini"
+    original = "[Account]\nuser = 1\npassword = first-part\n  second-part\n"
+    ini.write_text(original, encoding="utf-8")
+    with pytest.raises(InvalidParameter, match="无法加密"):
+        encrypt_config_file(ini)
+    assert ini.read_text(encoding="utf-8") == original  # untouched, and no stray temporary file
+    assert [p.name for p in tmp_path.iterdir()] == ["config.ini"] or not list(tmp_path.glob("*.tmp"))

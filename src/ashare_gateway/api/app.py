@@ -10,7 +10,6 @@ gateway, hence the sessions, lanes and journal.
 from __future__ import annotations
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 
 from .. import __version__
 from ..gateway import Gateway
@@ -27,6 +26,18 @@ _ROOT_DIALECTS = {
     "ths": (ths_routes.build_router, ths_routes.render_error),
     "easytrader": (easytrader_routes.build_router, easytrader_routes.render_error),
 }
+
+
+def _policy(gateway: Gateway, root_dialect: str | None) -> SecurityPolicy:
+    settings = gateway.settings
+    return SecurityPolicy(
+        token=settings.token,
+        allow_ips=list(settings.allow_ips),
+        rate_per_second=settings.rate_limit,
+        allowed_hosts=[*settings.allowed_hosts, settings.host],  # the bound address is ours too
+        cors_origins=list(settings.cors_origins),
+        json_at_root=root_dialect == "easytrader",
+    )
 
 
 def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
@@ -63,21 +74,8 @@ def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
         root[1] if root is not None else errors.plain,
     )
 
-    settings = gateway.settings
-    security.install(
-        app,
-        SecurityPolicy(
-            token=settings.token, allow_ips=list(settings.allow_ips), rate_per_second=settings.rate_limit
-        ),
-        render,
-    )
-    if settings.cors_origins:  # no CORS unless configured: a page elsewhere cannot drive the account
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST"],
-            allow_headers=["*"],
-        )
+    security.install(app, _policy(gateway, root_dialect), render)
+    errors.guard(app, render)  # last: outermost, so a fault in the perimeter is a 500 in the envelope
 
     pages.install(app)
     docs_routes.install(app)

@@ -1,7 +1,10 @@
 """Every failure leaves in the caller's envelope: expected ones with their message, faults as a plain 500.
 
 Handlers are installed per dialect prefix, so ``/api/trader`` answers ``{code, message, data}`` while
-other dialects render their own shapes. A traceback is logged, never sent.
+other dialects render their own shapes. A traceback is logged, never sent. The last-resort catcher is a
+pure ASGI middleware (:class:`FaultGuard`), not ``@app.middleware("http")``: Starlette's
+BaseHTTPMiddleware runs every request through an extra task and memory stream, which cost the gateway
+most of its ``/ping`` throughput (issue 15).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..domain import messages as msg
 from ..domain.errors import GatewayError
@@ -21,17 +25,19 @@ log = logging.getLogger(__name__)
 
 # path prefix → renderer(status, message) ; the longest matching prefix wins
 Renderer = Callable[[int, str], Response]
+# (path, status, message) → the response in that path's envelope
+PathRenderer = Callable[[str, int, str], Response]
 
 
-def install(
-    app: FastAPI, renderers: dict[str, Renderer], default: Renderer
-) -> Callable[[Request, int, str], Response]:
-    """Install the handlers; returns the renderer so other middleware (security) answers the same way."""
+def install(app: FastAPI, renderers: dict[str, Renderer], default: Renderer) -> PathRenderer:
+    """Install the handlers; returns the renderer so the perimeter middleware answers the same way."""
 
-    def render(request: Request, status: int, message: str) -> Response:
-        path = request.url.path
+    def by_path(path: str, status: int, message: str) -> Response:
         best = max((p for p in renderers if path.startswith(p)), key=len, default=None)
         return (renderers[best] if best is not None else default)(status, message)
+
+    def render(request: Request, status: int, message: str) -> Response:
+        return by_path(request.url.path, status, message)
 
     @app.exception_handler(GatewayError)
     async def _gateway_error(request: Request, exc: GatewayError) -> Response:
@@ -56,15 +62,42 @@ def install(
             response.headers[key] = value
         return response
 
-    @app.middleware("http")
-    async def _fault(request: Request, call_next) -> Response:
-        try:
-            return await call_next(request)
-        except Exception:
-            log.exception("unhandled error on %s %s", request.method, request.url.path)
-            return render(request, 500, msg.SERVER_ERROR)
+    return by_path
 
-    return render
+
+def guard(app: FastAPI, render: PathRenderer) -> None:
+    """Install :class:`FaultGuard`; call it after every other middleware, so it wraps them all."""
+    app.add_middleware(FaultGuard, render=render)
+
+
+class FaultGuard:
+    """Any exception that escapes the app becomes a logged 500 in the path's envelope.
+
+    If the response had already started, nothing can be sent any more: the error is logged and the
+    connection closed by the server.
+    """
+
+    def __init__(self, app: ASGIApp, render: PathRenderer) -> None:
+        self.app, self.render = app, render
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                return
+            await self.render(scope["path"], 500, msg.SERVER_ERROR)(scope, receive, send)
 
 
 def plain(status: int, message: str) -> Response:

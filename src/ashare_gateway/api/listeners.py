@@ -77,6 +77,17 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def proxy_options(forwarded_allow_ips: list[str]) -> dict[str, object]:
+    """uvicorn's proxy settings: ``X-Forwarded-For`` is believed only from the proxies the user named.
+
+    uvicorn's own default trusts it from 127.0.0.1, so any local process could claim any address and
+    walk past the allow-list or out of its rate-limit bucket.
+    """
+    if not forwarded_allow_ips:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": list(forwarded_allow_ips)}
+
+
 def serve_listeners(
     gateway: Gateway, host: str, listeners: list[Listener], *, log_level: str = "info"
 ) -> None:
@@ -100,6 +111,7 @@ def serve_listeners(
                 port=item.port,
                 log_level=log_level,
                 access_log=False,
+                **proxy_options(gateway.settings.forwarded_allow_ips),
             )
         )
         for item in listeners

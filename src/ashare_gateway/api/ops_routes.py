@@ -24,6 +24,18 @@ ADMIN_PREFIX = "/api/admin"
 STATES = ("received", "sent", "accepted", "rejected", "unknown", "failed", "dry_run")
 
 
+# A cell starting with one of these is a formula to Excel/WPS/LibreOffice (CSV injection): a broker
+# message or a client_order_id such as "=HYPERLINK(...)" would run when the export is opened.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A text cell that a spreadsheet would read as a formula gets a leading ' (shown as text)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _day(raw: str | None) -> str | None:
     if raw is None or raw == "":
         return None
@@ -115,7 +127,8 @@ def build_router() -> APIRouter:
         writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for r in rows:
-            writer.writerow({**r, "request": json.dumps(r["request"], ensure_ascii=False)})
+            row = {**r, "request": json.dumps(r["request"], ensure_ascii=False)}
+            writer.writerow({k: csv_cell(v) for k, v in row.items()})
         return Response(
             "\ufeff" + out.getvalue(),
             media_type="text/csv; charset=utf-8",

@@ -15,7 +15,7 @@ from ..service.trader import TraderService
 from ..service.validation import require
 from . import openapi
 from .envelope import ok
-from .requests import body_dict, session_id
+from .requests import body_dict, optional_text, session_id
 
 PREFIX = "/api/trader"
 
@@ -45,7 +45,7 @@ def build_router() -> APIRouter:
     @router.post("/connect", summary="连接已登录客户端", openapi_extra=openapi.CONNECT)
     async def connect(request: Request) -> JSONResponse:
         body = await body_dict(request)
-        exe_path = body.get("exe_path") or None
+        exe_path = optional_text(body, "exe_path")
         session, info = await run_in_threadpool(_service(request).connect, exe_path)
         return ok({"exe_path": info.exe_path, "session_id": session.session_id}, msg.OK_CONNECT)
 
@@ -56,7 +56,7 @@ def build_router() -> APIRouter:
             user=validation.account_name(require(body, "user")),
             password=str(require(body, "password")),
             comm_password=str(require(body, "comm_password")),
-            exe_path=body.get("exe_path") or None,
+            exe_path=optional_text(body, "exe_path"),
         )
         session, info = await run_in_threadpool(_service(request).login, creds)
         return ok(

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from . import messages as msg
 from .errors import InvalidParameter, OrderRejected
 from .instruments import Board, Kind, Security
+from .numbers import NotANumber, parse_decimal
 
 ST_LIMIT_CHANGE = dt.date(2026, 7, 6)  # main-board ST ±5% → ±10%
 CHINEXT_20PCT = dt.date(2020, 8, 24)
@@ -33,13 +34,11 @@ def to_price(value: object, *, field: str = "price") -> Decimal:
     """Parse a price given as number or numeric string; reject bools, NaN, infinities and ≤ 0."""
     if value is None or value == "":
         raise InvalidParameter(msg.MISSING_PARAM.format(name=field))
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise InvalidParameter(msg.BAD_PRICE.format(price=value))
     try:
-        # str() of a float gives its shortest repr, so 8.75 stays 8.75 and not 8.7499999...
-        price = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise InvalidParameter(msg.BAD_PRICE.format(price=value)) from None
+        price = parse_decimal(value)  # bounded before conversion; ASCII digits only; no NaN
+    except NotANumber as exc:
+        text = msg.BAD_PRICE.format(price=_shown(value))
+        raise InvalidParameter(f"{text}（{exc.reason}）" if exc.reason else text) from None
     if not price.is_finite() or price <= 0 or price > Decimal("100000"):
         raise InvalidParameter(msg.BAD_PRICE.format(price=value))
     return price
@@ -49,15 +48,20 @@ def to_amount(value: object, *, field: str = "amount") -> int:
     """Parse a share amount: a positive whole number (an integral float or numeric string is accepted)."""
     if value is None or value == "":
         raise InvalidParameter(msg.MISSING_PARAM.format(name=field))
-    if isinstance(value, bool):
-        raise InvalidParameter(msg.AMOUNT_DETAIL.format(detail="数量须为正整数"))
     try:
-        dec = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise InvalidParameter(msg.AMOUNT_DETAIL.format(detail="数量须为正整数")) from None
+        dec = parse_decimal(value)  # bounded before conversion: 1e999999 never reaches int()
+    except NotANumber as exc:
+        detail = f"数量须为正整数，{exc.reason}" if exc.reason else "数量须为正整数"
+        raise InvalidParameter(msg.AMOUNT_DETAIL.format(detail=detail)) from None
     if not dec.is_finite() or dec != dec.to_integral_value() or dec <= 0:
         raise InvalidParameter(msg.AMOUNT_DETAIL.format(detail="数量须为正整数"))
     return int(dec)
+
+
+def _shown(value: object) -> str:
+    """A caller's value echoed in a message, cut short (it may be 64 KiB of digits)."""
+    text = str(value) if isinstance(value, str | int | float | Decimal) else type(value).__name__
+    return text if len(text) <= 24 else text[:24] + "…"
 
 
 def on_tick(price: Decimal, sec: Security) -> bool:

@@ -16,12 +16,12 @@ from typing import Any
 
 from ..brokers.base import Credentials
 from ..domain import messages as msg
-from ..domain.errors import NotConnected
+from ..domain.errors import InvalidParameter, NotConnected
 from ..domain.fees import FeeSchedule
 from ..domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Side, Trade
 from .sizing import MAX, parse_flex_order, resolve
 from .trader import TraderService
-from .validation import require
+from .validation import account_name, require
 
 
 class SessionlessTrader:
@@ -55,11 +55,13 @@ class SessionlessTrader:
         """
         user = body.get("user")
         exe_path = body.get("exe_path") or None
+        if exe_path is not None and not isinstance(exe_path, str):
+            raise InvalidParameter(msg.BAD_PARAM.format(name="exe_path", detail="（应为字符串）"))
         if user is None or not str(user).strip():
             self.service.connect(exe_path, auto=True)
             return
         creds = Credentials(
-            user=str(user).strip(),
+            user=account_name(user),  # the same rule as /api/trader/login
             password=str(require(body, "password")),
             comm_password=str(body["comm_password"]) if body.get("comm_password") else None,
             exe_path=exe_path,

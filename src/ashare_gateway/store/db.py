@@ -1,7 +1,14 @@
-"""Opening SQLite the one way the project uses it: WAL, foreign keys on, a busy timeout, Decimal as text."""
+"""Opening SQLite the one way the project uses it: WAL, foreign keys on, a busy timeout, Decimal as text.
+
+The files are private to the user (0600): the journal holds every order and the paper exchange the
+accounts' password hashes, and another local user must not read them. SQLite creates the ``-wal`` and
+``-shm`` files with the database file's own permissions, so making that file 0600 first covers all
+three.
+"""
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,13 +29,28 @@ class DecimalText(TypeDecorator[Decimal]):
         return None if value is None else Decimal(value)
 
 
+PRIVATE = 0o600
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` (and its folder, 0700) readable by the owner only; tighten it if it exists."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE)
+    os.close(fd)
+    for item in (path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILES)):
+        if item.exists() and item.stat().st_mode & 0o077 and os.name == "posix":
+            item.chmod(PRIVATE)
+
+
 def open_engine(path: Path, *, synchronous: str = "NORMAL") -> Engine:
     """An engine on the SQLite file at ``path`` (created with its folder if missing).
 
     ``synchronous="FULL"`` makes every commit durable across a power cut (the order journal uses it);
     WAL keeps readers from blocking the writer.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")

@@ -12,8 +12,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from .api.security import is_loopback
-from .brokers.sim.sources import SPEC_HELP as QUOTES_HELP
+from .cli_commands import trading as trading_commands
 from .config import (
     BROKER_KINDS,
     DEFAULT_HOST,
@@ -28,8 +27,15 @@ from .config import (
 from .domain.errors import GatewayError
 from .secrets import encrypt_config_file, new_token
 
+# The same text as brokers.sim.sources.SPEC_HELP (a test keeps them equal): importing that package here
+# would load the paper exchange and SQLAlchemy for every `--help`.
+QUOTES_HELP = "offline | replay:PATH | easyquotation:sina | easyquotation:tencent | mootdx | mootdx:HOST:PORT"
+
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, help="A-share broker clients behind one HTTP API."
+    add_completion=False,
+    no_args_is_help=True,
+    help="A-share broker clients behind one HTTP API.",
+    rich_markup_mode=None,  # plain help: rich's help renderer alone costs ~0.8 s of imports per --help
 )
 console = Console(stderr=True)
 
@@ -94,6 +100,7 @@ def serve(
 ) -> None:
     """Start the gateway (default: the built-in paper exchange on http://127.0.0.1:5000)."""
     from .api.listeners import ListenError, parse_listen, serve_listeners
+    from .api.security import is_loopback
     from .gateway import build_gateway
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -241,6 +248,8 @@ def version() -> None:
 
     typer.echo(__version__)
 
+
+trading_commands.register(app)  # balance, positions, orders, trades, quote, buy, sell, cancel, ...
 
 _DIALECT_LABELS = {
     "ths": "ths_http_trader（/balance /position /buy /sell）",

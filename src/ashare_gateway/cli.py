@@ -97,6 +97,21 @@ def serve(
         float, typer.Option(help="Refuse an identical order without a key within N seconds (0: off).")
     ] = 0.0,
     pacing: Annotated[float, typer.Option(help="Minimum seconds between two GUI calls on one client.")] = 0.0,
+    events_poll: Annotated[
+        float,
+        typer.Option(
+            help="Seconds between looks at entrusts/trades for /api/events (only while listened to)."
+        ),
+    ] = 1.0,
+    webhook: Annotated[
+        list[str] | None, typer.Option(help="POST every event to this URL (repeatable; see docs/events.md).")
+    ] = None,
+    webhook_secret: Annotated[
+        str | None,
+        typer.Option(
+            help="HMAC-SHA256 key for webhook signatures (default: $ASHARE_GATEWAY_WEBHOOK_SECRET)."
+        ),
+    ] = None,
 ) -> None:
     """Start the gateway (default: the built-in paper exchange on http://127.0.0.1:5000)."""
     from .api.listeners import ListenError, parse_listen, serve_listeners
@@ -115,6 +130,8 @@ def serve(
         _fail("同一端口不能监听两次")
     if flavour not in FLAVOURS:
         _fail(f"未知的客户端类型：{flavour}（可选：{', '.join(FLAVOURS)}）")
+    if not 0.05 <= events_poll <= 3600:
+        _fail("--events-poll 须在0.05到3600秒之间")
     if journal_sync.upper() not in ("FULL", "NORMAL"):
         _fail("--journal-sync 只能是 FULL 或 NORMAL")
     data_dir = data_dir.resolve()
@@ -139,6 +156,9 @@ def serve(
         journal_sync=journal_sync.upper(),
         duplicate_window=duplicate_window,
         pacing=pacing,
+        events_poll=events_poll,
+        webhooks=list(webhook or []),
+        webhook_secret=webhook_secret or os.environ.get("ASHARE_GATEWAY_WEBHOOK_SECRET"),
     )
     config_path = find_config(config)
     if config_path is not None:

@@ -47,6 +47,10 @@ class Settings:
     cors_origins: list[str] = field(
         default_factory=list
     )  # >0: refuse an identical order without a key within this many seconds
+    # Live events and webhooks (service/live.py); config.ini [webhooks] and [mcp] add to these.
+    events_poll: float = 1.0  # seconds between looks at each client's entrusts/trades, only while listened to
+    webhooks: list[str] = field(default_factory=list)
+    webhook_secret: str | None = None
 
     @property
     def db_path(self) -> Path:

@@ -16,6 +16,7 @@ from .domain.errors import InvalidParameter
 from .domain.sessions import TradingCalendar
 from .service.clients import BrokerProvider, ClientRegistry, SimProvider
 from .service.journal import Journal
+from .service.live import LiveHub, start_live
 from .service.orders import OrderDesk
 from .service.risk import RiskGuard, RiskLimits, load_limits
 from .service.trader import TraderService
@@ -30,8 +31,10 @@ class Gateway:
     service: TraderService
     journal: Journal
     risk: RiskGuard
+    live: LiveHub
 
     def close(self) -> None:
+        self.live.close()
         self.exchange.db.dispose()
         self.journal.close()
 
@@ -59,11 +62,12 @@ def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
         market_state=lambda: calendar.state(clock.now()),
     )
     service.quote_source = exchange.quote  # the same quote source the paper exchange trades on
+    live = start_live(settings, journal, risk, registry, clock)  # before reconciliation: its events count
     service.auto_login(settings.credentials)
     settled = service.reconcile_all()  # orders whose outcome a crash lost are settled before new ones
     if settled:
         log.warning("reconciled %d order(s) left open by the previous run", settled)
-    return Gateway(settings, exchange, service, journal, risk)
+    return Gateway(settings, exchange, service, journal, risk, live)
 
 
 def make_provider(settings: Settings, exchange: SimExchange) -> BrokerProvider:

@@ -96,6 +96,7 @@ class RiskGuard:
         self.per_account = per_account or {}
         self._now = now
         self._cache: dict[str, bool] | None = None
+        self.observers: list[Callable[[bool, str | None], None]] = []  # told (on, account) on each change
 
     def limits(self, account: str) -> RiskLimits:
         return self.per_account.get(account, self.default)
@@ -125,6 +126,8 @@ class RiskGuard:
                 )
             )
         self._switches()[key] = on
+        for observe in self.observers:
+            observe(on, account)
 
     # ---- checks ----------------------------------------------------------------------------
     def check(

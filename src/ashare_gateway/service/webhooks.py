@@ -4,7 +4,7 @@ The event bus hands each event to :meth:`Webhooks.__call__`, which only records 
 per URL (a small SQLite write) and wakes the sender thread; the order path never waits for a network
 call. The sender retries a failed delivery with exponential backoff; the rows stay in the database, so
 deliveries still pending when the gateway stops are retried after it starts again, and those that gave
-up (``failed``) stay for inspection.
+up (``failed``) stay for inspection. A start retries every pending delivery at once.
 
 Signature (when a secret is set): ``X-Ashare-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>." +
 raw body)>`` with ``X-Ashare-Timestamp: <Unix seconds>``; a receiver recomputes it over the raw bytes
@@ -100,8 +100,14 @@ class Webhooks:
         self._thread: threading.Thread | None = None
         self.sent = 0  # attempts made (for tests and /health)
         bus.sinks.append(self)
-        if self.config.urls and self._pending_count():
-            self._start()  # deliveries a previous run left pending
+        if self.config.urls and self._pending_count():  # left pending by a previous run: retry now
+            with self.db.begin() as conn:
+                conn.execute(
+                    webhook_deliveries.update()
+                    .where(webhook_deliveries.c.state == DeliveryState.PENDING)
+                    .values(next_at=self._clock())
+                )
+            self._start()
 
     # ---- the sink: record, never send --------------------------------------------------------
     def __call__(self, event: Event) -> None:

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from .. import __version__
 from ..gateway import Gateway
 from ..service.sessionless import SessionlessTrader
-from . import easytrader_routes, errors, events_routes, security, ths_routes
+from . import easytrader_routes, errors, events_routes, mcp_server, security, ths_routes
 from .ops_routes import build_router as ops_router
 from .pages import dashboard_html
 from .security import SecurityPolicy
@@ -45,6 +45,7 @@ def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
     app.include_router(trader_router())
     app.include_router(ops_router())
     app.include_router(events_routes.build_router())
+    mcp_server.install(app)
     app.state.sessionless = SessionlessTrader(
         gateway.service, credentials=gateway.settings.credentials, fees=gateway.exchange.fees
     )

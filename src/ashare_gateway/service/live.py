@@ -9,6 +9,7 @@ from __future__ import annotations
 import configparser
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..config import Settings, parse_ini
 from ..domain.clock import Clock
@@ -49,6 +50,7 @@ class LiveHub:
     watch: OrderWatch
     webhooks: Webhooks
     agents: AgentSettings = field(default_factory=AgentSettings)
+    proposals: Any = None  # the agents' ProposalBook, made by the MCP server when trading is enabled
 
     def close(self) -> None:
         self.webhooks.close()

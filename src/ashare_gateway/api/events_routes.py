@@ -48,7 +48,12 @@ def _last_id(raw: str | None, hub: LiveHub) -> int:
 def build_router() -> APIRouter:
     router = APIRouter(tags=["events"])
 
-    @router.get(PATH, summary="实时事件流（Server-Sent Events，支持 Last-Event-ID 续传）")
+    @router.get(
+        PATH,
+        summary="实时事件流（Server-Sent Events，支持 Last-Event-ID 续传）",
+        response_class=EventSourceResponse,
+        responses={200: {"description": "text/event-stream", "content": {"text/event-stream": {}}}},
+    )
     async def events(request: Request) -> EventSourceResponse:
         hub = _hub(request.app)
         last = _last_id(

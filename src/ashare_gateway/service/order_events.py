@@ -64,7 +64,8 @@ class JournalEvents:
 def kill_switch_observer(bus: EventBus):
     def observe(on: bool, account: str | None) -> None:
         try:
-            bus.publish(EventType.KILLSWITCH, account or "", {"on": on, "scope": account or "all"})
+            scope = str(account) if account else ""
+            bus.publish(EventType.KILLSWITCH, scope, {"on": bool(on), "scope": scope or "all"})
         except Exception:
             log.exception("could not publish the kill switch event")
 

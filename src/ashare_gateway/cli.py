@@ -12,9 +12,8 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from .api.perimeter import is_loopback
-from .brokers.sim.sources import SPEC_HELP as QUOTES_HELP
 from .cli_clock import clock_command
+from .cli_commands import trading as trading_commands
 from .config import (
     BROKER_KINDS,
     DEFAULT_HOST,
@@ -31,8 +30,15 @@ from .install_task import command as install_task_command
 from .instance import DataDirInUse, hold_data_dir
 from .secrets import BadToken, check_token, encrypt_config_file, new_token
 
+# The same text as brokers.sim.sources.SPEC_HELP (a test keeps them equal): importing that package here
+# would load the paper exchange and SQLAlchemy for every `--help`.
+QUOTES_HELP = "offline | replay:PATH | easyquotation:sina | easyquotation:tencent | mootdx | mootdx:HOST:PORT"
+
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, help="A-share broker clients behind one HTTP API."
+    add_completion=False,
+    no_args_is_help=True,
+    help="A-share broker clients behind one HTTP API.",
+    rich_markup_mode=None,  # plain help: rich's help renderer alone costs ~0.8 s of imports per --help
 )
 console = Console(stderr=True)
 
@@ -126,9 +132,25 @@ def serve(
         float, typer.Option(help="Refuse an identical order without a key within N seconds (0: off).")
     ] = 0.0,
     pacing: Annotated[float, typer.Option(help="Minimum seconds between two GUI calls on one client.")] = 0.0,
+    events_poll: Annotated[
+        float,
+        typer.Option(
+            help="Seconds between looks at entrusts/trades for /api/events (only while listened to)."
+        ),
+    ] = 1.0,
+    webhook: Annotated[
+        list[str] | None, typer.Option(help="POST every event to this URL (repeatable; see docs/events.md).")
+    ] = None,
+    webhook_secret: Annotated[
+        str | None,
+        typer.Option(
+            help="HMAC-SHA256 key for webhook signatures (default: $ASHARE_GATEWAY_WEBHOOK_SECRET)."
+        ),
+    ] = None,
 ) -> None:
     """Start the gateway (default: the built-in paper exchange on http://127.0.0.1:5000)."""
     from .api.listeners import parse_listen
+    from .api.perimeter import is_loopback
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if broker not in BROKER_KINDS:
@@ -142,6 +164,8 @@ def serve(
         _fail("同一端口不能监听两次")
     if flavour not in FLAVOURS:
         _fail(f"未知的客户端类型：{flavour}（可选：{', '.join(FLAVOURS)}）")
+    if not 0.05 <= events_poll <= 3600:
+        _fail("--events-poll 须在0.05到3600秒之间")
     if journal_sync.upper() not in ("FULL", "NORMAL"):
         _fail("--journal-sync 只能是 FULL 或 NORMAL")
     _check_clock_options(broker, start_at, speed, demo_market)
@@ -178,6 +202,9 @@ def serve(
         start_at=start_at,
         speed=speed,
         holidays_path=holidays,
+        events_poll=events_poll,
+        webhooks=list(webhook or []),
+        webhook_secret=webhook_secret or os.environ.get("ASHARE_GATEWAY_WEBHOOK_SECRET"),
     )
     config_path = find_config(config)
     if config_path is not None:
@@ -363,6 +390,8 @@ def version() -> None:
 
     typer.echo(__version__)
 
+
+trading_commands.register(app)  # balance, positions, orders, trades, quote, buy, sell, cancel, ...
 
 _DIALECT_LABELS = {
     "ths": "ths_http_trader（/balance /position /buy /sell）",

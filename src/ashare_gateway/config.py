@@ -52,6 +52,10 @@ class Settings:
     cors_origins: list[str] = field(default_factory=list)  # browser pages allowed to call the API
     allowed_hosts: list[str] = field(default_factory=list)  # Host names served besides loopback
     forwarded_allow_ips: list[str] = field(default_factory=list)  # proxies whose X-Forwarded-For counts
+    # Live events and webhooks (service/live.py); config.ini [webhooks] and [mcp] add to these.
+    events_poll: float = 1.0  # seconds between looks at each client's entrusts/trades, only while listened to
+    webhooks: list[str] = field(default_factory=list)
+    webhook_secret: str | None = None
 
     @property
     def db_path(self) -> Path:

@@ -16,6 +16,7 @@ from .domain.errors import InvalidParameter
 from .domain.sessions import TradingCalendar, read_closures
 from .service.clients import BrokerProvider, ClientRegistry, SimProvider
 from .service.journal import Journal
+from .service.live import LiveHub, start_live
 from .service.orders import OrderDesk
 from .service.risk import RiskGuard, RiskLimits, load_limits
 from .service.trader import TraderService
@@ -30,6 +31,7 @@ class Gateway:
     service: TraderService
     journal: Journal
     risk: RiskGuard
+    live: LiveHub
 
     @property
     def gui(self) -> bool:
@@ -48,6 +50,7 @@ class Gateway:
 
     def close(self) -> None:
         self.service.clients.close()
+        self.live.close()
         self.exchange.db.dispose()
         self.journal.close()
 
@@ -79,11 +82,12 @@ def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
         # The paper exchange prices from the source chosen; a GUI broker only gets it if the user chose one
         # (``--quotes``): the paper's own offline walk would be made-up prices for a real account.
         service.quote_source = exchange.quote
+    live = start_live(settings, journal, risk, registry, clock)  # before reconciliation: its events count
     service.auto_login(settings.credentials)
     settled = service.reconcile_all()  # orders whose outcome a crash lost are settled before new ones
     if settled:
         log.warning("reconciled %d order(s) left open by the previous run", settled)
-    return Gateway(settings, exchange, service, journal, risk)
+    return Gateway(settings, exchange, service, journal, risk, live)
 
 
 def market_clock(settings: Settings) -> Clock:

@@ -14,7 +14,17 @@ from fastapi import FastAPI
 from .. import __version__
 from ..gateway import Gateway
 from ..service.sessionless import SessionlessTrader
-from . import clock_routes, docs_routes, easytrader_routes, errors, pages, security, ths_routes
+from . import (
+    clock_routes,
+    docs_routes,
+    easytrader_routes,
+    errors,
+    events_routes,
+    mcp_server,
+    pages,
+    security,
+    ths_routes,
+)
 from .ops_routes import build_router as ops_router
 from .security import SecurityPolicy
 from .trader_routes import PREFIX as TRADER_PREFIX
@@ -56,6 +66,8 @@ def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
     app.include_router(trader_router())
     app.include_router(ops_router())
     app.include_router(clock_routes.build_router())
+    app.include_router(events_routes.build_router())
+    mcp_server.install(app)
     app.state.sessionless = SessionlessTrader(
         gateway.service, credentials=gateway.settings.credentials, fees=gateway.exchange.fees
     )

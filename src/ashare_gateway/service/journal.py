@@ -86,6 +86,8 @@ class Journal:
         metadata.create_all(self.db)
         self._now = now
         self._lock = threading.Lock()
+        # Told (order id, new state, settled by reconciliation?) after each write: the live events.
+        self.observers: list[Callable[[int, str, bool], None]] = []
 
     def _stamp(self) -> dt.datetime:
         return self._now().replace(tzinfo=None)
@@ -143,6 +145,8 @@ class Journal:
         except IntegrityError:
             existing = self.find(account, key) if key else None
             raise KeyError(existing) from None
+        for observe in self.observers:
+            observe(oid, state, False)
         return JournalEntry(id=oid, **{**values, "request": request_json(req), "state": state})
 
     def transition(
@@ -192,6 +196,8 @@ class Journal:
                     "detail": detail or message or reconciled or (contract_no or ""),
                 },
             )
+        for observe in self.observers:
+            observe(oid, state, reconciled is not None)
 
     # ---- reads -----------------------------------------------------------------------------
     def get(self, oid: int) -> JournalEntry:

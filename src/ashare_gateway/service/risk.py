@@ -103,6 +103,7 @@ class RiskGuard:
         self.default = default or RiskLimits()
         self.per_account = per_account or {}
         self._now = now
+        self.observers: list[Callable[[bool, str | None], None]] = []  # told (on, account) on each change
 
     def limits(self, account: str) -> RiskLimits:
         return self.per_account.get(account, self.default)
@@ -137,6 +138,8 @@ class RiskGuard:
                     key=key, value="on" if on else "off", updated_at=self._now().replace(tzinfo=None)
                 )
             )
+        for observe in self.observers:
+            observe(on, account)
 
     # ---- checks ----------------------------------------------------------------------------
     def check(

@@ -12,48 +12,17 @@ from decimal import Decimal
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
-from ...domain.fees import FeeSchedule, fill_fees, max_buy_fees
+from ...domain.fees import FeeSchedule, fill_fees
 from ...domain.instruments import Security
 from ...domain.models import Side
 from ...domain.statuses import OrderStatus
 from . import ledger as t
+from . import reservations
+from .reservations import buy_reservation
+
+__all__ = ["buy_reservation"]  # re-exported for order entry
 
 ZERO = Decimal(0)
-
-
-def buy_reservation(fees: FeeSchedule, sec: Security, price: Decimal, remaining: int, on: dt.date) -> Decimal:
-    """Cash frozen for a buy's unfilled part: its value at the reserve price plus the most fees it can pay."""
-    if remaining <= 0:
-        return ZERO
-    amount = price * remaining
-    return amount + max_buy_fees(fees, sec, amount, on)
-
-
-def frozen_cash(conn: Connection, account_id: int, fees: FeeSchedule, resolve) -> Decimal:
-    rows = conn.execute(
-        select(t.orders).where(
-            and_(t.orders.c.account_id == account_id, t.orders.c.is_open, t.orders.c.side == "buy")
-        )
-    ).mappings()
-    total = ZERO
-    for o in rows:
-        total += buy_reservation(
-            fees,
-            resolve(o["code"]),
-            o["reserve_price"],
-            o["quantity"] - o["filled"] - o["cancelled"],
-            o["trade_date"],
-        )
-    return total
-
-
-def frozen_shares(conn: Connection, account_id: int) -> dict[str, int]:
-    rows = conn.execute(
-        select(t.orders.c.code, func.sum(t.orders.c.quantity - t.orders.c.filled - t.orders.c.cancelled))
-        .where(and_(t.orders.c.account_id == account_id, t.orders.c.is_open, t.orders.c.side == "sell"))
-        .group_by(t.orders.c.code)
-    )
-    return {code: int(n) for code, n in rows}
 
 
 def day_flows(conn: Connection, account_id: int, day: dt.date) -> dict[str, dict[str, int]]:
@@ -143,7 +112,7 @@ def apply_fill(
     remaining = order["quantity"] - order["filled"] - order["cancelled"]
     order["status"] = OrderStatus.FILLED if remaining == 0 else OrderStatus.PARTIALLY_FILLED
     order["is_open"] = remaining > 0
-    save_order(conn, order)
+    save_order(conn, order, fees, sec)
 
 
 def move_holding(
@@ -174,7 +143,24 @@ def move_holding(
     )
 
 
-def save_order(conn: Connection, order: dict) -> None:
+def save_order(conn: Connection, order: dict, fees: FeeSchedule, sec: Security | None) -> None:
+    """Write an order's progress and move what it reserves (``sec`` is needed while a buy is open)."""
+    _write(conn, order, *reservations.of_order(order, fees, sec))
+
+
+def close_order(conn: Connection, order: dict, *, reason: str = "") -> None:
+    """Cancel what is left of an order (a user's cancel, an IOC remainder or the end of the day)."""
+    remaining = order["quantity"] - order["filled"] - order["cancelled"]
+    order["cancelled"] += remaining
+    order["status"] = OrderStatus.PARTIALLY_CANCELLED if order["filled"] else OrderStatus.CANCELLED
+    order["is_open"] = False
+    if reason:
+        order["reason"] = reason
+    _write(conn, order, ZERO, 0)  # a closed order holds nothing back
+
+
+def _write(conn: Connection, order: dict, cash: Decimal, shares: int) -> None:
+    reservations.store(conn, order, cash, shares)
     values = {
         k: order[k]
         for k in (
@@ -188,18 +174,9 @@ def save_order(conn: Connection, order: dict) -> None:
             "price",
             "reserve_price",
             "trade_date",
+            "reserved_cash",
+            "reserved_shares",
         )
     }
     values["status"] = str(values["status"])
     conn.execute(t.orders.update().where(t.orders.c.id == order["id"]).values(**values))
-
-
-def close_order(conn: Connection, order: dict, *, reason: str = "") -> None:
-    """Cancel what is left of an order (a user's cancel, an IOC remainder or the end of the day)."""
-    remaining = order["quantity"] - order["filled"] - order["cancelled"]
-    order["cancelled"] += remaining
-    order["status"] = OrderStatus.PARTIALLY_CANCELLED if order["filled"] else OrderStatus.CANCELLED
-    order["is_open"] = False
-    if reason:
-        order["reason"] = reason
-    save_order(conn, order)

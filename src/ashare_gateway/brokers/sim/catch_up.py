@@ -100,7 +100,7 @@ class PaperMarket:
         ).mappings()
         for o in [dict(r) for r in rows]:
             o["status"] = OrderStatus.REPORTED
-            bk.save_order(conn, o)
+            bk.save_order(conn, o, self.ex.fees, self.ex.security(o["code"]))
             self.rest_row(o, self._release_position(o, day, now))
 
     def _release_position(self, order: dict, day: dt.date, now: dt.datetime) -> int:

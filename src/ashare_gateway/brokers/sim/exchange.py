@@ -33,7 +33,7 @@ from ...domain.sessions import MarketState, TradingCalendar
 from ...domain.statuses import OrderStatus
 from ...store.db import open_engine
 from . import ledger as t
-from . import orders, projections
+from . import orders, projections, reservations
 from .accounts import DEMO_CASH, DEMO_HOLDINGS, DEMO_PASSWORD, DEMO_USER, Accounts
 from .business_day import BusinessDay
 from .catch_up import AUCTION_VOLUME, PaperMarket
@@ -76,6 +76,7 @@ class SimExchange:
         self.fees = fees or FeeSchedule()
         self.db = open_engine(self.db_path)
         t.metadata.create_all(self.db)
+        reservations.upgrade(self.db, self.fees, self.security)  # data dirs from before the reservations
         self._lock = threading.RLock()
         self.business = BusinessDay(self.calendar)
         self.accounts = Accounts(self.db, self.clock.now, self.reference)

@@ -1,7 +1,9 @@
 """The paper broker's books in SQLite: accounts, positions, orders, trades and IPO subscriptions.
 
-Only facts are stored (cash, holdings, each order's fills); what a client shows as derived columns
-(可用, 冻结, 可取, T+1 availability) is computed from them, so it can never disagree with them.
+Facts are stored (cash, holdings, each order's fills), and beside them the reservations of open orders
+(each order's reserved cash or shares, and their totals per account and holding), kept in the same
+transaction as the order so 冻结 is one read, not a sum over every open order (:mod:`.reservations`).
+The other derived columns (可用, 可取, T+1 availability) are computed from the facts.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ accounts = Table(
     Column("comm_password_hash", String(200)),
     Column("cash", DecimalText, nullable=False),
     Column("created_at", DateTime, nullable=False),
+    # Σ reserved_cash of the account's open orders, kept in the orders' own transactions (reservations.py)
+    Column("frozen_cash", DecimalText, nullable=False, server_default="0"),
 )
 
 positions = Table(
@@ -46,6 +50,8 @@ positions = Table(
     Column("quantity", Integer, nullable=False),
     Column("cost_amount", DecimalText, nullable=False),  # 摊薄成本: buys incl. fees minus sells' proceeds
     Column("last_change", Date, nullable=False),
+    # Σ reserved_shares of the account's open sells of this code (reservations.py)
+    Column("frozen", Integer, nullable=False, server_default="0"),
     UniqueConstraint("account_id", "code"),
 )
 
@@ -71,6 +77,9 @@ orders = Table(
     Column("status", String(8), nullable=False),
     Column("reason", String(200), nullable=False, default=""),
     Column("is_open", Boolean, nullable=False),
+    # What this order holds back while open: a buy's cash (value + most fees), a sell's shares
+    Column("reserved_cash", DecimalText, nullable=False, server_default="0"),
+    Column("reserved_shares", Integer, nullable=False, server_default="0"),
     Index("ix_sim_orders_open", "is_open", "code"),
     Index("ix_sim_orders_day", "account_id", "trade_date"),
 )

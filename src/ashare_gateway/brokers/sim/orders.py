@@ -31,7 +31,7 @@ from ...domain.sessions import MarketState, Phase, has_after_hours
 from ...domain.statuses import OrderStatus
 from . import bookkeeping as bk
 from . import ledger as t
-from . import texts
+from . import reservations, texts
 from .matching import BookOrder, Fill
 from .quotes import SNAPSHOTS_PER_DAY, Reference, Snapshot
 from .timeline import position_at
@@ -132,8 +132,17 @@ def place(ex: SimExchange, conn, account_id: int, req: OrderRequest, now: dt.dat
         "is_open": status is not OrderStatus.REJECTED,
     }
     order["id"] = conn.execute(t.orders.insert().values(**order)).inserted_primary_key[0]
+    reservations.store(conn, order, *reservations.of_order(order, ex.fees, sec))
     contract_no = str(CONTRACT_BASE + order["id"])
-    conn.execute(t.orders.update().where(t.orders.c.id == order["id"]).values(contract_no=contract_no))
+    conn.execute(
+        t.orders.update()
+        .where(t.orders.c.id == order["id"])
+        .values(
+            contract_no=contract_no,
+            reserved_cash=order["reserved_cash"],
+            reserved_shares=order["reserved_shares"],
+        )
+    )
     if status is OrderStatus.REJECTED:
         text = f"{reason}，合同编号：{contract_no}（废单）"
         return OrderAck(contract_no, contract_no, text, OrderStatus.REJECTED)
@@ -186,7 +195,7 @@ def _execute_new(
                 bk.close_order(conn, order, reason=reason)
             else:
                 order["price"] = tick * outcome.rest_at
-                bk.save_order(conn, order)
+                bk.save_order(conn, order, ex.fees, ref.security)
         return
     market.apply(conn, market.book.submit_limit(book, snap), ref, bdate, now)
 

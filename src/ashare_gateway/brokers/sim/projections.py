@@ -1,7 +1,7 @@
 """Read projections of the books: 资金, 持仓, 当日委托, 当日成交 and quotes, derived from the stored facts.
 
-Only facts are stored (cash, holdings, each order's fills); 可用, 冻结, 可取 and T+1 availability are
-computed here, so they can never disagree with the facts.
+冻结 is read from the reservation totals the order transactions keep (:mod:`.reservations`); 可用, 可取
+and T+1 availability are computed here from the stored facts.
 """
 
 from __future__ import annotations
@@ -30,22 +30,22 @@ TRADE_NO_BASE = 50_000_000
 
 
 def available_cash(ex: SimExchange, conn, account_id: int) -> Decimal:
-    cash = conn.execute(select(t.accounts.c.cash).where(t.accounts.c.id == account_id)).scalar_one()
-    return cash - bk.frozen_cash(conn, account_id, ex.fees, ex.security) - ex.ipo.unpaid(conn, account_id)
+    cash, frozen = conn.execute(
+        select(t.accounts.c.cash, t.accounts.c.frozen_cash).where(t.accounts.c.id == account_id)
+    ).one()
+    return cash - frozen - ex.ipo.unpaid(conn, account_id)
 
 
 def available_shares(ex: SimExchange, conn, account_id: int, code: str, bdate: dt.date) -> int:
-    qty = (
-        conn.execute(
-            select(t.positions.c.quantity).where(
-                and_(t.positions.c.account_id == account_id, t.positions.c.code == code)
-            )
-        ).scalar()
-        or 0
-    )
+    row = conn.execute(
+        select(t.positions.c.quantity, t.positions.c.frozen).where(
+            and_(t.positions.c.account_id == account_id, t.positions.c.code == code)
+        )
+    ).first()
+    qty, frozen = (row.quantity, row.frozen) if row is not None else (0, 0)
     locked = bk.day_flows(conn, account_id, bdate).get(code, {}).get("locked", 0)
     unlisted = ex.ipo.unlisted_shares(conn, account_id, bdate).get(code, 0)
-    return qty - locked - unlisted - bk.frozen_shares(conn, account_id).get(code, 0)
+    return qty - locked - unlisted - frozen
 
 
 def last_price(ex: SimExchange, code: str, now: dt.datetime) -> Decimal:
@@ -56,8 +56,10 @@ def last_price(ex: SimExchange, code: str, now: dt.datetime) -> Decimal:
 
 
 def balance(ex: SimExchange, conn, account_id: int, now: dt.datetime) -> Balance:
-    cash = conn.execute(select(t.accounts.c.cash).where(t.accounts.c.id == account_id)).scalar_one()
-    frozen = bk.frozen_cash(conn, account_id, ex.fees, ex.security) + ex.ipo.unpaid(conn, account_id)
+    cash, reserved = conn.execute(
+        select(t.accounts.c.cash, t.accounts.c.frozen_cash).where(t.accounts.c.id == account_id)
+    ).one()
+    frozen = reserved + ex.ipo.unpaid(conn, account_id)
     available = cash - frozen
     locked = bk.sale_proceeds_since(conn, account_id, ex.business.proceeds_locked_from(now))
     withdrawable = max(Decimal(0), available - locked)
@@ -75,7 +77,6 @@ def balance(ex: SimExchange, conn, account_id: int, now: dt.datetime) -> Balance
 def positions(ex: SimExchange, conn, account_id: int, now: dt.datetime) -> list[Position]:
     bdate = ex.business_date(now)
     flows = bk.day_flows(conn, account_id, bdate)
-    frozen = bk.frozen_shares(conn, account_id)
     unlisted = ex.ipo.unlisted_shares(conn, account_id, bdate)
     out = []
     rows = conn.execute(
@@ -87,7 +88,7 @@ def positions(ex: SimExchange, conn, account_id: int, now: dt.datetime) -> list[
             continue
         qty = p["quantity"]
         last = last_price(ex, p["code"], now) or (p["cost_amount"] / qty if qty else Decimal(0))
-        froz = frozen.get(p["code"], 0)
+        froz = p["frozen"]
         ref = ex.quotes.reference(p["code"])
         out.append(
             Position(

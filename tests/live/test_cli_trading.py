@@ -86,15 +86,15 @@ def test_refusals_and_failures_have_their_exit_codes(served: Served) -> None:
 
 
 def test_finds_the_gateway_and_its_token_from_the_data_dir(tmp_path: Path, clock) -> None:
-    with serve(Settings(data_dir=tmp_path / "gw", demo_market=False, token="tok-123"), clock) as s:
+    with serve(Settings(data_dir=tmp_path / "gw", demo_market=False, token="tok-0123456789abcdef"), clock) as s:
         data = tmp_path / "gw"
         (data / "gateway.json").write_text(json.dumps({"pid": os.getpid(), "url": s.url, "urls": [s.url]}))
         assert run("balance", "--data-dir", str(data)).returncode == Exit.UNAUTHORIZED  # no token yet
-        write_token_file(data, "tok-123")
+        write_token_file(data, "tok-0123456789abcdef")
         assert run("balance", "--data-dir", str(data)).returncode == 0
         env_wrong = run("balance", "--data-dir", str(data), env={"ASHARE_GATEWAY_TOKEN": "wrong"})
         assert env_wrong.returncode == Exit.UNAUTHORIZED and "令牌" in env_wrong.stderr
-        assert run("balance", "--data-dir", str(data), "--token", "tok-123").returncode == 0
+        assert run("balance", "--data-dir", str(data), "--token", "tok-0123456789abcdef").returncode == 0
 
 
 def test_captcha_exits_non_zero_on_a_file_it_cannot_read(tmp_path: Path) -> None:

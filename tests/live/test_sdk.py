@@ -106,11 +106,11 @@ def test_a_cancel_is_not_retried_once_sent(served: Served) -> None:
 
 
 def test_the_token_is_sent_as_bearer(tmp_path: Path, clock) -> None:
-    with serve(Settings(data_dir=tmp_path, demo_market=False, token="s3cret-token"), clock) as s:
+    with serve(Settings(data_dir=tmp_path, demo_market=False, token="s3cret-token-0123"), clock) as s:
         with GatewayClient(s.url) as anon, pytest.raises(TokenError) as refused:
             anon.balance()
         assert refused.value.code == 401
-        with GatewayClient(s.url, token="s3cret-token") as gw:
+        with GatewayClient(s.url, token="s3cret-token-0123") as gw:
             assert gw.balance().available > 0
 
 

@@ -23,7 +23,7 @@ from starlette.background import BackgroundTask
 
 from ..domain.errors import InvalidParameter
 from ..service.live import LiveHub
-from .security import presented_token
+from .perimeter.access import presented_token
 
 PATH = "/api/events"
 READY_TIMEOUT = 35.0  # the first look at the clients (a GUI read each) before the stream starts
@@ -131,7 +131,8 @@ def _ws_allowed(websocket: WebSocket) -> bool:
         if not any(address in ipaddress.ip_network(n, strict=False) for n in settings.allow_ips):
             return False
     if settings.token:
-        given = (presented_token(websocket) or "").encode()  # type: ignore[arg-type]
+        scope = websocket.scope
+        given = (presented_token(dict(scope["headers"]), scope.get("query_string", b"")) or "").encode()
         if not hmac.compare_digest(given, settings.token.encode()):
             return False
     origin = websocket.headers.get("origin")

@@ -86,7 +86,8 @@ def test_refusals_and_failures_have_their_exit_codes(served: Served) -> None:
 
 
 def test_finds_the_gateway_and_its_token_from_the_data_dir(tmp_path: Path, clock) -> None:
-    with serve(Settings(data_dir=tmp_path / "gw", demo_market=False, token="tok-0123456789abcdef"), clock) as s:
+    settings = Settings(data_dir=tmp_path / "gw", demo_market=False, token="tok-0123456789abcdef")
+    with serve(settings, clock) as s:
         data = tmp_path / "gw"
         (data / "gateway.json").write_text(json.dumps({"pid": os.getpid(), "url": s.url, "urls": [s.url]}))
         assert run("balance", "--data-dir", str(data)).returncode == Exit.UNAUTHORIZED  # no token yet

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from ..brokers.base import ConnectInfo, Credentials
@@ -19,6 +19,7 @@ from ..domain.clock import Clock, SystemClock
 from ..domain.errors import GatewayError, InvalidParameter, NotConnected, NotSupported
 from ..domain.instruments import parse_security
 from ..domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
+from ..domain.numbers import NotANumber, parse_decimal
 from ..domain.sessions import MarketState
 from . import validation
 from .clients import ClientHandle, ClientRegistry
@@ -282,9 +283,9 @@ def _seconds(raw: object) -> float:
     if isinstance(raw, bool):
         raise InvalidParameter(msg.BAD_SECONDS.format(max=int(MAX_WAIT_SECONDS)))
     try:
-        value = Decimal(str(raw))
-    except InvalidOperation:
+        value = parse_decimal(raw)  # the strict parser: no full-width digits, no 1_0, no NaN
+    except NotANumber:
         raise InvalidParameter(msg.BAD_SECONDS.format(max=int(MAX_WAIT_SECONDS))) from None
-    if not value.is_finite() or value < 0 or value > Decimal(str(MAX_WAIT_SECONDS)):
+    if value < 0 or value > Decimal(str(MAX_WAIT_SECONDS)):
         raise InvalidParameter(msg.BAD_SECONDS.format(max=int(MAX_WAIT_SECONDS)))
     return float(value)

@@ -68,3 +68,25 @@ class WidgetFactory:
 
     def clear(self) -> None:
         self.by_handle.clear()
+
+
+def root_of(w: Widget) -> Widget:
+    """The top-level window a control lives in."""
+    while w.parent is not None:
+        w = w.parent
+    return w
+
+
+def read_text(w: Widget) -> str:
+    """WM_GETTEXT as another process sees it: a password edit reads empty."""
+    return "" if w.password else w.text
+
+
+def title_of(window: Widget) -> str:
+    """A window's title: its caption, else the static 1365 some builds draw it in."""
+    if window.text:
+        return window.text
+    for c in window.children:
+        if c.control_id == 1365:
+            return c.text
+    return ""

@@ -14,41 +14,21 @@ is what is exercised. Thread-safe (one RLock), because an adapter's keep-alive t
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import ntpath
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
 from ...brokers.base import Broker
+from ...desktop.driver import ControlInfo, WindowInfo
 from ...domain.errors import BrokerUnavailable, GatewayError
 from ...domain.models import OrderAck, OrderRequest
-from ..driver import ControlInfo, WindowInfo
+from .events import STRAY_WINDOWS, DialogFaults, Event
 from .inputs import InputRulesMixin
 from .keys import Key, parse_keys
-from .widgets import Widget, WidgetFactory
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """Something a fake saw: ``misuse`` (the adapter did wrong), ``dialog``, ``popup``, ``order``..."""
-
-    kind: str
-    detail: str
-
-
-class _DialogLatency(Protocol):
-    dialog: float
-
-
-class DialogFaults(Protocol):
-    """What the base reads from a client's faults: how long a pop-up takes to show."""
-
-    @property
-    def latency(self) -> _DialogLatency: ...
+from .timeline import Timeline
+from .widgets import Widget, WidgetFactory, read_text, root_of, title_of
 
 
 class FakeDesktop(InputRulesMixin):
@@ -82,8 +62,7 @@ class FakeDesktop(InputRulesMixin):
         self._w = WidgetFactory()
         self._windows: list[Widget] = []  # bottom → top
         self._on_close: dict[int, Callable[[], None]] = {}
-        self._pending: list[tuple[float, int, Callable[[], None]]] = []
-        self._seq = itertools.count()
+        self._timeline = Timeline(clock)
         self._main: Widget | None = None
         self._minimised: Widget | None = None  # the main window while minimised
         self._page: str | None = None  # main-window controls tagged with another page are not shown
@@ -111,18 +90,8 @@ class FakeDesktop(InputRulesMixin):
             return self._message(title, text, delay=0.0).handle
 
     def stray(self, kind: str, lifetime: float = 0.05) -> int:
-        """Show a window that is no pop-up of the client's: it must be left alone, never waited on.
-
-        ``toolbar``: the 悬浮工具栏 (not a dialog, ignores WM_CLOSE); ``tip``: a 条件单 tip, an unowned
-        #32770 that ignores WM_CLOSE; ``toast``: a 成交回报 toast, an unowned #32770 that closes itself
-        after ``lifetime`` seconds.
-        """
-        specs = {
-            "toolbar": ("AfxWnd42s", "悬浮工具栏", ""),
-            "tip": ("#32770", "条件单", "条件单已触发，请及时查看"),
-            "toast": ("#32770", "成交回报", "您的委托已有成交"),
-        }
-        cls, title, text = specs[kind]
+        """Show a window that is no pop-up of the client's (``events.STRAY_WINDOWS``): never waited on."""
+        cls, title, text = STRAY_WINDOWS[kind]
         with self._lock:
             window = self._w.make(cls, 0, title, role="stray")
             window.shown_at = self.clock()
@@ -321,17 +290,13 @@ class FakeDesktop(InputRulesMixin):
 
     def _tick(self) -> None:
         now = self.clock()
-        while self._pending and self._pending[0][0] <= now:
-            _, _, action = heapq.heappop(self._pending)
+        while (action := self._timeline.pop_due(now)) is not None:
             if self.running:
                 action()
         self._after_tick(now)
 
     def _later(self, delay: float, action: Callable[[], None]) -> None:
-        if delay <= 0:
-            action()
-            return
-        heapq.heappush(self._pending, (self.clock() + delay, next(self._seq), action))
+        self._timeline.later(delay, action)
 
     def _visible_windows(self) -> list[Widget]:
         now = self.clock()
@@ -361,24 +326,9 @@ class FakeDesktop(InputRulesMixin):
             raise BrokerUnavailable(self.GONE)
         return w
 
-    @staticmethod
-    def _root(w: Widget) -> Widget:
-        while w.parent is not None:
-            w = w.parent
-        return w
-
-    @staticmethod
-    def _read(w: Widget) -> str:
-        return "" if w.password else w.text
-
-    @staticmethod
-    def _title_of(window: Widget) -> str:
-        if window.text:
-            return window.text
-        for c in window.children:
-            if c.control_id == 1365:
-                return c.text
-        return ""
+    _root = staticmethod(root_of)
+    _read = staticmethod(read_text)
+    _title_of = staticmethod(title_of)
 
     def _record(self, kind: str, detail: str) -> None:
         self.events.append(Event(kind, detail))
@@ -458,7 +408,7 @@ class FakeDesktop(InputRulesMixin):
         self.running = False
         self._windows.clear()
         self._on_close.clear()
-        self._pending.clear()
+        self._timeline.clear()
         self._w.clear()
         self._main = None
         self._minimised = None

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+from ..brokers.ths.captcha.classify import MODEL_PATH  # the shipped model carries the glyphs
+
 __all__ = ["CAPTCHA_SIZE", "bundled_glyphs", "compose_captcha", "glyph_content", "render_digit"]
 
 CAPTCHA_SIZE = (92, 38)
-_MODEL_PATH = Path(__file__).with_name("captcha_model.npz")
 # Width of a "normal" digit inside a 28x38 crop; narrower glyphs (a sans-serif 1) stay narrow.
 _NOMINAL_GLYPH_WIDTH = 23.0
 
@@ -34,7 +34,7 @@ RngLike = np.random.Generator | int | None
 @lru_cache(maxsize=1)
 def bundled_glyphs() -> dict[str, list[np.ndarray]]:
     """Digit crops stored in the bundled model, so composing works without the data set on disk."""
-    with np.load(_MODEL_PATH, allow_pickle=False) as data:
+    with np.load(MODEL_PATH, allow_pickle=False) as data:
         images, labels = data["glyphs"], data["glyph_labels"]
     glyphs: dict[str, list[np.ndarray]] = {}
     for image, label in zip(images, labels, strict=True):

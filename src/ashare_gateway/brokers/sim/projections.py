@@ -30,10 +30,15 @@ TRADE_NO_BASE = 50_000_000
 
 
 def available_cash(ex: SimExchange, conn, account_id: int) -> Decimal:
+    return cash_and_frozen(ex, conn, account_id)[0]
+
+
+def cash_and_frozen(ex: SimExchange, conn, account_id: int) -> tuple[Decimal, Decimal]:
+    """(可用, the frozen total it was computed from): order entry reuses the second when it reserves."""
     cash, frozen = conn.execute(
         select(t.accounts.c.cash, t.accounts.c.frozen_cash).where(t.accounts.c.id == account_id)
     ).one()
-    return cash - frozen - ex.ipo.unpaid(conn, account_id)
+    return cash - frozen - ex.ipo.unpaid(conn, account_id), frozen
 
 
 def available_shares(ex: SimExchange, conn, account_id: int, code: str, bdate: dt.date) -> int:

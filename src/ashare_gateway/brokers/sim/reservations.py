@@ -92,9 +92,7 @@ def frozen_shares(conn: Connection, account_id: int) -> dict[str, int]:
 def _add_cash(conn: Connection, account_id: int, delta: Decimal, before: Decimal | None = None) -> None:
     # Read-modify-write: the amount is exact decimal text, which SQL arithmetic would turn into a float.
     current = frozen_cash(conn, account_id) if before is None else before
-    conn.execute(
-        t.accounts.update().where(t.accounts.c.id == account_id).values(frozen_cash=current + delta)
-    )
+    conn.execute(t.accounts.update().where(t.accounts.c.id == account_id).values(frozen_cash=current + delta))
 
 
 def _add_shares(conn: Connection, account_id: int, code: str, delta: int) -> None:

@@ -107,6 +107,7 @@ def measure(open_orders: int, repeat: int) -> dict[str, float]:
             "positions": _median_us(broker.positions, repeat),
             "place+cancel": _median_us(place_cancel, repeat),
             "entrusts": _median_us(broker.today_entrusts, max(5, repeat // 20)),
+            "entrusts page 100": _median_us(lambda: broker.today_entrusts_page(None, 100), repeat),
             "trades": _median_us(broker.today_trades, max(5, repeat // 20)),
         }
         ex.db.dispose()

@@ -20,8 +20,9 @@ from ..domain.errors import GatewayError, InvalidParameter, NotConnected, NotSup
 from ..domain.instruments import parse_security
 from ..domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
 from ..domain.sessions import MarketState
-from . import validation
+from . import entrust_pages, validation
 from .clients import ClientHandle, ClientRegistry
+from .entrust_pages import EntrustPage, PagedEntrusts
 from .lane import PRIORITY_CANCEL
 from .orders import OrderDesk
 from .sessions import Session, SessionStore
@@ -129,6 +130,16 @@ class TraderService:
 
     def today_entrusts(self, session_id: str | None) -> list[Entrust]:
         return self._read(session_id, "查询当日委托", "entrusts", lambda h: h.broker.today_entrusts())
+
+    def today_entrusts_page(self, session_id: str | None, page: EntrustPage) -> list[Entrust]:
+        """Today's entrusts after ``page.since``, at most ``page.limit`` (``entrust_pages.py``)."""
+
+        def read(h: ClientHandle) -> list[Entrust]:
+            if isinstance(h.broker, PagedEntrusts):
+                return h.broker.today_entrusts_page(page.since, page.limit)
+            return entrust_pages.cut(h.broker.today_entrusts(), page)
+
+        return self._read(session_id, "查询当日委托", page.key, read)
 
     def today_trades(self, session_id: str | None) -> list[Trade]:
         return self._read(session_id, "查询当日成交", "trades", lambda h: h.broker.today_trades())

@@ -121,6 +121,28 @@ def entrusts(ex: SimExchange, conn, account_id: int, now: dt.datetime, *, open_o
     return [_entrust(r, ex.quotes) for r in rows]
 
 
+def entrusts_after(
+    ex: SimExchange, conn, account_id: int, now: dt.datetime, after_id: int, limit: int | None
+) -> list[Entrust]:
+    """Today's entrusts placed after order ``after_id`` (0: from the first), oldest first, at most
+    ``limit``: the rows of a page only, so a poller's cost does not grow with the orders it has seen."""
+    cond = [
+        t.orders.c.account_id == account_id,
+        t.orders.c.trade_date == ex.business_date(now),
+        t.orders.c.id > after_id,
+    ]
+    query = select(t.orders).where(and_(*cond)).order_by(t.orders.c.id).limit(limit)
+    return [_entrust(r, ex.quotes) for r in conn.execute(query).mappings().all()]
+
+
+def order_id_of(conn, account_id: int, contract_no: str) -> int | None:
+    return conn.execute(
+        select(t.orders.c.id).where(
+            and_(t.orders.c.account_id == account_id, t.orders.c.contract_no == contract_no)
+        )
+    ).scalar_one_or_none()
+
+
 def trades(ex: SimExchange, conn, account_id: int, now: dt.datetime) -> list[Trade]:
     rows = (
         conn.execute(

@@ -11,6 +11,7 @@ from ..domain import fields
 from ..domain import messages as msg
 from ..domain.models import OrderAck, Side
 from ..service import validation
+from ..service.entrust_pages import parse_page
 from ..service.trader import TraderService
 from ..service.validation import require
 from . import openapi
@@ -94,8 +95,17 @@ def build_router() -> APIRouter:
         return ok([fields.position_row(p) for p in rows], msg.OK_QUERY)
 
     @router.get("/today-entrusts", summary="获取当日委托")
-    async def today_entrusts(request: Request) -> JSONResponse:
-        rows = await run_in_threadpool(_service(request).today_entrusts, session_id(request))
+    async def today_entrusts(
+        request: Request,
+        since: str | None = Query(None, description="可选：上次看到的最后一个合同编号，只返回其后的委托"),
+        limit: str | None = Query(None, description="可选：最多返回的条数（1–1000）"),
+    ) -> JSONResponse:
+        page = parse_page(request.query_params)  # optional since/limit (issue 15); none: the spec's list
+        service, sid = _service(request), session_id(request)
+        if page is None:
+            rows = await run_in_threadpool(service.today_entrusts, sid)
+        else:
+            rows = await run_in_threadpool(service.today_entrusts_page, sid, page)
         return ok([fields.entrust_row(e) for e in rows], msg.OK_QUERY)
 
     @router.get("/today-trades", summary="获取当日成交")

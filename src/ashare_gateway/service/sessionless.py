@@ -114,7 +114,13 @@ class SessionlessTrader:
 
         def work_out() -> OrderRequest:  # only for a new key: a retry replays the first answer
             return handle.lane.run(
-                lambda: resolve(handle.broker, order, fees=self.fees, on=today),
+                lambda: resolve(
+                    handle.broker,
+                    order,
+                    fees=self.fees,
+                    on=today,
+                    quote=lambda code: self.service.client_quote(handle, code),
+                ),
                 label=f"计算委托 {order.label}",
                 deadline=self.service.deadline,
             )

@@ -16,13 +16,14 @@ from typing import Any, TypeVar
 from ..brokers.base import ConnectInfo, Credentials
 from ..domain import messages as msg
 from ..domain.clock import Clock, SystemClock
-from ..domain.errors import GatewayError, InvalidParameter, NotConnected, NotSupported
+from ..domain.errors import GatewayError, InvalidParameter, NotConnected, NotSupported, OrderRejected
 from ..domain.instruments import parse_security
 from ..domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
 from ..domain.numbers import NotANumber, parse_decimal
 from ..domain.sessions import MarketState
-from . import validation
+from . import entrust_pages, validation
 from .clients import ClientHandle, ClientRegistry
+from .entrust_pages import EntrustPage, PagedEntrusts
 from .lane import PRIORITY_CANCEL
 from .orders import OrderDesk
 from .sessions import Session, SessionStore
@@ -34,6 +35,7 @@ MAX_WAIT_SECONDS = 60.0
 NO_QUOTE_SOURCE = (
     "网关未配置行情源，不使用纸面交易所的模拟行情（启动时用 --quotes easyquotation:sina 或 mootdx 指定）"
 )
+NO_SOURCE_QUOTE = "行情源没有{code}的行情（{reason}）：委托价格由客户端决定，按行情的风控无法检查"
 
 
 class TraderService:
@@ -131,6 +133,16 @@ class TraderService:
     def today_entrusts(self, session_id: str | None) -> list[Entrust]:
         return self._read(session_id, "查询当日委托", "entrusts", lambda h: h.broker.today_entrusts())
 
+    def today_entrusts_page(self, session_id: str | None, page: EntrustPage) -> list[Entrust]:
+        """Today's entrusts after ``page.since``, at most ``page.limit`` (``entrust_pages.py``)."""
+
+        def read(h: ClientHandle) -> list[Entrust]:
+            if isinstance(h.broker, PagedEntrusts):
+                return h.broker.today_entrusts_page(page.since, page.limit)
+            return entrust_pages.cut(h.broker.today_entrusts(), page)
+
+        return self._read(session_id, "查询当日委托", page.key, read)
+
     def today_trades(self, session_id: str | None) -> list[Trade]:
         return self._read(session_id, "查询当日成交", "trades", lambda h: h.broker.today_trades())
 
@@ -142,14 +154,23 @@ class TraderService:
         sec = parse_security(security)
         return self._read(session_id, "查询行情", f"quote:{sec.code}", lambda h: self._quote(h, sec.code))
 
-    def _quote(self, handle: ClientHandle, code: str) -> Quote:
-        """The broker's quote; a GUI client without one is answered from the gateway's quote source."""
+    def client_quote(self, handle: ClientHandle, code: str) -> Quote:
+        """The broker's quote; a GUI client without one is answered from the gateway's quote source.
+
+        A code that source does not know is "no quote" (501) for a GUI client, not 未找到证券: the
+        broker may well trade it. Used by /quote, the risk limits and the ths sizing alike.
+        """
         try:
             return handle.broker.quote(code)
         except NotSupported as exc:
             if self.quote_source is None:
                 raise NotSupported(f"{exc.message}；{NO_QUOTE_SOURCE}") from None
-            return self.quote_source(code)
+            try:
+                return self.quote_source(code)
+            except OrderRejected as unknown:
+                raise NotSupported(NO_SOURCE_QUOTE.format(code=code, reason=unknown.message)) from None
+
+    _quote = client_quote
 
     # ------------------------------------------------------------------ orders
     def limit_order(

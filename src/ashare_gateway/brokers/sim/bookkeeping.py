@@ -148,19 +148,26 @@ def save_order(conn: Connection, order: dict, fees: FeeSchedule, sec: Security |
     _write(conn, order, *reservations.of_order(order, fees, sec))
 
 
-def close_order(conn: Connection, order: dict, *, reason: str = "") -> None:
-    """Cancel what is left of an order (a user's cancel, an IOC remainder or the end of the day)."""
+def close_order(
+    conn: Connection, order: dict, *, reason: str = "", frozen_before: Decimal | None = None
+) -> None:
+    """Cancel what is left of an order (a user's cancel, an IOC remainder or the end of the day).
+
+    ``frozen_before``: the account's frozen cash, when the caller read it with the order (a cancel does).
+    """
     remaining = order["quantity"] - order["filled"] - order["cancelled"]
     order["cancelled"] += remaining
     order["status"] = OrderStatus.PARTIALLY_CANCELLED if order["filled"] else OrderStatus.CANCELLED
     order["is_open"] = False
     if reason:
         order["reason"] = reason
-    _write(conn, order, ZERO, 0)  # a closed order holds nothing back
+    _write(conn, order, ZERO, 0, frozen_before)  # a closed order holds nothing back
 
 
-def _write(conn: Connection, order: dict, cash: Decimal, shares: int) -> None:
-    reservations.store(conn, order, cash, shares)
+def _write(
+    conn: Connection, order: dict, cash: Decimal, shares: int, frozen_before: Decimal | None = None
+) -> None:
+    reservations.store(conn, order, cash, shares, frozen_before=frozen_before)
     values = {
         k: order[k]
         for k in (

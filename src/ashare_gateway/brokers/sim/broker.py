@@ -43,6 +43,10 @@ class SimBroker:
     def today_trades(self) -> list[Trade]:
         return self.exchange.trades(self.account_id)
 
+    def today_entrusts_page(self, since: str | None, limit: int | None) -> list[Entrust]:
+        """A page of 当日委托 from SQL (``service/entrust_pages.PagedEntrusts``)."""
+        return self.exchange.entrusts_page(self.account_id, since, limit)
+
     def cancelable_entrusts(self) -> list[Entrust]:
         return self.exchange.entrusts(self.account_id, open_only=True)
 

@@ -24,7 +24,7 @@ from sqlalchemy import and_, select
 
 from ...domain import messages as msg
 from ...domain.clock import Clock, SystemClock
-from ...domain.errors import GatewayError, OrderRejected
+from ...domain.errors import GatewayError, InvalidParameter, OrderRejected
 from ...domain.fees import FeeSchedule
 from ...domain.instruments import Market, Security
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Trade
@@ -226,6 +226,20 @@ class SimExchange:
         return self._request(
             lambda conn, now: projections.entrusts(self, conn, account_id, now, open_only=open_only)
         )
+
+    def entrusts_page(self, account_id: int, since: str | None, limit: int | None) -> list[Entrust]:
+        """Today's entrusts after the one numbered ``since`` (see ``service/entrust_pages.py``)."""
+
+        def work(conn, now: dt.datetime) -> list[Entrust]:
+            after = 0
+            if since is not None:
+                found = projections.order_id_of(conn, account_id, since)
+                if found is None:
+                    raise InvalidParameter(msg.ENTRUST_SINCE_UNKNOWN.format(since=since))
+                after = found
+            return projections.entrusts_after(self, conn, account_id, now, after, limit)
+
+        return self._request(work)
 
     def trades(self, account_id: int) -> list[Trade]:
         return self._request(lambda conn, now: projections.trades(self, conn, account_id, now))

@@ -30,10 +30,15 @@ TRADE_NO_BASE = 50_000_000
 
 
 def available_cash(ex: SimExchange, conn, account_id: int) -> Decimal:
+    return cash_and_frozen(ex, conn, account_id)[0]
+
+
+def cash_and_frozen(ex: SimExchange, conn, account_id: int) -> tuple[Decimal, Decimal]:
+    """(可用, the frozen total it was computed from): order entry reuses the second when it reserves."""
     cash, frozen = conn.execute(
         select(t.accounts.c.cash, t.accounts.c.frozen_cash).where(t.accounts.c.id == account_id)
     ).one()
-    return cash - frozen - ex.ipo.unpaid(conn, account_id)
+    return cash - frozen - ex.ipo.unpaid(conn, account_id), frozen
 
 
 def available_shares(ex: SimExchange, conn, account_id: int, code: str, bdate: dt.date) -> int:
@@ -114,6 +119,28 @@ def entrusts(ex: SimExchange, conn, account_id: int, now: dt.datetime, *, open_o
         cond.append(t.orders.c.is_open)
     rows = conn.execute(select(t.orders).where(and_(*cond)).order_by(t.orders.c.id)).mappings().all()
     return [_entrust(r, ex.quotes) for r in rows]
+
+
+def entrusts_after(
+    ex: SimExchange, conn, account_id: int, now: dt.datetime, after_id: int, limit: int | None
+) -> list[Entrust]:
+    """Today's entrusts placed after order ``after_id`` (0: from the first), oldest first, at most
+    ``limit``: the rows of a page only, so a poller's cost does not grow with the orders it has seen."""
+    cond = [
+        t.orders.c.account_id == account_id,
+        t.orders.c.trade_date == ex.business_date(now),
+        t.orders.c.id > after_id,
+    ]
+    query = select(t.orders).where(and_(*cond)).order_by(t.orders.c.id).limit(limit)
+    return [_entrust(r, ex.quotes) for r in conn.execute(query).mappings().all()]
+
+
+def order_id_of(conn, account_id: int, contract_no: str) -> int | None:
+    return conn.execute(
+        select(t.orders.c.id).where(
+            and_(t.orders.c.account_id == account_id, t.orders.c.contract_no == contract_no)
+        )
+    ).scalar_one_or_none()
 
 
 def trades(ex: SimExchange, conn, account_id: int, now: dt.datetime) -> list[Trade]:

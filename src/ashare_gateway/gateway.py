@@ -120,7 +120,7 @@ def make_provider(settings: Settings, exchange: SimExchange) -> BrokerProvider:
     if settings.broker == "sim":
         return SimProvider(exchange)
     if settings.broker == "xiadan-fake":
-        from .brokers.xiadan.fake_factory import FakeXiadanProvider
+        from .simulators.xiadan_factory import FakeXiadanProvider
 
         return FakeXiadanProvider(exchange, flavour=settings.flavour)
     if settings.broker == "xiadan":
@@ -128,7 +128,7 @@ def make_provider(settings: Settings, exchange: SimExchange) -> BrokerProvider:
 
         return XiadanProvider(exe_path=settings.exe_path, flavour=settings.flavour)
     if settings.broker == "hexin-fake":
-        from .brokers.hexin.fake_factory import FakeHexinProvider
+        from .simulators.hexin_factory import FakeHexinProvider
 
         return FakeHexinProvider(exchange)
     if settings.broker == "hexin":

@@ -192,7 +192,9 @@ class Win32Driver:
                 return
             keyboard.send_keys("{VK_CONTROL down}", pause=0)
             try:
-                keyboard.send_keys(chord.group(1), pause=0)
+                # vk_packet=False: the letter as its virtual key ('C' = 0x43). A lone letter is otherwise
+                # sent as VK_PACKET, whose WM_KEYDOWN carries 0xE7, never 'C': no Ctrl+C reaches the grid.
+                keyboard.send_keys(chord.group(1), pause=0, vk_packet=False)
                 time.sleep(CTRL_HOLD)
             finally:
                 keyboard.send_keys("{VK_CONTROL up}", pause=0)

@@ -12,6 +12,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from . import registry
 from .cli_clock import clock_command
 from .cli_commands import trading as trading_commands
 from .config import (
@@ -153,8 +154,10 @@ def serve(
     from .api.perimeter import is_loopback
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if broker not in BROKER_KINDS:
-        _fail(f"未知的 broker：{broker}（可选：{', '.join(BROKER_KINDS)}）")
+    try:
+        registry.get(broker)  # the plug-ins say which kinds exist (a third-party one included)
+    except GatewayError as exc:
+        _fail(exc.message)
     try:
         extra = [parse_listen(item, dialect) for item in listen or []]
         listeners = [parse_listen(str(port), dialect), *extra]

@@ -15,8 +15,8 @@ from fastapi import FastAPI
 
 from .. import __version__
 from ..gateway import Gateway
-from ..service.sessionless import SessionlessTrader
 from . import (
+    accounts,
     clock_routes,
     docs_routes,
     easytrader_routes,
@@ -83,9 +83,6 @@ def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
     app.include_router(clock_routes.build_router())
     app.include_router(events_routes.build_router())
     _install_mcp(app)
-    app.state.sessionless = SessionlessTrader(
-        gateway.service, credentials=gateway.settings.credentials, fees=gateway.exchange.fees
-    )
     app.include_router(ths_routes.build_router())
     app.include_router(easytrader_routes.build_router())
     if root is not None:
@@ -102,7 +99,8 @@ def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
     )
 
     security.install(app, _policy(gateway, root_dialect), render)
-    errors.guard(app, render)  # last: outermost, so a fault in the perimeter is a 500 in the envelope
+    errors.guard(app, render)  # outermost but one, so a fault in the perimeter is a 500 in the envelope
+    accounts.install(app, gateway, root_dialect)  # /accounts/NAME/... rewritten before anything else
 
     pages.install(app)
     docs_routes.install(app)
@@ -126,8 +124,24 @@ def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
                 {**h.lane.status(), "reads": h.reads.reads, "shared_reads": h.reads.shared}
                 for h in service.clients.all()
             ],
+            "accounts": account_status(gateway),
             "kill_switch": gateway.risk.kill_switch(),
             "quotes": gateway.quote_status(),
         }
 
     return app
+
+
+def account_status(gateway: Gateway) -> list[dict]:
+    """For /health: each gateway account, its flavour, whether its auto-login session is up, and why not."""
+    service = gateway.service
+    return [
+        {
+            "name": a.name,
+            "broker": a.broker,
+            "auto_login": service.sessions.auto_for(a.name) is not None,
+            "auto_login_error": service.auto_login_errors.get(a.name),
+            "clients": [h.key for h in service.clients.of_account(a.name)],
+        }
+        for a in gateway.accounts
+    ]

@@ -229,3 +229,27 @@ def test_settings_read_the_environment_and_hide_secrets(monkeypatch: pytest.Monk
     )
     assert "a-token-of-sixteen-chars" not in repr(settings)
     assert Settings(broker="sim").broker == "sim"  # a flag (keyword) wins over the environment
+
+
+def test_the_cli_trades_on_the_account_given(four: Served) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if k != "ASHARE_GATEWAY_TOKEN"}
+        cmd = [sys.executable, "-m", "ashare_gateway.cli", *args, "--url", four.url]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+
+    with httpx.Client(base_url=four.url, timeout=60) as c:
+        before = {n: contracts(c, params={"account": n}) for n in ("p2", "x2")}
+        placed = run("buy", "600000", "8.75", "100", "--account", "x2", "--yes", "--json")
+        assert placed.returncode == 0, placed.stderr
+        contract = json.loads(placed.stdout)["合同编号"]
+        assert contracts(c, params={"account": "x2"}) - before["x2"] == {contract}
+        assert contracts(c, params={"account": "p2"}) == before["p2"]
+    balance = run("balance", "--account", "p2", "--json")
+    assert json.loads(balance.stdout)["总资产"] == pytest.approx(500000.0, abs=50)
+    unnamed = run("balance", "--json")
+    assert unnamed.returncode != 0 and "网关配置了多个账户" in unnamed.stderr

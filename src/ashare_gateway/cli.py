@@ -264,7 +264,7 @@ def _run(settings: Settings, listeners: list, config_path: Path | None, log_leve
         url = f"http://{shown_host}:{item.port}"
         console.print(f"API  {url}/api/trader   页面 {url}/   文档 {url}/docs")
         if item.dialect != "ht":
-            console.print(f"     {url}/ 根路径：{_DIALECT_LABELS[item.dialect]}")
+            console.print(f"     {url}/ 根路径：{_DIALECT_LABELS.get(item.dialect, item.dialect)}")
     try:
         serve_listeners(gateway, host, listeners, log_level=log_level.lower())
     except ListenError as exc:

@@ -22,24 +22,24 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 try:
-    from ashare_gateway.brokers.xiadan.captcha import (
+    from ashare_gateway.brokers.ths.captcha import (
         CaptchaRecognizer,
         CaptchaUnreadable,
         dataset_dir,
         holdout_split,
         load_gray,
     )
-    from ashare_gateway.brokers.xiadan.captcha_compose import compose_captcha
+    from ashare_gateway.simulators.captcha_compose import compose_captcha
 except ModuleNotFoundError:  # a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT / "src"))
-    from ashare_gateway.brokers.xiadan.captcha import (
+    from ashare_gateway.brokers.ths.captcha import (
         CaptchaRecognizer,
         CaptchaUnreadable,
         dataset_dir,
         holdout_split,
         load_gray,
     )
-    from ashare_gateway.brokers.xiadan.captcha_compose import compose_captcha
+    from ashare_gateway.simulators.captcha_compose import compose_captcha
 
 Glyphs = dict[str, list[np.ndarray]]
 

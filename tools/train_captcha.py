@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 try:
-    from ashare_gateway.brokers.xiadan.captcha import (
+    from ashare_gateway.brokers.ths.captcha import (
         MODEL_PATH,
         CaptchaRecognizer,
         dataset_dir,
@@ -30,7 +30,7 @@ try:
     )
 except ModuleNotFoundError:  # running from a checkout without `pip install -e .`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from ashare_gateway.brokers.xiadan.captcha import (
+    from ashare_gateway.brokers.ths.captcha import (
         MODEL_PATH,
         CaptchaRecognizer,
         dataset_dir,

@@ -276,7 +276,7 @@ def _run(settings: Settings, listeners: list, config_path: Path | None, log_leve
 @app.command()
 def captcha(files: Annotated[list[Path], typer.Argument(help="Captcha images (PNG/BMP).")]) -> None:
     """Print what the captcha recogniser reads in each image, one line per file."""
-    from .brokers.xiadan.captcha import main_captcha
+    from .brokers.ths.captcha import main_captcha
 
     raise typer.Exit(main_captcha([str(f) for f in files]))
 

@@ -72,9 +72,9 @@ class BrokerPlugin:
 # One line per flavour shipped here: the module holding its ``PLUGIN``.
 BUILTIN_PLUGINS = (
     "ashare_gateway.brokers.sim.plugin",
-    "ashare_gateway.brokers.xiadan.fake_plugin",
+    "ashare_gateway.simulators.xiadan_plugin",  # the fakes register from the simulators' side
     "ashare_gateway.brokers.xiadan.plugin",
-    "ashare_gateway.brokers.hexin.fake_plugin",
+    "ashare_gateway.simulators.hexin_plugin",
     "ashare_gateway.brokers.hexin.plugin",
 )
 ENTRY_POINT_GROUP = "ashare_gateway.brokers"

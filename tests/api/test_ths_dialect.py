@@ -17,12 +17,12 @@ import httpx
 import pytest
 
 from ashare_gateway.accounts_config import AccountConfig
-from ashare_gateway.brokers.hexin.fake_plugin import FakeHexinOptions, HexinVersion
 from ashare_gateway.config import Settings
 from ashare_gateway.domain.clock import ManualClock
 from ashare_gateway.domain.fees import FeeSchedule, max_buy_fees
 from ashare_gateway.domain.instruments import resolve_code
 from ashare_gateway.domain.models import Entrust
+from ashare_gateway.simulators.hexin_plugin import FakeHexinOptions, HexinVersion
 from tests.conftest import TRADING_MORNING, Served, serve
 from tests.process import free_port, serve_process
 

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ashare_gateway.brokers.xiadan.captcha import (
+from ashare_gateway.brokers.ths.captcha import (
     CaptchaRecognizer,
     CaptchaUnreadable,
     dataset_dir,
@@ -27,7 +27,7 @@ from ashare_gateway.brokers.xiadan.captcha import (
     load_labelled_images,
     main_captcha,
 )
-from ashare_gateway.brokers.xiadan.captcha_compose import compose_captcha
+from ashare_gateway.simulators.captcha_compose import compose_captcha
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -266,7 +266,7 @@ def test_labelled_failures_feed_the_training_script(
 
 
 def test_bundled_model_is_small() -> None:
-    model = ROOT / "src/ashare_gateway/brokers/xiadan/captcha_model.npz"
+    model = ROOT / "src/ashare_gateway/brokers/ths/captcha_model.npz"
     assert model.stat().st_size < 2 * 1024 * 1024
 
 

@@ -11,7 +11,7 @@ client would punish silently* (input under a modal pop-up, appending to a field,
 the lookup, submitting before it, fields of two orders mixed) as ``misuse`` events tests keep empty.
 
 The Win32 model under it (handles, visibility, modelled time, the input rules, pop-ups) is the fake
-xiadan's too: :class:`~ashare_gateway.desktop.fake.desktop.FakeDesktop`. This file holds what is
+xiadan's too: :class:`~ashare_gateway.simulators.desktop.desktop.FakeDesktop`. This file holds what is
 hexin's own: the process, the main window's keys, the flash-order dialog.
 """
 
@@ -32,9 +32,9 @@ from ...domain.fees import FeeSchedule, max_buy_fees
 from ...domain.instruments import resolve_code
 from ...domain.models import OrderRequest, Quote, Side
 from ...domain.rules import lot_rule, tick_size
-from ..fake.desktop import FakeDesktop
-from ..fake.keys import Key
-from ..fake.widgets import Widget
+from ..desktop.desktop import FakeDesktop
+from ..desktop.keys import Key
+from ..desktop.widgets import Widget
 from . import texts as tx
 from .builds import HEXIN_8, FakeHexinBuild
 from .faults import HexinFaults

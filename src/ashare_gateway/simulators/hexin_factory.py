@@ -11,13 +11,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ...desktop.fake.builds import BUILDS as XIADAN_BUILDS
-from ...desktop.fake.client import FakeXiadan
-from ...desktop.fake_hexin import BUILDS, FakeHexin, HexinFaults, HexinLatency
-from ..base import Broker, ConnectInfo, Credentials
-from ..xiadan.adapter import XiadanBroker
-from ..xiadan.timeouts import Timeouts
-from .adapter import HexinBroker
+from ..brokers.base import Broker, ConnectInfo, Credentials
+from ..brokers.hexin.adapter import HexinBroker
+from ..brokers.ths.adapter import XiadanBroker
+from ..brokers.ths.timeouts import Timeouts
+from .hexin import BUILDS, FakeHexin, HexinFaults, HexinLatency
+from .xiadan.builds import BUILDS as XIADAN_BUILDS
+from .xiadan.client import FakeXiadan
 
 HEXIN_EXE = r"C:\同花顺软件\同花顺\hexin.exe"
 TRADING_EXE = r"C:\同花顺软件\同花顺\xiadan.exe"  # the sibling, in hexin's own folder

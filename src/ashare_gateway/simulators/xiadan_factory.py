@@ -10,17 +10,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ...desktop.fake.builds import BUILDS, FakeBuild
-from ...desktop.fake.client import FakeXiadan
-from ...desktop.fake.faults import Faults, Latency
-from ...domain.clock import Clock
-from ...domain.errors import BrokerUnavailable
-from ...domain.instruments import Kind, Market, parse_security, resolve_code
-from ...domain.messages import LOGIN_FAILED
-from ..base import Broker, ConnectInfo, Credentials
-from .adapter import XiadanBroker
-from .layouts import layout_for
-from .timeouts import Timeouts
+from ..brokers.base import Broker, ConnectInfo, Credentials
+from ..brokers.ths.adapter import XiadanBroker
+from ..brokers.ths.layouts import layout_for
+from ..brokers.ths.timeouts import Timeouts
+from ..domain.clock import Clock
+from ..domain.errors import BrokerUnavailable
+from ..domain.instruments import Kind, Market, parse_security, resolve_code
+from ..domain.messages import LOGIN_FAILED
+from .xiadan.builds import BUILDS, FakeBuild
+from .xiadan.client import FakeXiadan
+from .xiadan.faults import Faults, Latency
 
 FAKE_EXE = {"ht": r"C:\htwt\xiadan.exe", "universal": r"C:\ths\xiadan.exe"}
 
@@ -41,7 +41,7 @@ def make_fake_xiadan_broker(
 ) -> XiadanBroker:
     """A XiadanBroker of ``flavour`` ('ht' or 'universal') over a fake client trading on ``sim_broker``.
 
-    ``faults`` are :class:`~ashare_gateway.desktop.fake.faults.Faults` fields (``latency`` may be a
+    ``faults`` are :class:`~ashare_gateway.simulators.xiadan.faults.Faults` fields (``latency`` may be a
     ``Latency`` or a dict). The fake client is ``broker.driver``; its ``events``/``misuse`` tell tests
     what it saw. ``exe_path`` is where the fake client is "installed" (default: one of the layout's
     usual folders); ``password`` unlocks its lock screen when it starts logged in. ``build`` is the
@@ -80,7 +80,7 @@ def _ipo_offers_of(sim_broker: Broker):
         return None
 
     def offers() -> list[dict[str, Any]]:
-        from ..sim.exchange import ipo_quota
+        from ..brokers.sim.exchange import ipo_quota
 
         values: dict[Market, Decimal] = {}
         for p in sim_broker.positions():
@@ -136,7 +136,7 @@ class FakeXiadanProvider:
         self._brokers: dict[str, XiadanBroker] = {}
 
     def connect(self, exe_path: str | None) -> tuple[Broker, ConnectInfo]:
-        from ..sim.exchange import DEMO_PASSWORD
+        from ..brokers.sim.exchange import DEMO_PASSWORD
 
         user = self.exchange.ensure_demo_account()
         broker = self._broker(user, exe_path, logged_in=True, password=DEMO_PASSWORD)

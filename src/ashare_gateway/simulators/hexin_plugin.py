@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from ...registry import BrokerKind, BrokerPlugin, Capability, ProviderContext
+from ..registry import BrokerKind, BrokerPlugin, Capability, ProviderContext
 
 
 class HexinVersion(StrEnum):
@@ -20,7 +20,7 @@ class FakeHexinOptions(BaseModel):
 
 
 def _provider(ctx: ProviderContext):
-    from .fake_factory import FakeHexinProvider
+    from .hexin_factory import FakeHexinProvider
 
     return FakeHexinProvider(ctx.exchange, version=ctx.account.options.version.value)
 

@@ -1,6 +1,6 @@
 """The 撤单 page: its code filter, the 撤单确认 check, and proof that a cancel went through.
 
-A mixin of :class:`~ashare_gateway.brokers.xiadan.adapter.XiadanBroker` (it uses the broker's driver,
+A mixin of :class:`~ashare_gateway.brokers.ths.adapter.XiadanBroker` (it uses the broker's driver,
 session, order entry and table reading), kept apart so the adapter stays one screen of flows. The
 filter (Edit 3348 + 查询 3349, easyths order_cancel.py:101-109) narrows 可撤 to one code before a
 row is selected, and is emptied again afterwards so every later read lists all codes.

@@ -1,6 +1,6 @@
 """What a real client build looks like, as the fake reproduces it: IDs, titles, texts, columns.
 
-Deliberately separate from the adapter's ``brokers.xiadan.layouts``: this file models the outside world
+Deliberately separate from the adapter's ``brokers.ths.layouts``: this file models the outside world
 (the real xiadan.exe, as client-automation.md records it), that one is the adapter's belief about it.
 If both were one table, a wrong ID would be wrong in both places and no test could notice. A test can
 also give the fake a drifted build (``dataclasses.replace``) to show the adapter fails clearly and that

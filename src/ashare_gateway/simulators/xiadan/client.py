@@ -28,14 +28,14 @@ from typing import Any, ClassVar
 from ...brokers.base import Broker, Credentials
 from ...domain import messages as msg
 from ...domain.errors import BrokerUnavailable, GatewayError
+from ..desktop.desktop import FakeDesktop
+from ..desktop.keys import Key
+from ..desktop.widgets import Widget
 from . import texts as tx
 from .builds import HT_BUILD, FakeBuild
-from .desktop import FakeDesktop
 from .faults import Faults
-from .keys import Key
 from .pages import DATA_PAGES, ORDER_PAGES, PagesMixin
 from .trading import PageState, TradingMixin
-from .widgets import Widget
 
 
 class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):

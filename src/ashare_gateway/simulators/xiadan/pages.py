@@ -1,6 +1,6 @@
 """The fake client's pages: which controls each one has, navigation, and the data grids behind them.
 
-A mixin of :class:`~ashare_gateway.desktop.fake.client.FakeXiadan` (it uses the client's widget
+A mixin of :class:`~ashare_gateway.simulators.xiadan.client.FakeXiadan` (it uses the client's widget
 factory, clock, faults and dialogs): kept apart so each file of the fake has one job. Grids reload on
 navigation and F5 and stay invisible until the modelled query latency has passed; copying and saving
 go through the captcha when the faults say so.
@@ -14,10 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ...domain.models import Side
+from ..desktop.keys import Key
+from ..desktop.widgets import Widget
 from . import grids
 from . import texts as tx
-from .keys import Key
-from .widgets import Widget
 
 ORDER_PAGES = {"buy": Side.BUY, "sell": Side.SELL, "market_buy": Side.BUY, "market_sell": Side.SELL}
 DATA_PAGES = {"balance", "entrusts", "trades", "cancel", "ipo"}
@@ -230,7 +230,7 @@ class PagesMixin:
                 self._global_key(key, grid)
 
     def _captcha(self, text: str, then: Callable[[], None]) -> None:
-        from ...brokers.xiadan.captcha_compose import compose_captcha
+        from ..captcha_compose import compose_captcha
 
         window = self._dialog(tx.RESULT_TITLE, text, [], delay=0.0)
         image = window.add(self._w.make("Static", 2405, role="captcha_image"))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ...registry import BrokerKind, BrokerPlugin, Capability, ProviderContext
-from .plugin import XiadanOptions
+from ..brokers.xiadan.plugin import XiadanOptions
+from ..registry import BrokerKind, BrokerPlugin, Capability, ProviderContext
 
 
 def _provider(ctx: ProviderContext):
-    from .fake_factory import FakeXiadanProvider
+    from .xiadan_factory import FakeXiadanProvider
 
     return FakeXiadanProvider(ctx.exchange, flavour=ctx.account.options.flavour.value)
 

@@ -1,6 +1,6 @@
 """What a real 同花顺 hexin.exe build looks like, as the fake reproduces it: title, keys, dialog IDs.
 
-Deliberately separate from the adapter's ``brokers.hexin.layouts`` (see ``desktop.fake.builds`` for why):
+Deliberately separate from the adapter's ``brokers.hexin.layouts`` (see ``simulators.xiadan.builds`` for why):
 this file models the outside world, that one is the adapter's belief about it.
 """
 

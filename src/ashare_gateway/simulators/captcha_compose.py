@@ -23,7 +23,7 @@ from PIL import Image
 __all__ = ["CAPTCHA_SIZE", "bundled_glyphs", "compose_captcha", "glyph_content", "render_digit"]
 
 CAPTCHA_SIZE = (92, 38)
-_MODEL_PATH = Path(__file__).with_name("captcha_model.npz")
+_MODEL_PATH = Path(__file__).parents[1] / "brokers" / "ths" / "captcha_model.npz"  # the shipped model
 # Width of a "normal" digit inside a 28x38 crop; narrower glyphs (a sans-serif 1) stay narrow.
 _NOMINAL_GLYPH_WIDTH = 23.0
 

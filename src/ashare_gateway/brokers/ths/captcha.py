@@ -547,7 +547,7 @@ def _composed_samples(
     glyphs: dict[str, list[np.ndarray]], rng: np.random.Generator, n_images: int
 ) -> tuple[list[np.ndarray], list[str]]:
     """Digit crops exactly as the segmenter produces them from composed captchas (incl. touching)."""
-    from .captcha_compose import compose_captcha
+    from ...simulators.captcha_compose import compose_captcha
 
     crops: list[np.ndarray] = []
     labels: list[str] = []

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
 from ...brokers.base import Broker
+from ...desktop.driver import ControlInfo, WindowInfo
 from ...domain.errors import BrokerUnavailable, GatewayError
 from ...domain.models import OrderAck, OrderRequest
-from ..driver import ControlInfo, WindowInfo
 from .inputs import InputRulesMixin
 from .keys import Key, parse_keys
 from .widgets import Widget, WidgetFactory

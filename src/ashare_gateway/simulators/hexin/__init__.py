@@ -1,6 +1,6 @@
 """A fake 同花顺 hexin.exe (8.x and 9.x) implementing the DesktopDriver protocol, for tests and demos."""
 
-from ..fake.desktop import Event
+from ..desktop.desktop import Event
 from .builds import BUILDS, HEXIN_8, HEXIN_9, FakeHexinBuild
 from .client import FakeHexin
 from .faults import HexinFaults, HexinLatency

@@ -1,8 +1,8 @@
 """A fake 同花顺 xiadan.exe implementing the DesktopDriver protocol, for tests and demos on Linux."""
 
+from ..desktop.desktop import Event
 from .builds import BUILDS, HT_BUILD, UNIVERSAL_BUILD, UNIVERSAL_NEW_BUILD, FakeBuild
 from .client import FakeXiadan
-from .desktop import Event
 from .faults import Faults, Latency
 
 __all__ = [

@@ -1,6 +1,6 @@
 """The fake client's trading screens: order entry with the code lookup, cancel, and IPO subscription.
 
-A mixin of :class:`~ashare_gateway.desktop.fake.client.FakeXiadan`. This is where the fake checks the
+A mixin of :class:`~ashare_gateway.simulators.xiadan.client.FakeXiadan`. This is where the fake checks the
 misuse a real client punishes silently: a price written before the lookup (the lookup overwrites it),
 and fields of two orders mixed in one submit. Orders, cancels and subscriptions go to the paper broker
 only after the confirm dialog is answered 是, and its rejection text is shown as the client shows it.
@@ -16,9 +16,9 @@ from ...domain.errors import GatewayError
 from ...domain.instruments import Board, Market, resolve_code
 from ...domain.market_orders import match_label, needs_protect_price
 from ...domain.models import OrderRequest, Side
+from ..desktop.widgets import Widget
 from . import texts as tx
 from .pages import ORDER_PAGES
-from .widgets import Widget
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The input rules of the fake Windows: where input goes, and the misuse a real client punishes silently.
 
-A mixin of :class:`~ashare_gateway.desktop.fake.desktop.FakeDesktop`: input aimed under a modal
+A mixin of :class:`~ashare_gateway.simulators.desktop.desktop.FakeDesktop`: input aimed under a modal
 dialog is lost, input to a hidden control is lost, a value that does not fit the field was typed into
 the wrong one, typing appends unless the text was selected ({HOME}+{END} or Ctrl+A where the build
 honours it). Each misuse is recorded as an event that the tests require to stay empty.

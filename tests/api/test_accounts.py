@@ -33,6 +33,7 @@ opening_cash = 500000
 
 [Account:x1]
 broker = xiadan-fake
+exe_path = C:\\htzqzyb2_A\\xiadan.exe
 user = 880003
 password = pw-x1
 comm_password = cp-x1
@@ -40,9 +41,10 @@ max_order_amount = 300
 
 [Account:x2]
 broker = xiadan-fake
-flavour = universal
+exe_path = C:\\htzqzyb2_B\\xiadan.exe
 user = 880004
 password = pw-x2
+comm_password = cp-x2
 """
 NAMES = ["p1", "p2", "x1", "x2"]
 ORDER = {"security": "600000", "price": 8.75, "amount": 100}
@@ -93,9 +95,14 @@ def test_orders_are_routed_to_the_account_named_and_never_mixed(four: Served) ->
         for name in NAMES:
             new = contracts(c, params={"account": name}) - before[name]
             assert new == {placed[name]["合同编号"]}, (name, new, placed)
-        # The two fake xiadan clients are two processes (one per account), each on its own paper account.
+        # The two fake xiadan clients: one desktop, the same title, two processes, each its own account.
         handles = {h.name: h for h in four.gateway.service.clients.all()}
-        assert handles["x1"].broker.driver is not handles["x2"].broker.driver
+        x1, x2 = handles["x1"].broker.driver, handles["x2"].broker.driver
+        assert x1.table is x2.table and x1.pid != x2.pid
+        assert handles["x1"].info.main_window_title == handles["x2"].info.main_window_title != ""
+        assert x1.process.exe_path.endswith("_A\\xiadan.exe") and x2.process.exe_path.endswith(
+            "_B\\xiadan.exe"
+        )
         assert handles["x1"].account == "880003" and handles["x2"].account == "880004"
         total = {n: data(c.get(f"/accounts/{n}/api/trader/balance"))["总资产"] for n in NAMES}
         assert total["p2"] == pytest.approx(500000.0, abs=50)  # its own opening_cash, from its section

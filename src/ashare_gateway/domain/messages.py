@@ -74,3 +74,8 @@ ACCOUNT_CLASH = (
 )
 SESSION_OTHER_ACCOUNT = "该会话属于账户 {owner}，不能用于账户 {name}"
 BAD_ACCOUNT_NAME = "账户名无效：{name}（只能包含字母、数字、下划线和短横线，最长32个字符）"
+# Several clients on one desktop: found by process (exe path → pid), never by a title two of them show.
+SAME_TITLE = (
+    "找到{count}个标题相同的客户端窗口（进程 {pids}）：无法按标题区分，请为每个账户指定各自的 exe_path"
+)
+SAME_EXE = "找到{count}个从 {path} 启动的客户端（进程 {pids}）：每个账户请使用各自的客户端目录"

@@ -15,8 +15,9 @@ from ..service.entrust_pages import parse_page
 from ..service.trader import TraderService
 from ..service.validation import require
 from . import openapi
+from .accounts import requested_account, session_id  # the session of the account named, if any
 from .envelope import ok
-from .requests import body_dict, optional_text, session_id
+from .requests import body_dict, optional_text
 
 PREFIX = "/api/trader"
 
@@ -47,7 +48,8 @@ def build_router() -> APIRouter:
     async def connect(request: Request) -> JSONResponse:
         body = await body_dict(request)
         exe_path = optional_text(body, "exe_path")
-        session, info = await run_in_threadpool(_service(request).connect, exe_path)
+        account = requested_account(request)
+        session, info = await run_in_threadpool(_service(request).connect, exe_path, account=account)
         return ok({"exe_path": info.exe_path, "session_id": session.session_id}, msg.OK_CONNECT)
 
     @router.post("/login", summary="手动登录客户端", openapi_extra=openapi.LOGIN)
@@ -59,7 +61,8 @@ def build_router() -> APIRouter:
             comm_password=str(require(body, "comm_password")),
             exe_path=optional_text(body, "exe_path"),
         )
-        session, info = await run_in_threadpool(_service(request).login, creds)
+        account = requested_account(request)
+        session, info = await run_in_threadpool(_service(request).login, creds, account=account)
         return ok(
             {"session_id": session.session_id, "main_window_title": info.main_window_title}, msg.OK_LOGIN
         )

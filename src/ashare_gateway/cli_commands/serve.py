@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from .. import registry
 from ..config import (
     BROKER_KINDS,
     DEFAULT_HOST,
@@ -142,8 +143,10 @@ def serve(
     from ..api.perimeter import is_loopback
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if broker not in BROKER_KINDS:
-        fail(f"未知的 broker：{broker}（可选：{', '.join(BROKER_KINDS)}）")
+    try:
+        registry.get(broker)  # the plug-ins say which kinds exist (a third-party one included)
+    except GatewayError as exc:
+        fail(exc.message)
     try:
         extra = [parse_listen(item, dialect) for item in listen or []]
         listeners = [parse_listen(str(port), dialect), *extra]
@@ -250,7 +253,7 @@ def _run(settings: Settings, listeners: list, config_path: Path | None, log_leve
         url = f"http://{shown_host}:{item.port}"
         console.print(f"API  {url}/api/trader   页面 {url}/   文档 {url}/docs")
         if item.dialect != "ht":
-            console.print(f"     {url}/ 根路径：{_DIALECT_LABELS[item.dialect]}")
+            console.print(f"     {url}/ 根路径：{_DIALECT_LABELS.get(item.dialect, item.dialect)}")
     try:
         serve_listeners(gateway, host, listeners, log_level=log_level.lower())
     except ListenError as exc:

@@ -31,6 +31,7 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from ..domain.errors import BrokerUnavailable, ClientBusy, GatewayError
+from ..domain.messages import SAME_TITLE
 from .driver import ControlInfo, WindowInfo
 from .waiting import wait_until
 
@@ -70,6 +71,7 @@ class Win32Driver:
     def attach(self, exe_path: str | None = None, title_re: str | None = None) -> bool:
         application, findwindows = self._pw["application"], self._pw["findwindows"]
         app = application.Application(backend="win32")
+        pids: list[int] = []
         try:
             if exe_path is not None:
                 if not os.path.exists(exe_path):
@@ -81,11 +83,16 @@ class Win32Driver:
                 )
                 if not found:
                     return False
-                app.connect(handle=found[0].handle)
+                # Several xiadan.exe show the same title: by title alone only when one process shows it.
+                pids = sorted({e.process_id for e in found})
+                if len(pids) == 1:
+                    app.connect(handle=found[0].handle)
             else:
                 return False
         except Exception:
             return False
+        if len(pids) > 1:
+            raise BrokerUnavailable(SAME_TITLE.format(count=len(pids), pids="、".join(map(str, pids))))
         self._app = app
         return True
 

@@ -80,6 +80,11 @@ def _parse(section: configparser.SectionProxy, base: RiskLimits) -> RiskLimits:
     return replace(base, **values)
 
 
+def parse_limits(section: configparser.SectionProxy, base: RiskLimits) -> RiskLimits:
+    """The risk keys of any section (e.g. an ``[Account:NAME]``) over ``base``."""
+    return _parse(section, base)
+
+
 def load_limits(parser: configparser.ConfigParser) -> tuple[RiskLimits, dict[str, RiskLimits]]:
     default = _parse(parser["Risk"], RiskLimits()) if parser.has_section("Risk") else RiskLimits()
     per_account = {

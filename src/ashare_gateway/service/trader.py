@@ -16,7 +16,15 @@ from typing import Any, TypeVar
 from ..brokers.base import ConnectInfo, Credentials
 from ..domain import messages as msg
 from ..domain.clock import Clock, SystemClock
-from ..domain.errors import GatewayError, InvalidParameter, NotConnected, NotSupported, OrderRejected
+from ..domain.errors import (
+    AccountClash,
+    GatewayError,
+    InvalidParameter,
+    InvalidSession,
+    NotConnected,
+    NotSupported,
+    OrderRejected,
+)
 from ..domain.instruments import parse_security
 from ..domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
 from ..domain.numbers import NotANumber, parse_decimal
@@ -55,30 +63,76 @@ class TraderService:
         self.orders = orders  # the journal-backed order path; None only in bare set-ups (benchmarks)
         self.market_state = market_state
         self.quote_source: Callable[[str], Quote] | None = None  # quotes for brokers that have none
-        self.auto_login_error: str | None = None
+        self.auto_login_errors: dict[str, str | None] = {}  # per gateway account, None when it worked
+        names = clients.names
+        self.sessions.account_names = names
+        self.sessions.default_account = names[0] if len(names) == 1 else None
+
+    @property
+    def accounts(self) -> list[str]:
+        """The gateway accounts (config.ini [Account:NAME]; one, ``default``, without such sections)."""
+        return self.clients.names
+
+    @property
+    def auto_login_error(self) -> str | None:
+        """The first account's auto-login failure (the only account's, unless config.ini names several)."""
+        return self.auto_login_errors.get(self.accounts[0])
+
+    def account_name(self, name: str | None) -> str:
+        """The gateway account a call is for: the one named (it must exist), else the only one."""
+        if name is None:
+            if self.sessions.default_account is None:
+                raise InvalidParameter(msg.ACCOUNT_REQUIRED.format(names="、".join(self.accounts)))
+            return self.sessions.default_account
+        self.clients.provider_of(name)  # an unknown name is refused here, with the list of names
+        return name
+
+    def resolve(self, session_id: str | None, account: str | None) -> str | None:
+        """The session a call runs on: the caller's (which must belong to ``account`` if one is named),
+        else the named account's auto-login session. With neither, None (the default account's)."""
+        if account is None:
+            return session_id
+        name = self.account_name(account)
+        if session_id:
+            owner = self.sessions.get(session_id, touch=False).account_name
+            if owner != name:
+                raise AccountClash(msg.SESSION_OTHER_ACCOUNT.format(owner=owner, name=name))
+            return session_id
+        auto = self.sessions.auto_for(name)
+        if auto is None:
+            raise InvalidSession(msg.INVALID_SESSION)
+        return auto
 
     # ------------------------------------------------------------------ sessions
-    def connect(self, exe_path: str | None, *, auto: bool = False) -> tuple[Session, ConnectInfo]:
-        handle = self.clients.connect(exe_path)
-        return self.sessions.create(handle.key, handle.account, auto=auto), handle.info
+    def connect(
+        self, exe_path: str | None, *, auto: bool = False, account: str | None = None
+    ) -> tuple[Session, ConnectInfo]:
+        handle = self.clients.connect(exe_path, account=self.account_name(account))
+        return self._session_on(handle, auto), handle.info
 
-    def login(self, credentials: Credentials, *, auto: bool = False) -> tuple[Session, ConnectInfo]:
-        handle = self.clients.login(credentials)
-        log.info("logged in account %s on %s", credentials.user, handle.kind)
-        return self.sessions.create(handle.key, handle.account, auto=auto), handle.info
+    def login(
+        self, credentials: Credentials, *, auto: bool = False, account: str | None = None
+    ) -> tuple[Session, ConnectInfo]:
+        handle = self.clients.login(credentials, account=self.account_name(account))
+        log.info("logged in account %s on %s (%s)", credentials.user, handle.kind, handle.name)
+        return self._session_on(handle, auto), handle.info
 
-    def auto_login(self, credentials: Credentials | None) -> Session | None:
-        """Log in at start-up (config.ini) or attach to the default client; failures are kept, not raised."""
+    def _session_on(self, handle: ClientHandle, auto: bool) -> Session:
+        return self.sessions.create(handle.key, handle.account, auto=auto, account_name=handle.name)
+
+    def auto_login(self, credentials: Credentials | None, *, account: str | None = None) -> Session | None:
+        """Log in at start-up (config.ini) or attach to the account's client; failures are kept."""
+        name = self.account_name(account)
         try:
             if credentials is None:
-                session, _ = self.connect(None, auto=True)
+                session, _ = self.connect(None, auto=True, account=name)
             else:
-                session, _ = self.login(credentials, auto=True)
+                session, _ = self.login(credentials, auto=True, account=name)
         except GatewayError as exc:
-            self.auto_login_error = exc.message
-            log.warning("auto-login failed: %s", exc.message)
+            self.auto_login_errors[name] = exc.message
+            log.warning("auto-login of account %s failed: %s", name, exc.message)
             return None
-        self.auto_login_error = None
+        self.auto_login_errors[name] = None
         return session
 
     def session(self, session_id: str | None) -> Session:

@@ -18,6 +18,7 @@ from ..domain.clock import Clock
 from ..domain.errors import BrokerUnavailable
 from ..domain.instruments import Kind, Market, parse_security, resolve_code
 from ..domain.messages import LOGIN_FAILED
+from .processes import FakeProcesses, ProcessDriver, processes_of
 from .xiadan.builds import BUILDS, FakeBuild
 from .xiadan.client import FakeXiadan
 from .xiadan.faults import Faults, Latency
@@ -37,6 +38,7 @@ def make_fake_xiadan_broker(
     export_dir: str | None = None,
     clock: Clock | None = None,
     build: FakeBuild | None = None,
+    processes: FakeProcesses | None = None,
     **faults: Any,
 ) -> XiadanBroker:
     """A XiadanBroker of ``flavour`` ('ht' or 'universal') over a fake client trading on ``sim_broker``.
@@ -60,8 +62,10 @@ def make_fake_xiadan_broker(
         password=password,
         ipo_offers=_ipo_offers_of(sim_broker),
     )
+    # On a fake machine with several clients, the broker holds its own process (found by pid, not title).
+    driver = ProcessDriver(processes, processes.spawn(fake)) if processes is not None else fake
     return XiadanBroker(
-        fake,
+        driver,
         layout,
         timeouts=timeouts,
         kind="xiadan-fake",
@@ -164,6 +168,7 @@ class FakeXiadanProvider:
                 password=password,
                 exe_path=exe_path,
                 keepalive_interval=self.keepalive_interval,
+                processes=processes_of(self.exchange),  # one fake machine per gateway, every account on it
                 **self.faults,
             )
             self._brokers[user] = broker

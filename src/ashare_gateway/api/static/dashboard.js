@@ -1,4 +1,5 @@
 // The dashboard: wires the panels to the API and to the live event stream. Panels load in parallel.
+import { showAccounts } from "./accounts.js";
 import { call } from "./api.js";
 import { takeTokenFromUrl } from "./auth.js";
 import { $, debounce, el, renderPairs } from "./dom.js";
@@ -22,13 +23,14 @@ function banner(text, error) {
   b.className = "banner" + (error ? " error" : "");
 }
 
-async function refreshHealth() {
+async function refreshHealth(initial = false) {
   const r = await call("GET", "/health");
   if (r.status !== 200 || !r.data) {
     renderPairs($("health"), [["状态", r.message || "查询失败", "up"]]);
     return;
   }
   const h = r.data;
+  if (showAccounts($("account-switch"), h.accounts, refreshAll) && !initial) refreshAll();
   $("mode").textContent = `券商 ${h.broker}` + (h.demo_market ? " · 演示模式（市场始终开放）" : "");
   renderPairs($("health"), [
     ["状态", h.status === "ok" ? "正常" : String(h.status), h.status === "ok" ? "" : "up"],
@@ -111,8 +113,9 @@ function main() {
   initPanels({ say, refresh: refreshOrders, sell: (code) => setTicketCode(code, "sell") });
   $("clock-phase").addEventListener("click", () => advanceClock("phase"));
   $("clock-day").addEventListener("click", () => advanceClock("day"));
-  // Everything at once: the first 401 asks for the token once and every panel then retries with it.
-  Promise.all([refreshAll(), refreshHealth(), refreshClock()]).then(() => {
+  // Health first (it names the accounts, so the panels ask for the one shown), then the rest at once:
+  // the first 401 asks for the token once and every panel then retries with it.
+  refreshHealth(true).then(() => Promise.all([refreshAll(), refreshClock()])).then(() => {
     startLive({
       onEvent,
       onMode: setLive,

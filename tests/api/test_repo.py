@@ -222,6 +222,7 @@ def test_lend_idle_cash_keeps_what_was_asked_and_a_retry_lends_once(tmp_path: Pa
         ({"days": "x"}, "days 须为"),
         ({"keep": -1}, "keep 须为"),
         ({"keep": "abc"}, "keep 须为"),
+        ({"keep": "1e13"}, "keep 须为"),
         ({"market": "bj"}, "market 须为"),
     ],
 )
@@ -229,3 +230,20 @@ def test_lend_helper_refusals(tmp_path: Path, body: dict, reason: str) -> None:
     with market(tmp_path, "2026-12-03 14:55") as c:
         assert reason in refused(c.post("/api/trader/repo", json=body))
         assert ok(c.get("/api/trader/repo")) == []
+
+
+@pytest.mark.parametrize("served", ["xiadan-fake"], indirect=True)
+def test_a_gui_broker_never_gets_the_paper_rate_book(api: httpx.Client) -> None:
+    """With a GUI client, even with ``--quotes``, the made-up repo rates are not offered as a quote or
+    used by the helper; a repo typed with an explicit rate goes through the client's sell page."""
+    assert "模拟盘口" in refused_any(api.get("/quote", params={"security": "204001"}))
+    assert "模拟盘口" in refused_any(api.post("/repo", json={"days": 1}))
+    assert "暂不支持查询国债逆回购" in refused_any(api.get("/repo"))
+    ack = ok(api.post("/sell", json={"security": "131810", "price": "1.5", "amount": 10}))
+    assert ack["合同编号"]
+
+
+def refused_any(resp: httpx.Response) -> str:
+    body = resp.json()
+    assert resp.status_code >= 400 and resp.status_code != 500, body
+    return body["message"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, Protocol, runtime_checkable
 
 from ..domain import repo
@@ -20,10 +20,11 @@ from ..domain.models import OrderAck, OrderRequest, Side
 from ..domain.numbers import NotANumber, parse_decimal
 from .trader import TraderService
 
+MAX_KEEP = Decimal(10) ** 12
 TEXTS = {
     "unsupported": "该券商客户端暂不支持查询国债逆回购",
     "days": "days 须为国债逆回购的期限天数之一：{choices}",
-    "keep": "keep 须为不小于0的金额（元）",
+    "keep": "keep 须为0到1万亿之间的金额（元）",
     "market": "market 须为 sh 或 sz",
     "no_bid": "{names}当前没有融资方报价（{phase}），无法出借",
     "too_little": "可出借资金不足1000元（可用{available}元，保留{keep}元）",
@@ -66,7 +67,7 @@ def parse_terms(body: Mapping[str, Any]) -> LendTerms:
         keep = parse_decimal(raw_keep if raw_keep not in (None, "") else 0)
     except NotANumber:
         raise InvalidParameter(TEXTS["keep"]) from None
-    if not keep.is_finite() or keep < 0:
+    if not keep.is_finite() or keep < 0 or keep > MAX_KEEP:
         raise InvalidParameter(TEXTS["keep"])
     raw_market = body.get("market")
     market = None
@@ -77,7 +78,7 @@ def parse_terms(body: Mapping[str, Any]) -> LendTerms:
             raise InvalidParameter(TEXTS["market"]) from None
         if market is Market.BJ:
             raise InvalidParameter(TEXTS["market"])
-    return LendTerms(days, keep.quantize(Decimal("0.01")), market)
+    return LendTerms(days, keep.quantize(Decimal("0.01"), rounding=ROUND_CEILING), market)  # keep, never less
 
 
 def lendable(available: Decimal, keep: Decimal, days: int) -> int:

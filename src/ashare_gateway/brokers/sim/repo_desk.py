@@ -20,7 +20,7 @@ from sqlalchemy import and_, select
 from ...domain import messages as msg
 from ...domain import repo
 from ...domain.errors import OrderRejected
-from ...domain.models import Level, OrderAck, OrderRequest, Quote
+from ...domain.models import Level, OrderAck, OrderRequest, Quote, Side
 from ...domain.statuses import OrderStatus
 from . import ledger as t
 from . import repo_book as book
@@ -65,7 +65,7 @@ class RepoDesk:
         inst = repo.instrument(req.code)
         repo.check_order(
             req.code,
-            is_buy=req.side.value == "buy",
+            is_buy=req.side is Side.BUY,
             is_market=req.is_market,
             amount=req.amount,
             rate=req.price,

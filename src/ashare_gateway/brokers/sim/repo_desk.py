@@ -43,6 +43,7 @@ class RepoDesk:
         self.ex = ex
         metadata.create_all(ex.db)
         self._seen: dict[int, int] = {}  # open repo order id → the last rate snapshot it has met
+        self._any_open: bool | None = None  # None: not known yet (after a start) — the catch-up asks once
 
     # ------------------------------------------------------------------ time
     def position(self, now: dt.datetime) -> int:
@@ -106,6 +107,7 @@ class RepoDesk:
             self._fill(conn, order, inst, bid, now.time(), bdate)
         else:
             self._seen[order["id"]] = index
+            self._any_open = True
         return OrderAck(
             contract_no=order["contract_no"],
             entrust_no=order["contract_no"],
@@ -121,12 +123,16 @@ class RepoDesk:
         self._meet(conn, day, book.SNAPSHOTS - 1)
 
     def _meet(self, conn, day: dt.date, upto: int) -> None:
-        rows = conn.execute(
-            select(t.orders).where(
-                and_(t.orders.c.is_open, t.orders.c.trade_date == day, t.orders.c.code.in_(repo.CODES))
-            )
+        if self._any_open is False:
+            return  # no repo order rests anywhere: the stock catch-up pays no extra query
+        open_rows = conn.execute(
+            select(t.orders).where(and_(t.orders.c.is_open, t.orders.c.code.in_(repo.CODES)))
         ).mappings()
-        for order in [dict(r) for r in rows]:
+        rows = [dict(r) for r in open_rows]
+        self._any_open = bool(rows)
+        ids = {r["id"] for r in rows}
+        self._seen = {k: v for k, v in self._seen.items() if k in ids}  # cancelled or expired: forgotten
+        for order in [r for r in rows if r["trade_date"] == day]:
             seen = self._seen.get(order["id"])
             if seen is None:  # after a restart: from its arrival on
                 created = order["created_at"]

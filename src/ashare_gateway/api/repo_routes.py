@@ -17,6 +17,13 @@ from .envelope import ok
 from .requests import body_dict, session_id
 
 DATE = "%Y%m%d"
+LEND_BODY = openapi.body(
+    {
+        "days": {"anyOf": [{"type": "integer"}, {"type": "string"}], "examples": [1]},
+        "keep": {"anyOf": [{"type": "number"}, {"type": "string"}], "examples": [10000]},
+        "market": {"type": "string", "enum": ["sh", "sz"]},
+    }
+)
 
 
 def loan_row(loan: RepoLoan) -> dict[str, Any]:
@@ -51,7 +58,9 @@ def build_router() -> APIRouter:
         rows = await run_in_threadpool(lending(request).loans, session_id(request))
         return ok([loan_row(x) for x in rows], msg.OK_QUERY)
 
-    @router.post("/repo", summary="国债逆回购：以最优利率出借全部可用资金（可保留部分）")
+    @router.post(
+        "/repo", summary="国债逆回购：以最优利率出借全部可用资金（可保留部分）", openapi_extra=LEND_BODY
+    )
     async def lend(request: Request) -> JSONResponse:
         body = await body_dict(request)
         key = request.headers.get("idempotency-key")

@@ -23,6 +23,7 @@ from . import (
     errors,
     events_routes,
     pages,
+    repo_routes,
     security,
     ths_routes,
 )
@@ -83,6 +84,7 @@ def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
     app.include_router(trader_router())
     app.include_router(ops_router())
     app.include_router(clock_routes.build_router())
+    app.include_router(repo_routes.build_router())
     app.include_router(events_routes.build_router())
     _install_mcp(app)
     for module in DIALECT_MODULES.values():

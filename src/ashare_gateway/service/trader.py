@@ -28,6 +28,7 @@ from ..domain.errors import (
 from ..domain.instruments import parse_security
 from ..domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
 from ..domain.numbers import NotANumber, parse_decimal
+from ..domain.repo import is_repo
 from ..domain.sessions import MarketState
 from . import entrust_pages, validation
 from .clients import ClientHandle, ClientRegistry
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_WAIT_SECONDS = 60.0
+NO_REPO_QUOTE = "国债逆回购的利率只有纸面交易所的模拟盘口，不用于券商客户端（请在客户端查看报价）"
 NO_QUOTE_SOURCE = (
     "网关未配置行情源，不使用纸面交易所的模拟行情（启动时用 --quotes easyquotation:sina 或 mootdx 指定）"
 )
@@ -217,6 +219,8 @@ class TraderService:
         try:
             return handle.broker.quote(code)
         except NotSupported as exc:
+            if is_repo(code):  # the paper exchange's repo rates are made up: never for a real account
+                raise NotSupported(f"{exc.message}；{NO_REPO_QUOTE}") from None
             if self.quote_source is None:
                 raise NotSupported(f"{exc.message}；{NO_QUOTE_SOURCE}") from None
             try:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain import messages as msg
+from ..domain import repo
 from ..domain.errors import InvalidParameter, OrderRejected
 from ..domain.instruments import Kind, Security, parse_security
 from ..domain.market_orders import parse_market_type
@@ -51,9 +52,11 @@ def limit_order(side: Side, body: Mapping[str, Any], *, price_optional: bool = F
     price: Decimal | None = None
     if (raw_price is not None and raw_price != "") or not price_optional:
         price = to_price(require(body, "price"))
-        if price % tick_size(sec):
-            raise OrderRejected(msg.TICK_MISMATCH.format(price=price, tick=tick_size(sec)))
     amount = to_amount(require(body, "amount"))
+    if sec.kind is Kind.REPO:  # a sell with the annualised rate as the price, in 张 of ¥100
+        repo.check_order(sec.code, is_buy=side is Side.BUY, is_market=False, amount=amount, rate=price)
+    if price is not None and price % tick_size(sec):
+        raise OrderRejected(msg.TICK_MISMATCH.format(price=price, tick=tick_size(sec)))
     _check_amount(sec, side, amount, market=False)
     return OrderRequest(
         code=sec.code, side=side, amount=amount, price=price, client_order_id=_client_order_id(body)
@@ -62,6 +65,10 @@ def limit_order(side: Side, body: Mapping[str, Any], *, price_optional: bool = F
 
 def market_order(side: Side, body: Mapping[str, Any]) -> OrderRequest:
     sec = tradable_security(require(body, "security"))
+    if sec.kind is Kind.REPO:
+        if side is Side.BUY:
+            raise OrderRejected(repo.TEXTS["buy"].format(code=sec.code))
+        raise InvalidParameter(repo.TEXTS["market"])
     amount = to_amount(require(body, "amount"))
     _check_amount(sec, side, amount, market=True)
     mtype = parse_market_type(body.get("ttype"), sec)

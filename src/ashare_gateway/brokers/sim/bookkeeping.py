@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
+from ...domain import repo
 from ...domain.fees import FeeSchedule, fill_fees
 from ...domain.instruments import Security
 from ...domain.models import Side
@@ -48,7 +49,12 @@ def sale_proceeds_since(conn: Connection, account_id: int, day: dt.date) -> Deci
         select(
             t.trades.c.amount, t.trades.c.commission, t.trades.c.stamp_duty, t.trades.c.transfer_fee
         ).where(
-            and_(t.trades.c.account_id == account_id, t.trades.c.trade_date >= day, t.trades.c.side == "sell")
+            and_(
+                t.trades.c.account_id == account_id,
+                t.trades.c.trade_date >= day,
+                t.trades.c.side == "sell",
+                t.trades.c.code.not_in(repo.CODES),  # a repo "sell" lends cash out (repo_desk.py)
+            )
         )
     ):
         total += row.amount - row.commission - row.stamp_duty - row.transfer_fee

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ...domain import messages as msg
 from ...domain.errors import BrokerUnavailable
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Trade
+from ...domain.repo import RepoLoan
 from ..base import ConnectInfo, Credentials
 
 if TYPE_CHECKING:
@@ -65,6 +66,10 @@ class SimBroker:
 
     def auto_ipo(self) -> IpoResult:
         return self.exchange.auto_ipo(self.account_id)
+
+    def repo_loans(self) -> list[RepoLoan]:
+        """国债逆回购 lent by this account (the ``GET /api/trader/repo`` listing)."""
+        return self.exchange.repo_loans(self.account_id)
 
     def quote(self, code: str) -> Quote:
         return self.exchange.quote(code)

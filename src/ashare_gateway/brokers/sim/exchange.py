@@ -28,6 +28,7 @@ from ...domain.errors import GatewayError, InvalidParameter, OrderRejected
 from ...domain.fees import FeeSchedule
 from ...domain.instruments import Market, Security
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Trade
+from ...domain.repo import RepoLoan, is_repo
 from ...domain.rules import LimitBand, price_band
 from ...domain.sessions import MarketState, TradingCalendar
 from ...domain.statuses import OrderStatus
@@ -40,6 +41,7 @@ from .catch_up import AUCTION_VOLUME, PaperMarket
 from .ipo import Ipo, ipo_lottery, ipo_quota
 from .orders import CONTRACT_BASE, cage_benchmark
 from .quotes import OfflineQuotes, QuoteSource, Reference, Snapshot
+from .repo_desk import RepoDesk
 from .timeline import snapshot_index_at
 
 # Re-exported: the fake clients' factories and older imports use these names from this module.
@@ -81,6 +83,7 @@ class SimExchange:
         self.business = BusinessDay(self.calendar)
         self.accounts = Accounts(self.db, self.clock.now, self.reference)
         self.ipo = Ipo(self)
+        self.repo = RepoDesk(self)
         self.market = PaperMarket(self)
         self.market.reload()
 
@@ -245,7 +248,13 @@ class SimExchange:
         return self._request(lambda conn, now: projections.trades(self, conn, account_id, now))
 
     def quote(self, code: str) -> Quote:
+        if is_repo(code):
+            return self.repo.quote(code, self.clock.now())
         return projections.quote(self, code, self.clock.now())
+
+    # ------------------------------------------------------------------ 国债逆回购
+    def repo_loans(self, account_id: int) -> list[RepoLoan]:
+        return self._request(lambda conn, now: self.repo.loans(conn, account_id, now))
 
     # ------------------------------------------------------------------ IPO
     def auto_ipo(self, account_id: int) -> IpoResult:

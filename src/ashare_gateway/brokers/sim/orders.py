@@ -18,6 +18,7 @@ from ...domain.errors import InvalidParameter, OrderRejected
 from ...domain.instruments import Kind, Security, parse_security
 from ...domain.market_orders import allowed_types, needs_protect_price
 from ...domain.models import OrderAck, OrderRequest, Side
+from ...domain.repo import is_repo
 from ...domain.rules import (
     LimitBand,
     cage_applies,
@@ -43,6 +44,8 @@ CONTRACT_BASE = 10_000_000
 
 
 def place(ex: SimExchange, conn, account_id: int, req: OrderRequest, now: dt.datetime) -> OrderAck:
+    if is_repo(req.code):
+        return ex.repo.place(conn, account_id, req, now)  # 国债逆回购: its own book and hours
     if parse_security(req.code).kind is Kind.IPO_SUBSCRIPTION:
         raise OrderRejected(msg.IPO_NOT_SUBSCRIBABLE)
     if ex.business.clearing(now):

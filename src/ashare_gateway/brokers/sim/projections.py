@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, select
 
-from ...domain.instruments import Market
+from ...domain.errors import GatewayError
+from ...domain.instruments import Market, resolve_code
 from ...domain.market_orders import MarketType
 from ...domain.models import Balance, Entrust, Level, Position, Quote, Side, Trade
 from ...domain.rules import tick_size
@@ -67,15 +68,17 @@ def balance(ex: SimExchange, conn, account_id: int, now: dt.datetime) -> Balance
     frozen = reserved + ex.ipo.unpaid(conn, account_id)
     available = cash - frozen
     locked = bk.sale_proceeds_since(conn, account_id, ex.business.proceeds_locked_from(now))
+    locked += ex.repo.not_withdrawable(conn, account_id, now.date())
     withdrawable = max(Decimal(0), available - locked)
     value = sum((p.market_value for p in positions(ex, conn, account_id, now)), Decimal(0))
+    lent = ex.repo.outstanding(conn, account_id)  # 国债逆回购 principal still out
     return Balance(
         cash=cash,
         frozen=frozen,
         available=available,
         withdrawable=withdrawable,
         market_value=value,
-        total_assets=cash + value,
+        total_assets=cash + value + lent,
     )
 
 
@@ -99,7 +102,7 @@ def positions(ex: SimExchange, conn, account_id: int, now: dt.datetime) -> list[
             Position(
                 code=p["code"],
                 name=p["name"],
-                market=ref.security.market if ref else Market.SH,
+                market=ref.security.market if ref else _market(p["code"]),
                 quantity=qty,
                 available=max(0, qty - flow["locked"] - froz - unlisted.get(p["code"], 0)),
                 frozen=froz,
@@ -201,7 +204,7 @@ def _entrust(r, quotes: QuoteSource) -> Entrust:
         contract_no=r["contract_no"],
         code=r["code"],
         name=r["name"],
-        market=ref.security.market if ref else Market.SH,
+        market=ref.security.market if ref else _market(r["code"]),
         side=Side(r["side"]),
         price=r["price"],
         quantity=r["quantity"],
@@ -223,7 +226,7 @@ def _trade(r, quotes: QuoteSource) -> Trade:
         contract_no=r["contract_no"],
         code=r["code"],
         name=r["name"],
-        market=ref.security.market if ref else Market.SH,
+        market=ref.security.market if ref else _market(r["code"]),
         side=Side(r["side"]),
         price=r["price"],
         quantity=r["quantity"],
@@ -232,3 +235,11 @@ def _trade(r, quotes: QuoteSource) -> Trade:
         stamp_duty=r["stamp_duty"],
         transfer_fee=r["transfer_fee"],
     )
+
+
+def _market(code: str) -> Market:
+    """The market of a code the quote source does not list (国债逆回购 codes)."""
+    try:
+        return resolve_code(code).market
+    except GatewayError:
+        return Market.SH

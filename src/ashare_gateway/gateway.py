@@ -15,6 +15,7 @@ from .domain.clock import Clock, SimulatedClock, SystemClock, parse_start
 from .domain.errors import InvalidParameter
 from .domain.sessions import TradingCalendar, read_closures
 from .service.clients import BrokerProvider, ClientRegistry, SimProvider
+from .service.conditions import ConditionDesk, start_conditions
 from .service.journal import Journal
 from .service.live import LiveHub, start_live
 from .service.orders import OrderDesk
@@ -32,6 +33,7 @@ class Gateway:
     journal: Journal
     risk: RiskGuard
     live: LiveHub
+    conditions: ConditionDesk | None = None  # conditional orders (service/conditions.py)
 
     @property
     def gui(self) -> bool:
@@ -49,6 +51,8 @@ class Gateway:
         }
 
     def close(self) -> None:
+        if self.conditions is not None:
+            self.conditions.close()
         self.service.clients.close()
         self.live.close()
         self.exchange.db.dispose()
@@ -87,7 +91,16 @@ def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
     settled = service.reconcile_all()  # orders whose outcome a crash lost are settled before new ones
     if settled:
         log.warning("reconciled %d order(s) left open by the previous run", settled)
-    return Gateway(settings, exchange, service, journal, risk, live)
+    conditions = start_conditions(
+        service,
+        journal.db,
+        broker=settings.broker,
+        quotes=settings.quotes,
+        clock=clock,
+        exchange=exchange,
+        bus=live.bus,
+    )
+    return Gateway(settings, exchange, service, journal, risk, live, conditions)
 
 
 def market_clock(settings: Settings) -> Clock:

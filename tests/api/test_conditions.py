@@ -221,3 +221,49 @@ def test_a_desktop_broker_with_synthetic_quotes_is_refused(tmp_path: Path) -> No
         with serve(settings, clock) as s, s.client() as api:
             r = create(api, STOP)
             assert r.status_code == 400 and "模拟或回放" in r.json()["message"], r.text
+
+
+def test_a_refused_order_fails_the_condition_and_says_why(replayed: Served) -> None:
+    with replayed.client() as api:
+        assert create(api, {**STOP, "amount": 5000}).status_code == 200  # the demo account holds 1000
+        at(replayed, "10:01:05")
+        (failed,) = conditions(api)
+        assert failed["state"] == "failed" and failed["message"], failed
+        assert sells_of(api, 5000) == []
+        assert "condition.failed" in event_types(replayed)
+        at(replayed, "10:02:05")  # a failed condition is not tried again
+        assert len(api.get(f"{replayed.url}/api/journal/orders").json()["data"]) == 1
+
+
+def test_the_kill_switch_holds_a_fired_condition(replayed: Served) -> None:
+    with replayed.client() as api:
+        assert create(api, STOP).status_code == 200
+        r = api.post(f"{replayed.url}/api/admin/kill-switch", json={"on": True})
+        assert r.status_code == 200
+        at(replayed, "10:01:05")
+        (held,) = conditions(api)
+        assert held["state"] == "failed" and "紧急停止" in held["message"], held
+        assert sells_of(api, 300) == []
+
+
+def test_evaluating_reads_no_client_so_the_lane_stays_free(replayed: Served) -> None:
+    """Quotes come from the quote source: a round that fires nothing puts no job on the client's lane."""
+    with replayed.client() as api:
+        assert create(api, {**STOP, "trigger_price": 8.0}).status_code == 200
+        (handle,) = replayed.gateway.service.clients.all()
+        before = handle.lane.completed
+        for t in ("10:00:40", "10:01:05", "10:03:05"):
+            at(replayed, t)
+        assert handle.lane.completed == before
+
+
+def test_an_armed_condition_survives_a_restart(tmp_path: Path) -> None:
+    quotes = f"replay:{write_path(tmp_path)}"
+    settings = Settings(data_dir=tmp_path / "data", demo_market=False, quotes=quotes)
+    with serve(settings, ManualClock(f"{DAY} 10:00:00")) as s, s.client() as api:
+        made = create(api, STOP).json()["data"][0]
+    with serve(settings, ManualClock(f"{DAY} 10:00:40")) as s, s.client() as api:
+        (kept,) = conditions(api)
+        assert kept["id"] == made["id"] and kept["state"] == "armed"
+        at(s, "10:01:05")
+        assert conditions(api)[0]["state"] == "submitted" and len(sells_of(api, 300)) == 1

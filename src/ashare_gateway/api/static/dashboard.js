@@ -1,6 +1,7 @@
 // The dashboard: wires the panels to the API and to the live event stream. Panels load in parallel.
 import { call } from "./api.js";
 import { takeTokenFromUrl } from "./auth.js";
+import { initConditions, refreshConditions } from "./conditions.js";
 import { $, debounce, el, renderPairs } from "./dom.js";
 import { startLive } from "./live.js";
 import { initPanels, refreshAccount, refreshEntrusts, refreshJournal } from "./panels.js";
@@ -96,6 +97,7 @@ function onEvent(event) {
   if (type.startsWith("order.")) refreshOrders();
   if (type.startsWith("client.") || type === "killswitch") refreshHealth();
   if (type === "killswitch") refreshOrders();
+  if (type.startsWith("condition.") || type.startsWith("order.")) refreshConditions();
 }
 
 function setLive(mode) {
@@ -109,6 +111,7 @@ function main() {
   takeTokenFromUrl();
   initTicket({ onPlaced: refreshOrders });
   initPanels({ say, refresh: refreshOrders, sell: (code) => setTicketCode(code, "sell") });
+  initConditions({ say });
   $("clock-phase").addEventListener("click", () => advanceClock("phase"));
   $("clock-day").addEventListener("click", () => advanceClock("day"));
   // Everything at once: the first 401 asks for the token once and every panel then retries with it.
@@ -120,6 +123,7 @@ function main() {
         refreshEntrusts();
         refreshAccount(setAccount);
         refreshJournal();
+        refreshConditions();
       },
     });
   });

@@ -87,7 +87,7 @@ TEXTS = {
     "band": "委托价{price}超出今日涨跌停范围（{low}–{high}）",
     "oco": "oco 须为两个条件组成的列表（一个触发即撤销另一个）",
     "not_found": "条件单不存在：{id}",
-    "not_open": "条件单已{state}，不能撤销",
+    "not_open": "条件单状态为“{state}”，不能撤销",
     "synthetic": (
         "条件单被拒绝：行情源为模拟或回放数据（{source}），而券商是桌面客户端，"
         "按虚构价格触发会向真实账户下单。启动时用 --quotes easyquotation:sina 或 mootdx 指定实时行情"

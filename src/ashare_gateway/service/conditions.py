@@ -98,6 +98,8 @@ class ConditionDesk:
         self.interval = interval
         self._lock = threading.Lock()  # one evaluation at a time (scheduler and callers alike)
         self._open = bool(store.in_states(OPEN_STATES))  # anything to evaluate?
+        self._created = 0  # counts creations: a round only clears ``_open`` if none came meanwhile
+        self._flag = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -125,7 +127,9 @@ class ConditionDesk:
             parsed.append((terms, extreme))
         group = uuid.uuid4().hex[:16] if raw_legs is not None else None
         created = self.store.create(handle.account, parsed, group)
-        self._open = True
+        with self._flag:
+            self._created += 1
+            self._open = True
         log.info("conditions %s created for %s", [c.id for c in created], handle.account)
         return created
 
@@ -159,8 +163,10 @@ class ConditionDesk:
         """One round: expire, finish what fired before (a crash, an unknown outcome), then look at every
         armed condition against the quotes. Returns how many fired."""
         with self._lock:
-            if not self._open:
-                return 0
+            with self._flag:
+                if not self._open:
+                    return 0
+                seen = self._created
             now = self._now()
             self._expire(now)
             for cond in self.store.in_states((ConditionState.TRIGGERING,)):
@@ -168,7 +174,9 @@ class ConditionDesk:
             fired = 0
             if self.refusal is None:
                 fired = self._look(now)
-            self._open = bool(self.store.in_states(OPEN_STATES))
+            still_open = bool(self.store.in_states(OPEN_STATES))
+            with self._flag:  # a condition created during this round keeps the flag up
+                self._open = still_open or self._created != seen
             return fired
 
     def _expire(self, now: dt.datetime) -> None:

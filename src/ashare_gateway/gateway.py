@@ -17,6 +17,7 @@ from .domain.clock import Clock, SimulatedClock, SystemClock, parse_start
 from .domain.errors import InvalidParameter
 from .domain.sessions import TradingCalendar, read_closures
 from .service.clients import BrokerProvider, ClientRegistry
+from .service.conditions import ConditionDesk, start_conditions
 from .service.journal import Journal
 from .service.live import LiveHub, start_live
 from .service.orders import OrderDesk
@@ -35,6 +36,7 @@ class Gateway:
     risk: RiskGuard
     live: LiveHub
     accounts: list[AccountConfig]
+    conditions: ConditionDesk | None = None  # conditional orders (service/conditions.py)
 
     @property
     def gui(self) -> bool:
@@ -56,6 +58,8 @@ class Gateway:
         }
 
     def close(self) -> None:
+        if self.conditions is not None:
+            self.conditions.close()
         self.service.clients.close()
         self.live.close()
         self.exchange.db.dispose()
@@ -95,7 +99,16 @@ def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
     settled = service.reconcile_all()  # orders whose outcome a crash lost are settled before new ones
     if settled:
         log.warning("reconciled %d order(s) left open by the previous run", settled)
-    return Gateway(settings, exchange, service, journal, risk, live, accounts)
+    conditions = start_conditions(
+        service,
+        journal.db,
+        broker=settings.broker,
+        quotes=settings.quotes,
+        clock=clock,
+        exchange=exchange,
+        bus=live.bus,
+    )
+    return Gateway(settings, exchange, service, journal, risk, live, accounts, conditions)
 
 
 def account_limits(

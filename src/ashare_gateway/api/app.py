@@ -18,6 +18,7 @@ from ..gateway import Gateway
 from . import (
     accounts,
     clock_routes,
+    condition_routes,
     docs_routes,
     easytrader_routes,
     errors,
@@ -85,6 +86,7 @@ def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
     app.include_router(ops_router())
     app.include_router(clock_routes.build_router())
     app.include_router(repo_routes.build_router())
+    app.include_router(condition_routes.build_router())
     app.include_router(events_routes.build_router())
     _install_mcp(app)
     for module in DIALECT_MODULES.values():

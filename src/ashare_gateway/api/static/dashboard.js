@@ -2,6 +2,7 @@
 import { showAccounts } from "./accounts.js";
 import { call } from "./api.js";
 import { takeTokenFromUrl } from "./auth.js";
+import { initConditions, refreshConditions } from "./conditions.js";
 import { $, debounce, el, renderPairs } from "./dom.js";
 import { startLive } from "./live.js";
 import { initPanels, refreshAccount, refreshEntrusts, refreshJournal } from "./panels.js";
@@ -98,6 +99,7 @@ function onEvent(event) {
   if (type.startsWith("order.")) refreshOrders();
   if (type.startsWith("client.") || type === "killswitch") refreshHealth();
   if (type === "killswitch") refreshOrders();
+  if (type.startsWith("condition.") || type.startsWith("order.")) refreshConditions();
 }
 
 function setLive(mode) {
@@ -111,6 +113,7 @@ function main() {
   takeTokenFromUrl();
   initTicket({ onPlaced: refreshOrders });
   initPanels({ say, refresh: refreshOrders, sell: (code) => setTicketCode(code, "sell") });
+  initConditions({ say });
   $("clock-phase").addEventListener("click", () => advanceClock("phase"));
   $("clock-day").addEventListener("click", () => advanceClock("day"));
   // Health first (it names the accounts, so the panels ask for the one shown), then the rest at once:
@@ -123,6 +126,7 @@ function main() {
         refreshEntrusts();
         refreshAccount(setAccount);
         refreshJournal();
+        refreshConditions();
       },
     });
   });

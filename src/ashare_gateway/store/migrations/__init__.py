@@ -70,7 +70,7 @@ def upgrade(engine: Engine, database: Database, *, versions: Path | None = None)
     if current(engine) == head(database, versions):
         return  # the common case, answered without taking the lock
     path = engine.url.database
-    lock = FileLock(f"{path}.migrate.lock") if path and path != ":memory:" else None
+    lock = FileLock(f"{path}.migrate.lock", mode=0o600) if path and path != ":memory:" else None
     if lock is not None:
         lock.acquire(timeout=60)
     try:

@@ -127,13 +127,13 @@ def _kill_switch_through(url: str, token: str | None, on: bool, account: str | N
 
 def _kill_switch_in_journal(data_dir: Path, on: bool, account: str | None) -> None:
     from .service.risk import RiskGuard
+    from .store import migrations
     from .store.db import open_engine
-    from .store.journal_tables import metadata
 
     data_dir.mkdir(parents=True, exist_ok=True)
     db = open_engine(data_dir / "journal.sqlite3", synchronous="FULL")
     try:
-        metadata.create_all(db)
+        migrations.upgrade(db, migrations.Database.JOURNAL)
         RiskGuard(db, now=datetime.now).set_kill_switch(on, account)
     finally:
         db.dispose()

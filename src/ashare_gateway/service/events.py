@@ -22,7 +22,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from ..store.event_tables import live_events, metadata
+from ..store import migrations
+from ..store.event_tables import live_events
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ class _Waiter:
 class EventBus:
     def __init__(self, db: Engine, *, now: Callable[[], dt.datetime]) -> None:
         self.db = db
-        metadata.create_all(db)
+        migrations.upgrade(db, migrations.Database.JOURNAL)
         self._now = now
         self._lock = threading.Lock()
         self._waiters: set[_Waiter] = set()

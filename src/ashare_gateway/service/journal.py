@@ -24,8 +24,9 @@ from sqlalchemy import Update, and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.models import OrderRequest
+from ..store import migrations
 from ..store.db import open_engine
-from ..store.journal_tables import journal_events, journal_orders, metadata
+from ..store.journal_tables import journal_events, journal_orders
 from .order_identity import fingerprint, request_json
 from .order_states import ALLOWED_FROM, FIRST_STATES, IllegalTransition, OrderState
 
@@ -83,7 +84,7 @@ class Journal:
         # never an order: the row stays ``sent`` and reconciliation against the entrusts settles it.
         self.db = open_engine(path, synchronous=synchronous)
         self._outcomes = open_engine(path, synchronous="NORMAL")
-        metadata.create_all(self.db)
+        migrations.upgrade(self.db, migrations.Database.JOURNAL)
         self._now = now
         self._lock = threading.Lock()
         # Told (order id, new state, settled by reconciliation?) after each write: the live events.

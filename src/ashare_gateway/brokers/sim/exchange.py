@@ -32,6 +32,7 @@ from ...domain.repo import RepoLoan, is_repo
 from ...domain.rules import LimitBand, price_band
 from ...domain.sessions import MarketState, TradingCalendar
 from ...domain.statuses import OrderStatus
+from ...store import migrations
 from ...store.db import open_engine
 from . import ledger as t
 from . import orders, projections, reservations
@@ -77,7 +78,7 @@ class SimExchange:
         self.quotes = quotes or OfflineQuotes()
         self.fees = fees or FeeSchedule()
         self.db = open_engine(self.db_path)
-        t.metadata.create_all(self.db)
+        migrations.upgrade(self.db, migrations.Database.PAPER)
         reservations.upgrade(self.db, self.fees, self.security)  # data dirs from before the reservations
         self._lock = threading.RLock()
         self.business = BusinessDay(self.calendar)

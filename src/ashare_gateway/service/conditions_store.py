@@ -18,7 +18,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.engine import Engine
 
 from ..domain.models import OrderRequest
-from ..store.condition_tables import conditions, metadata
+from ..store.condition_tables import conditions
 from .conditions_model import TEXTS, Condition, ConditionState, ConditionTerms
 from .order_identity import request_json
 
@@ -26,7 +26,6 @@ from .order_identity import request_json
 class ConditionStore:
     def __init__(self, db: Engine, *, now: Callable[[], dt.datetime]) -> None:
         self.db = db
-        metadata.create_all(db)
         self._now = now
 
     def _stamp(self) -> dt.datetime:

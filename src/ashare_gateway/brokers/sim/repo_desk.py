@@ -26,7 +26,7 @@ from . import ledger as t
 from . import repo_book as book
 from . import reservations
 from .orders import CONTRACT_BASE
-from .repo_tables import metadata, repo_loans
+from .repo_tables import repo_loans
 
 if TYPE_CHECKING:
     from .exchange import SimExchange
@@ -41,7 +41,6 @@ TEXTS = {
 class RepoDesk:
     def __init__(self, ex: SimExchange) -> None:
         self.ex = ex
-        metadata.create_all(ex.db)
         self._seen: dict[int, int] = {}  # open repo order id → the last rate snapshot it has met
         self._any_open: bool | None = None  # None: not known yet (after a start) — the catch-up asks once
 

@@ -102,7 +102,8 @@ def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
     conditions = start_conditions(
         service,
         journal.db,
-        broker=settings.broker,
+        # Several accounts: any desktop one makes the gateway's quotes matter, so it decides the refusal.
+        broker=next((a.broker for a in accounts if a.broker != "sim"), settings.broker),
         quotes=settings.quotes,
         clock=clock,
         exchange=exchange,

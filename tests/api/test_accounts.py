@@ -260,3 +260,19 @@ def test_the_cli_trades_on_the_account_given(four: Served) -> None:
     assert json.loads(balance.stdout)["总资产"] == pytest.approx(500000.0, abs=50)
     unnamed = run("balance", "--json")
     assert unnamed.returncode != 0 and "网关配置了多个账户" in unnamed.stderr
+
+
+def test_conditions_are_refused_when_a_desktop_account_would_fire_on_made_up_quotes(four: Served) -> None:
+    """Two paper and two fake-xiadan accounts on the offline walk: a stop-loss for a desktop account would
+    sell a real holding on synthetic prices, so the gateway refuses conditions (not only with broker=xiadan).
+    """
+    stop = {"type": "stop_loss", "security": "600000", "side": "sell", "amount": 100, "trigger_price": 8.45}
+    refused = httpx.post(f"{four.url}/api/trader/conditions", json=stop, headers={"X-Account": "x1"})
+    assert refused.status_code == 400 and "模拟或回放" in refused.json()["message"], refused.text
+
+
+def test_repo_listing_follows_the_account_named(four: Served) -> None:
+    for name in ("p1", "p2"):
+        assert data(httpx.get(f"{four.url}/accounts/{name}/api/trader/repo")) == []
+    unnamed = httpx.get(f"{four.url}/api/trader/repo")
+    assert unnamed.status_code == 400 and "多个账户" in unnamed.json()["message"]

@@ -10,8 +10,9 @@ from fastapi.responses import JSONResponse
 from ..domain.errors import GatewayError, InvalidParameter
 from ..service.conditions import ConditionDesk
 from . import openapi
+from .accounts import session_id  # the session of the account named (account=, X-Account, /accounts/NAME/)
 from .envelope import ok
-from .requests import body_dict, session_id
+from .requests import body_dict
 
 PATH = "/api/trader/conditions"
 TEXTS = {

@@ -13,8 +13,9 @@ from ..domain import messages as msg
 from ..domain.repo import RepoLoan, principal
 from ..service.repo_lending import RepoLending
 from . import openapi
+from .accounts import session_id  # the session of the account named (account=, X-Account, /accounts/NAME/)
 from .envelope import ok
-from .requests import body_dict, session_id
+from .requests import body_dict
 
 DATE = "%Y%m%d"
 LEND_BODY = openapi.body(

@@ -27,6 +27,40 @@ LEND_BODY = openapi.body(
 )
 
 
+_LOAN_EXAMPLE = {
+    "合同编号": "10000001",
+    "证券代码": "204001",
+    "证券名称": "GC001",
+    "交易市场": "上海Ａ股",
+    "年化利率": 1.58,
+    "数量": 1000,
+    "出借金额": 100000.0,
+    "手续费": 1.0,
+    "预计利息": 12.99,
+    "成交日期": "20261203",
+    "首次结算日": "20261204",
+    "到期日": "20261204",
+    "可取日": "20261207",
+    "计息天数": 3,
+    "状态": "未到期",
+}
+_LEND_EXAMPLE = {
+    "message": "success",
+    "委托编号": "10000002",
+    "合同编号": "10000002",
+    "证券代码": "131810",
+    "年化利率": 1.62,
+    "数量": 8760,
+    "出借金额": 876000.0,
+}
+
+
+def _example(data: Any, message: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 answer with its example (the schema page shows one for every /api/trader route)."""
+    content = {"schema": openapi.ENVELOPE, "example": {"code": 200, "message": message, "data": data}}
+    return {200: {"description": "成功", "content": {"application/json": content}}}
+
+
 def loan_row(loan: RepoLoan) -> dict[str, Any]:
     s = loan.schedule
     return {
@@ -54,13 +88,20 @@ def build_router() -> APIRouter:
     def lending(request: Request) -> RepoLending:
         return RepoLending(request.app.state.gateway.service)
 
-    @router.get("/repo", summary="查询国债逆回购（出借记录、到期日、可取日、利息）")
+    @router.get(
+        "/repo",
+        summary="查询国债逆回购（出借记录、到期日、可取日、利息）",
+        responses=_example([_LOAN_EXAMPLE], msg.OK_QUERY),
+    )
     async def loans(request: Request) -> JSONResponse:
         rows = await run_in_threadpool(lending(request).loans, session_id(request))
         return ok([loan_row(x) for x in rows], msg.OK_QUERY)
 
     @router.post(
-        "/repo", summary="国债逆回购：以最优利率出借全部可用资金（可保留部分）", openapi_extra=LEND_BODY
+        "/repo",
+        summary="国债逆回购：以最优利率出借全部可用资金（可保留部分）",
+        openapi_extra=LEND_BODY,
+        responses=_example(_LEND_EXAMPLE, msg.OK_ORDER),
     )
     async def lend(request: Request) -> JSONResponse:
         body = await body_dict(request)

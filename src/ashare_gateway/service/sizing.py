@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Protocol, runtime_checkable
 
-from ..brokers.base import Broker
+from ..brokers.base import Broker, Operation
 from ..domain import messages as msg
 from ..domain.errors import InvalidParameter, NotSupported, OrderRejected
 from ..domain.fees import FeeSchedule, max_buy_fees
@@ -112,10 +112,9 @@ def quoted_default_price(broker: Broker, order: FlexOrder) -> Decimal | None:
     """The paper rule for "no price": the opposite best price; None when the broker has no quotes."""
     if isinstance(broker, ClientSizing):
         return None  # the client fills its own default price (hexin: 系统设置 → 默认价格)
-    try:
-        quote = broker.quote(order.security.code)
-    except NotSupported:
-        return None
+    if not broker.capabilities.supports(Operation.QUOTE):
+        return None  # a GUI client without quotes: the gateway's quote source answers elsewhere
+    quote = broker.quote(order.security.code)
     return default_price(quote, order.side)
 
 

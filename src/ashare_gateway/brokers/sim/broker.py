@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ...domain import messages as msg
 from ...domain.errors import BrokerUnavailable
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Trade
-from ..base import ConnectInfo, Credentials
+from ..base import EVERYTHING, ConnectInfo, Credentials
 
 if TYPE_CHECKING:
     from .exchange import SimExchange
@@ -17,6 +17,7 @@ class SimBroker:
     """Implements :class:`~ashare_gateway.brokers.base.Broker` on the paper exchange."""
 
     kind = "sim"
+    capabilities = EVERYTHING  # the paper exchange does every operation
 
     def __init__(self, exchange: SimExchange, account_id: int, user: str) -> None:
         self.exchange = exchange

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import socket
+import threading
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -368,6 +369,32 @@ def test_the_spec_examples_on_hexin(hexin: Served) -> None:
             )
     rows = httpx.get(f"{hexin.api}/today-entrusts").json()
     assert rows["code"] == 501 and rows["message"] == f"同花顺{version}.x不支持当日委托查询"
+
+
+def test_hexin_refuses_what_it_lacks_from_its_capabilities_without_queueing(hexin: Served) -> None:
+    """The declared capabilities answer first: a refusal does not wait behind a busy client's lane."""
+    version = hexin.version  # type: ignore[attr-defined]
+    handle = hexin.gateway.service.clients.all()[0]
+    release, holding = threading.Event(), threading.Event()
+
+    def hold_the_lane() -> None:
+        holding.set()
+        release.wait(20)
+
+    blocker = threading.Thread(target=lambda: handle.lane.run(hold_the_lane, label="占用", deadline=30))
+    blocker.start()
+    try:
+        assert holding.wait(10)
+        rows = httpx.get(f"{hexin.api}/today-entrusts", timeout=60).json()
+        assert blocker.is_alive(), "the refusal waited for the lane"
+        assert rows["code"] == 501 and rows["message"] == f"同花顺{version}.x不支持当日委托查询"
+        market = {"security": "600160", "amount": 100, "market_type": "对手方最优"}
+        body = httpx.post(f"{hexin.api}/market-buy", json=market, timeout=60).json()
+        assert blocker.is_alive(), "the refusal waited for the lane"
+        assert body["code"] == 501 and body["message"] == f"同花顺{version}.x不支持市价委托", body
+    finally:
+        release.set()
+        blocker.join(30)
 
 
 def test_hexin_default_price_and_max_come_from_the_client(hexin: Served) -> None:

@@ -1,6 +1,10 @@
 """The broker protocol: what every adapter (paper exchange, xiadan.exe, hexin.exe) implements.
 
-The service layer and the HTTP dialects know only this protocol. An adapter does not know HTTP, does
+The service layer and the HTTP dialects know only this protocol, in two parts: :class:`Trading` (the
+account: queries, orders, cancels, IPO, quotes) and :class:`ClientControl` (the program: connect, log in,
+its pop-ups, exit). What an adapter cannot do is declared up front in its :class:`Capabilities`, so the
+service refuses with the adapter's own Chinese text before queueing a call, instead of finding out from a
+``NotSupported`` raised half-way through driving a GUI. An adapter does not know HTTP, does
 not validate A-share rules a second time (the service did), and raises
 :class:`~ashare_gateway.domain.errors.GatewayError` subclasses with the broker's own text on refusal.
 Calls are made one at a time per adapter instance (the service's lane guarantees it), so an adapter
@@ -9,7 +13,11 @@ needs no locking of its own for the GUI it drives.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
 from typing import Protocol, runtime_checkable
 
 from ..domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Trade
@@ -38,19 +46,81 @@ class ConnectInfo:
     main_window_title: str = "网上股票交易系统5.0"
 
 
+class Operation(StrEnum):
+    """The broker operations a provider may lack; the values are the Broker method names."""
+
+    BALANCE = "balance"
+    POSITIONS = "positions"
+    TODAY_ENTRUSTS = "today_entrusts"
+    TODAY_TRADES = "today_trades"
+    CANCELABLE_ENTRUSTS = "cancelable_entrusts"
+    CANCEL = "cancel"
+    CANCEL_ALL = "cancel_all"
+    AUTO_IPO = "auto_ipo"
+    QUOTE = "quote"
+    MARKET_ORDER = "market_order"
+
+
+# The refusal when an adapter names no text of its own (its own text wins: it names the client).
+OPERATION_NAMES: Mapping[Operation, str] = MappingProxyType(
+    {
+        Operation.BALANCE: "资金查询",
+        Operation.POSITIONS: "持仓查询",
+        Operation.TODAY_ENTRUSTS: "当日委托查询",
+        Operation.TODAY_TRADES: "当日成交查询",
+        Operation.CANCELABLE_ENTRUSTS: "可撤委托查询",
+        Operation.CANCEL: "撤单",
+        Operation.CANCEL_ALL: "全部撤单",
+        Operation.AUTO_IPO: "新股申购",
+        Operation.QUOTE: "行情查询",
+        Operation.MARKET_ORDER: "市价委托",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What one provider's client can do, declared instead of discovered (a frozen value per adapter).
+
+    A ``False`` operation is refused by the service with ``refusals[operation]`` (else a generic
+    ``该客户端不支持…``) as a 501, before the call reaches the lane. ``captcha``: the client may put a
+    copy captcha in front of a grid, which the adapter reads itself (brokers/ths/captcha/).
+    """
+
+    balance: bool = True
+    positions: bool = True
+    today_entrusts: bool = True
+    today_trades: bool = True
+    cancelable_entrusts: bool = True
+    cancel: bool = True
+    cancel_all: bool = True
+    auto_ipo: bool = True
+    quote: bool = True
+    market_order: bool = True
+    captcha: bool = False
+    refusals: Mapping[Operation, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def supports(self, operation: Operation) -> bool:
+        return bool(getattr(self, operation.value))
+
+    def refusal(self, operation: Operation) -> str:
+        return self.refusals.get(operation) or f"该客户端不支持{OPERATION_NAMES[operation]}"
+
+    def without(self, refusals: Mapping[Operation, str]) -> Capabilities:
+        """These capabilities minus ``refusals`` (operation → the Chinese text that refuses it)."""
+        flags: dict[str, bool] = {op.value: False for op in refusals}
+        return dataclasses.replace(self, **flags, refusals=MappingProxyType({**self.refusals, **refusals}))
+
+
+EVERYTHING = Capabilities()
+
+
 @runtime_checkable
-class Broker(Protocol):
-    """One logged-in client (one account). Every method may raise ``GatewayError``."""
+class Trading(Protocol):
+    """The account behind a client: queries, orders, cancels, IPO, quotes. Every method may raise
+    ``GatewayError``."""
 
-    kind: str  # "sim", "xiadan", "xiadan-fake", "hexin", ...
-
-    def connect(self, exe_path: str | None = None) -> ConnectInfo:
-        """Attach to a client that is already running and logged in."""
-        ...
-
-    def login(self, credentials: Credentials) -> ConnectInfo:
-        """Start the client if needed and log in."""
-        ...
+    capabilities: Capabilities
 
     def balance(self) -> Balance: ...
 
@@ -78,6 +148,21 @@ class Broker(Protocol):
 
     def quote(self, code: str) -> Quote: ...
 
+
+@runtime_checkable
+class ClientControl(Protocol):
+    """The program itself: attach or log in, its pop-ups, keep it fresh, close it."""
+
+    kind: str  # "sim", "xiadan", "xiadan-fake", "hexin", ...
+
+    def connect(self, exe_path: str | None = None) -> ConnectInfo:
+        """Attach to a client that is already running and logged in."""
+        ...
+
+    def login(self, credentials: Credentials) -> ConnectInfo:
+        """Start the client if needed and log in."""
+        ...
+
     def refresh(self) -> None: ...
 
     def has_pop_dialog(self) -> bool: ...
@@ -89,3 +174,8 @@ class Broker(Protocol):
     def exit(self) -> None:
         """Close the client (the paper broker just forgets the login)."""
         ...
+
+
+@runtime_checkable
+class Broker(Trading, ClientControl, Protocol):
+    """One logged-in client (one account): both parts. Calls come one at a time (the service's lane)."""

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Protocol, runtime_checkable
 
-from ..brokers.base import Broker
+from ..brokers.base import Broker, Operation
 from ..domain import messages as msg
 from ..domain.errors import InvalidParameter, NotSupported, OrderRejected
 from ..domain.fees import FeeSchedule, max_buy_fees
@@ -121,6 +121,8 @@ def quoted_default_price(broker: Broker, order: FlexOrder, quote_fn: QuoteFn | N
     """The paper rule for "no price": the opposite best price; None when there is no quote."""
     if isinstance(broker, ClientSizing):
         return None  # the client fills its own default price (hexin: 系统设置 → 默认价格)
+    if quote_fn is None and not broker.capabilities.supports(Operation.QUOTE):
+        return None  # a GUI client without quotes, and no quote source passed in
     try:
         quote = (quote_fn or broker.quote)(order.security.code)
     except NotSupported:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from ..brokers.base import ConnectInfo, Credentials
+from ..brokers.base import ConnectInfo, Credentials, Operation
 from ..domain import messages as msg
 from ..domain.clock import Clock, SystemClock
 from ..domain.errors import (
@@ -31,6 +31,7 @@ from ..domain.numbers import NotANumber, parse_decimal
 from ..domain.repo import is_repo
 from ..domain.sessions import MarketState
 from . import entrust_pages, validation
+from .capabilities import require, supports
 from .clients import ClientHandle, ClientRegistry
 from .entrust_pages import EntrustPage, PagedEntrusts
 from .lane import PRIORITY_CANCEL
@@ -172,22 +173,38 @@ class TraderService:
             lambda: fn(handle), label=label, deadline=self.deadline + extra_time, priority=priority
         )
 
-    def _read(self, session_id: str | None, label: str, name: str, fn: Callable[[ClientHandle], T]) -> T:
+    def _read(
+        self,
+        session_id: str | None,
+        label: str,
+        name: str,
+        fn: Callable[[ClientHandle], T],
+        needs: Operation | None = None,
+    ) -> T:
         """A read through the lane, shared with identical reads inside the freshness window."""
         handle = self.handle_for(session_id)
+        require(handle.broker, needs)
         return handle.reads.read(
             name, lambda: handle.lane.run(lambda: fn(handle), label=label, deadline=self.deadline)
         )
 
     # ------------------------------------------------------------------ queries
     def balance(self, session_id: str | None) -> Balance:
-        return self._read(session_id, "查询资金", "balance", lambda h: h.broker.balance())
+        return self._read(session_id, "查询资金", "balance", lambda h: h.broker.balance(), Operation.BALANCE)
 
     def positions(self, session_id: str | None) -> list[Position]:
-        return self._read(session_id, "查询持仓", "positions", lambda h: h.broker.positions())
+        return self._read(
+            session_id, "查询持仓", "positions", lambda h: h.broker.positions(), Operation.POSITIONS
+        )
 
     def today_entrusts(self, session_id: str | None) -> list[Entrust]:
-        return self._read(session_id, "查询当日委托", "entrusts", lambda h: h.broker.today_entrusts())
+        return self._read(
+            session_id,
+            "查询当日委托",
+            "entrusts",
+            lambda h: h.broker.today_entrusts(),
+            Operation.TODAY_ENTRUSTS,
+        )
 
     def today_entrusts_page(self, session_id: str | None, page: EntrustPage) -> list[Entrust]:
         """Today's entrusts after ``page.since``, at most ``page.limit`` (``entrust_pages.py``)."""
@@ -197,13 +214,21 @@ class TraderService:
                 return h.broker.today_entrusts_page(page.since, page.limit)
             return entrust_pages.cut(h.broker.today_entrusts(), page)
 
-        return self._read(session_id, "查询当日委托", page.key, read)
+        return self._read(session_id, "查询当日委托", page.key, read, Operation.TODAY_ENTRUSTS)
 
     def today_trades(self, session_id: str | None) -> list[Trade]:
-        return self._read(session_id, "查询当日成交", "trades", lambda h: h.broker.today_trades())
+        return self._read(
+            session_id, "查询当日成交", "trades", lambda h: h.broker.today_trades(), Operation.TODAY_TRADES
+        )
 
     def cancelable_entrusts(self, session_id: str | None) -> list[Entrust]:
-        return self._read(session_id, "查询可撤委托", "cancelable", lambda h: h.broker.cancelable_entrusts())
+        return self._read(
+            session_id,
+            "查询可撤委托",
+            "cancelable",
+            lambda h: h.broker.cancelable_entrusts(),
+            Operation.CANCELABLE_ENTRUSTS,
+        )
 
     def quote(self, session_id: str | None, security: object) -> Quote:
         self.sessions.get(session_id)
@@ -216,17 +241,18 @@ class TraderService:
         A code that source does not know is "no quote" (501) for a GUI client, not 未找到证券: the
         broker may well trade it. Used by /quote, the risk limits and the ths sizing alike.
         """
-        try:
+        capabilities = handle.broker.capabilities
+        if capabilities.supports(Operation.QUOTE):
             return handle.broker.quote(code)
-        except NotSupported as exc:
-            if is_repo(code):  # the paper exchange's repo rates are made up: never for a real account
-                raise NotSupported(f"{exc.message}；{NO_REPO_QUOTE}") from None
-            if self.quote_source is None:
-                raise NotSupported(f"{exc.message}；{NO_QUOTE_SOURCE}") from None
-            try:
-                return self.quote_source(code)
-            except OrderRejected as unknown:
-                raise NotSupported(NO_SOURCE_QUOTE.format(code=code, reason=unknown.message)) from None
+        refusal = capabilities.refusal(Operation.QUOTE)
+        if is_repo(code):  # the paper exchange's repo rates are made up: never for a real account
+            raise NotSupported(f"{refusal}；{NO_REPO_QUOTE}")
+        if self.quote_source is None:
+            raise NotSupported(f"{refusal}；{NO_QUOTE_SOURCE}")
+        try:
+            return self.quote_source(code)
+        except OrderRejected as unknown:
+            raise NotSupported(NO_SOURCE_QUOTE.format(code=code, reason=unknown.message)) from None
 
     _quote = client_quote
 
@@ -257,6 +283,8 @@ class TraderService:
         then says what the caller asked, which is what a retry with the same key must repeat.
         """
         handle = self.handle_for(session_id)
+        if isinstance(request, OrderRequest) and request.is_market:
+            require(handle.broker, Operation.MARKET_ORDER)
         try:
             if self.orders is None:
                 concrete = request if isinstance(request, OrderRequest) else request()
@@ -299,17 +327,30 @@ class TraderService:
         if not (contract_no.isascii() and contract_no.isalnum()) or len(contract_no) > 32:
             raise InvalidParameter(msg.BAD_PARAM.format(name="entrust_no", detail=""))
         self._mutate(
-            session_id, f"撤单 {contract_no}", lambda h: h.broker.cancel(contract_no), PRIORITY_CANCEL
+            session_id,
+            f"撤单 {contract_no}",
+            lambda h: h.broker.cancel(contract_no),
+            PRIORITY_CANCEL,
+            Operation.CANCEL,
         )
         return contract_no
 
     def cancel_all(self, session_id: str | None) -> int:
-        return self._mutate(session_id, "全部撤单", lambda h: h.broker.cancel_all(), PRIORITY_CANCEL)
+        return self._mutate(
+            session_id, "全部撤单", lambda h: h.broker.cancel_all(), PRIORITY_CANCEL, Operation.CANCEL_ALL
+        )
 
     def cancel_everything(self) -> int:
         """Cancel open orders on every connected client (the kill switch)."""
         total = 0
         for handle in self.clients.all():
+            if not supports(handle.broker, Operation.CANCEL_ALL):
+                log.error(
+                    "kill switch cannot cancel on %s: %s",
+                    handle.key,
+                    handle.broker.capabilities.refusal(Operation.CANCEL_ALL),
+                )
+                continue
             try:
                 total += handle.lane.run(
                     handle.broker.cancel_all,
@@ -323,12 +364,18 @@ class TraderService:
         return total
 
     def auto_ipo(self, session_id: str | None) -> IpoResult:
-        return self._mutate(session_id, "新股申购", lambda h: h.broker.auto_ipo())
+        return self._mutate(session_id, "新股申购", lambda h: h.broker.auto_ipo(), needs=Operation.AUTO_IPO)
 
     def _mutate(
-        self, session_id: str | None, label: str, fn: Callable[[ClientHandle], T], priority: int = 1
+        self,
+        session_id: str | None,
+        label: str,
+        fn: Callable[[ClientHandle], T],
+        priority: int = 1,
+        needs: Operation | None = None,
     ) -> T:
         handle = self.handle_for(session_id)
+        require(handle.broker, needs)
         try:
             return handle.lane.run(lambda: fn(handle), label=label, deadline=self.deadline, priority=priority)
         finally:

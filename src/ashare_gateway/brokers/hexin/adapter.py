@@ -30,7 +30,7 @@ from ...desktop.waiting import wait_until
 from ...domain import messages as msg
 from ...domain.errors import BrokerUnavailable, NotConnected, NotSupported, OperationTimeout
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
-from ..base import Broker, ConnectInfo, Credentials
+from ..base import EVERYTHING, Broker, Capabilities, ConnectInfo, Credentials, Operation
 from ..ths.dialogs import DialogKind
 from ..ths.layouts import UNIVERSAL
 from ..ths.popups import Popup, Popups
@@ -143,6 +143,16 @@ class HexinBroker:
     def _require(self, operation: str) -> None:
         if operation not in self.layout.supports:
             raise self._unsupported(operation)
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What the connected version offers (8.x before connecting): everything else is refused."""
+        missing = {
+            op: self._unsupported(op.value).message
+            for op in Operation
+            if op.value not in self.layout.supports
+        }
+        return EVERYTHING.without(missing)
 
     def _unsupported(self, operation: str) -> NotSupported:
         text = texts.NOT_SUPPORTED.format(family=self.layout.family, operation=OPERATIONS[operation])

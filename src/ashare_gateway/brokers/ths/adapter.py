@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import MappingProxyType
 
 from ...desktop.driver import DesktopDriver
 from ...domain import messages as msg
@@ -37,7 +38,7 @@ from ...domain.errors import (
     OutcomeUnknown,
 )
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
-from ..base import ConnectInfo, Credentials
+from ..base import Capabilities, ConnectInfo, Credentials, Operation
 from . import tables
 from .cancel_page import CancelPageMixin
 from .confirms import cancel_many_count, order_confirm_mismatch
@@ -52,6 +53,7 @@ from .session import ClientSession, answer_one
 from .timeouts import Timeouts
 
 log = logging.getLogger(__name__)
+NO_QUOTES = "同花顺下单程序不提供行情查询"
 
 UNKNOWN_OUTCOME = "，委托结果未知，请查询当日委托核对"
 
@@ -66,6 +68,10 @@ class XiadanBroker(CancelPageMixin):
     """One xiadan.exe client (one account). An internal lock serialises calls and the keep-alive."""
 
     kind = "xiadan"
+    # xiadan.exe has no quotes (the gateway's quote source answers instead) and may show a copy captcha.
+    capabilities = Capabilities(
+        quote=False, captcha=True, refusals=MappingProxyType({Operation.QUOTE: NO_QUOTES})
+    )
 
     def __init__(
         self,
@@ -142,7 +148,7 @@ class XiadanBroker(CancelPageMixin):
             return answer_one(self.popups, self.session.answer_stray)
 
     def quote(self, code: str) -> Quote:
-        raise NotSupported("同花顺下单程序不提供行情查询")
+        raise NotSupported(NO_QUOTES)
 
     # =========================================================== queries
 

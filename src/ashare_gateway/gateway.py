@@ -63,11 +63,12 @@ class Gateway:
 
 
 def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
+    # Read first, and kept on the settings: [Account:NAME] logins mean real hours, as [Account] does.
+    accounts = settings.accounts = accounts_of(settings)
     clock = clock or market_clock(settings)
     calendar = market_calendar(settings, clock)
     quotes = make_quote_source(settings.quotes or "offline")
     exchange = SimExchange(settings.db_path, clock=clock, calendar=calendar, quotes=quotes)
-    accounts = accounts_of(settings)
     providers = {a.name: make_provider(settings, exchange, a) for a in accounts}
     journal = Journal(settings.journal_path, now=clock.now, synchronous=settings.journal_sync)
     default, per_account = account_limits(settings, accounts)

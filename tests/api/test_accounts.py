@@ -185,8 +185,9 @@ def test_session_less_dialects_choose_the_account(four: Served) -> None:
 def test_one_account_answers_as_before(tmp_path: Path) -> None:
     """A config.ini with a single [Account:NAME]: calls without an account go to it, as in the seed."""
     text = "[Account:only]\nbroker = sim\nuser = 880009\npassword = pw\ncomm_password = cp\n"
-    settings = Settings(data_dir=tmp_path, demo_market=False, config_path=write_config(tmp_path, text))
+    settings = Settings(data_dir=tmp_path, config_path=write_config(tmp_path, text))
     with serve(settings, ManualClock(TRADING_MORNING)) as s, httpx.Client(base_url=s.url, timeout=30) as c:
+        assert c.get("/health").json()["demo_market"] is False  # a login in config.ini: real hours
         plain = data(c.get("/api/trader/balance"))
         assert plain == data(c.get("/accounts/only/api/trader/balance"))
         assert c.get("/ths/balance").json()["status"] == 1

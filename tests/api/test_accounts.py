@@ -79,6 +79,7 @@ def test_health_shows_each_account_logged_in(four: Served) -> None:
     assert [a["name"] for a in health["accounts"]] == NAMES
     assert [a["broker"] for a in health["accounts"]] == ["sim", "sim", "xiadan-fake", "xiadan-fake"]
     assert all(a["auto_login"] and a["auto_login_error"] is None for a in health["accounts"]), health
+    assert health["auto_login"] is True and health["auto_login_error"] is None
     keys = [k for a in health["accounts"] for k in a["clients"]]
     assert len(keys) == 4 and len({lane["name"] for lane in health["lanes"]}) == 4, health["lanes"]
 
@@ -261,3 +262,22 @@ def test_the_cli_trades_on_the_account_given(four: Served) -> None:
     assert json.loads(balance.stdout)["总资产"] == pytest.approx(500000.0, abs=50)
     unnamed = run("balance", "--json")
     assert unnamed.returncode != 0 and "网关配置了多个账户" in unnamed.stderr
+
+
+def test_one_account_down_leaves_the_other_trading(tmp_path: Path) -> None:
+    """A real xiadan.exe cannot be reached here (no Windows desktop): its account says so, the paper one
+    trades on."""
+    text = (
+        "[Account:paper]\nbroker = sim\nuser = 880010\npassword = pw\ncomm_password = cp\n\n"
+        "[Account:real]\nbroker = xiadan\nexe_path = C:\\\\htwt\\\\xiadan.exe\n"
+    )
+    settings = Settings(data_dir=tmp_path, demo_market=False, config_path=write_config(tmp_path, text))
+    with serve(settings, ManualClock(TRADING_MORNING)) as s, httpx.Client(base_url=s.url, timeout=30) as c:
+        health = c.get("/health").json()
+        state = {a["name"]: a for a in health["accounts"]}
+        assert state["paper"]["auto_login"] and not state["real"]["auto_login"]
+        assert health["auto_login"] is False
+        assert health["auto_login_error"] == f"账户 real：{state['real']['auto_login_error']}"
+        down = c.get("/accounts/real/ths/balance").json()
+        assert down["status"] == -1 and down["message"].startswith("未连接到客户端")
+        assert data(c.post("/accounts/paper/api/trader/buy", json=ORDER))["合同编号"]

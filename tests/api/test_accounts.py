@@ -195,6 +195,25 @@ def test_one_account_answers_as_before(tmp_path: Path) -> None:
         assert data(c.get("/api/trader/session-status"))["is_auto_login"] is True
 
 
+def test_one_account_down_leaves_the_other_trading(tmp_path: Path) -> None:
+    """A real xiadan.exe cannot be reached here (no Windows desktop): its account says so, the paper one
+    trades on."""
+    text = (
+        "[Account:paper]\nbroker = sim\nuser = 880010\npassword = pw\ncomm_password = cp\n\n"
+        "[Account:real]\nbroker = xiadan\nexe_path = C:\\\\htwt\\\\xiadan.exe\n"
+    )
+    settings = Settings(data_dir=tmp_path, demo_market=False, config_path=write_config(tmp_path, text))
+    with serve(settings, ManualClock(TRADING_MORNING)) as s, httpx.Client(base_url=s.url, timeout=30) as c:
+        health = c.get("/health").json()
+        state = {a["name"]: a for a in health["accounts"]}
+        assert state["paper"]["auto_login"] and not state["real"]["auto_login"]
+        assert health["auto_login"] is False
+        assert health["auto_login_error"] == f"账户 real：{state['real']['auto_login_error']}"
+        down = c.get("/accounts/real/ths/balance").json()
+        assert down["status"] == -1 and down["message"].startswith("未连接到客户端")
+        assert data(c.post("/accounts/paper/api/trader/buy", json=ORDER))["合同编号"]
+
+
 BAD_CONFIGS = [
     (
         "[Account:a]\nbroker = sim\nuser = 1\npassword = secret-pw\nmax_order_vaule = 5\n",
@@ -262,22 +281,3 @@ def test_the_cli_trades_on_the_account_given(four: Served) -> None:
     assert json.loads(balance.stdout)["总资产"] == pytest.approx(500000.0, abs=50)
     unnamed = run("balance", "--json")
     assert unnamed.returncode != 0 and "网关配置了多个账户" in unnamed.stderr
-
-
-def test_one_account_down_leaves_the_other_trading(tmp_path: Path) -> None:
-    """A real xiadan.exe cannot be reached here (no Windows desktop): its account says so, the paper one
-    trades on."""
-    text = (
-        "[Account:paper]\nbroker = sim\nuser = 880010\npassword = pw\ncomm_password = cp\n\n"
-        "[Account:real]\nbroker = xiadan\nexe_path = C:\\\\htwt\\\\xiadan.exe\n"
-    )
-    settings = Settings(data_dir=tmp_path, demo_market=False, config_path=write_config(tmp_path, text))
-    with serve(settings, ManualClock(TRADING_MORNING)) as s, httpx.Client(base_url=s.url, timeout=30) as c:
-        health = c.get("/health").json()
-        state = {a["name"]: a for a in health["accounts"]}
-        assert state["paper"]["auto_login"] and not state["real"]["auto_login"]
-        assert health["auto_login"] is False
-        assert health["auto_login_error"] == f"账户 real：{state['real']['auto_login_error']}"
-        down = c.get("/accounts/real/ths/balance").json()
-        assert down["status"] == -1 and down["message"].startswith("未连接到客户端")
-        assert data(c.post("/accounts/paper/api/trader/buy", json=ORDER))["合同编号"]

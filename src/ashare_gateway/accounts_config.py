@@ -133,14 +133,15 @@ def read_accounts(parser: configparser.ConfigParser, path: Path, default_broker:
     return accounts
 
 
+def file_accounts(settings: Settings) -> list[AccountConfig]:
+    """The ``[Account:NAME]`` sections of the settings' config.ini ([] without any)."""
+    if settings.config_path is None:
+        return []
+    from .config import parse_ini
+
+    return read_accounts(parse_ini(settings.config_path), settings.config_path, settings.broker)
+
+
 def accounts_of(settings: Settings) -> list[AccountConfig]:
     """The accounts a gateway serves: those given, else config.ini's sections, else the implicit one."""
-    if settings.accounts:
-        return list(settings.accounts)
-    if settings.config_path is not None:
-        from .config import parse_ini
-
-        found = read_accounts(parse_ini(settings.config_path), settings.config_path, settings.broker)
-        if found:
-            return found
-    return [implicit_account(settings)]
+    return list(settings.accounts) or file_accounts(settings) or [implicit_account(settings)]

@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from . import registry
-from .accounts_config import AccountConfig, accounts_of
+from .accounts_config import AccountConfig, accounts_of, file_accounts
 from .brokers.sim import SimExchange
 from .brokers.sim.sources import make_quote_source
 from .config import Settings, parse_ini
@@ -67,11 +67,14 @@ class Gateway:
 
 
 def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
+    # Read first, and kept on the settings: [Account:NAME] logins mean real hours, as [Account] does.
+    if not settings.accounts:
+        settings.accounts = file_accounts(settings)  # the implicit single account is never kept
+    accounts = accounts_of(settings)
     clock = clock or market_clock(settings)
     calendar = market_calendar(settings, clock)
     quotes = make_quote_source(settings.quotes or "offline")
     exchange = SimExchange(settings.db_path, clock=clock, calendar=calendar, quotes=quotes)
-    accounts = accounts_of(settings)
     providers = {a.name: make_provider(settings, exchange, a) for a in accounts}
     journal = Journal(settings.journal_path, now=clock.now, synchronous=settings.journal_sync)
     default, per_account = account_limits(settings, accounts)

@@ -79,6 +79,7 @@ def test_health_shows_each_account_logged_in(four: Served) -> None:
     assert [a["name"] for a in health["accounts"]] == NAMES
     assert [a["broker"] for a in health["accounts"]] == ["sim", "sim", "xiadan-fake", "xiadan-fake"]
     assert all(a["auto_login"] and a["auto_login_error"] is None for a in health["accounts"]), health
+    assert health["auto_login"] is True and health["auto_login_error"] is None
     keys = [k for a in health["accounts"] for k in a["clients"]]
     assert len(keys) == 4 and len({lane["name"] for lane in health["lanes"]}) == 4, health["lanes"]
 
@@ -185,12 +186,32 @@ def test_session_less_dialects_choose_the_account(four: Served) -> None:
 def test_one_account_answers_as_before(tmp_path: Path) -> None:
     """A config.ini with a single [Account:NAME]: calls without an account go to it, as in the seed."""
     text = "[Account:only]\nbroker = sim\nuser = 880009\npassword = pw\ncomm_password = cp\n"
-    settings = Settings(data_dir=tmp_path, demo_market=False, config_path=write_config(tmp_path, text))
+    settings = Settings(data_dir=tmp_path, config_path=write_config(tmp_path, text))
     with serve(settings, ManualClock(TRADING_MORNING)) as s, httpx.Client(base_url=s.url, timeout=30) as c:
+        assert c.get("/health").json()["demo_market"] is False  # a login in config.ini: real hours
         plain = data(c.get("/api/trader/balance"))
         assert plain == data(c.get("/accounts/only/api/trader/balance"))
         assert c.get("/ths/balance").json()["status"] == 1
         assert data(c.get("/api/trader/session-status"))["is_auto_login"] is True
+
+
+def test_one_account_down_leaves_the_other_trading(tmp_path: Path) -> None:
+    """A real xiadan.exe cannot be reached here (no Windows desktop): its account says so, the paper one
+    trades on."""
+    text = (
+        "[Account:paper]\nbroker = sim\nuser = 880010\npassword = pw\ncomm_password = cp\n\n"
+        "[Account:real]\nbroker = xiadan\nexe_path = C:\\\\htwt\\\\xiadan.exe\n"
+    )
+    settings = Settings(data_dir=tmp_path, demo_market=False, config_path=write_config(tmp_path, text))
+    with serve(settings, ManualClock(TRADING_MORNING)) as s, httpx.Client(base_url=s.url, timeout=30) as c:
+        health = c.get("/health").json()
+        state = {a["name"]: a for a in health["accounts"]}
+        assert state["paper"]["auto_login"] and not state["real"]["auto_login"]
+        assert health["auto_login"] is False
+        assert health["auto_login_error"] == f"账户 real：{state['real']['auto_login_error']}"
+        down = c.get("/accounts/real/ths/balance").json()
+        assert down["status"] == -1 and down["message"].startswith("未连接到客户端")
+        assert data(c.post("/accounts/paper/api/trader/buy", json=ORDER))["合同编号"]
 
 
 BAD_CONFIGS = [

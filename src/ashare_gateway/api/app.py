@@ -123,7 +123,7 @@ def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
             "broker": gateway.settings.broker,
             "dialect": root_dialect or "ht",
             "demo_market": gateway.settings.always_open,
-            "auto_login": service.sessions.auto_session_id is not None,
+            "auto_login": service.auto_logged_in,
             "auto_login_error": service.auto_login_error,
             "lanes": [
                 {**h.lane.status(), "reads": h.reads.reads, "shared_reads": h.reads.shared}

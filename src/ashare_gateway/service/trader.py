@@ -78,8 +78,16 @@ class TraderService:
 
     @property
     def auto_login_error(self) -> str | None:
-        """The first account's auto-login failure (the only account's, unless config.ini names several)."""
-        return self.auto_login_errors.get(self.accounts[0])
+        """The only account's auto-login failure; with several, the first failing one, named."""
+        if len(self.accounts) == 1:
+            return self.auto_login_errors.get(self.accounts[0])
+        failed = [(n, e) for n, e in self.auto_login_errors.items() if e is not None]
+        return f"账户 {failed[0][0]}：{failed[0][1]}" if failed else None
+
+    @property
+    def auto_logged_in(self) -> bool:
+        """Every account has its auto-login session (what /health's ``auto_login`` says)."""
+        return all(self.sessions.auto_for(name) is not None for name in self.accounts)
 
     def account_name(self, name: str | None) -> str:
         """The gateway account a call is for: the one named (it must exist), else the only one."""

@@ -37,7 +37,7 @@ class SessionlessTrader:
         self.fees = fees or FeeSchedule()
         self._lock = threading.Lock()
 
-    def _session(self) -> None:
+    def _session(self) -> str | None:
         """The auto-login session's id (None), attaching again first if there is none."""
         sessions = self.service.sessions
         if sessions.auto_session_id is None:

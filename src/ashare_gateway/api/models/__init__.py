@@ -52,8 +52,8 @@ def parse(model: type[M], body: dict[str, Any], **context: Any) -> M:
     try:
         return model.model_validate(body, context=context)
     except ValidationError as exc:  # a shape no validator of ours handled: name the field, never a 422
-        first = exc.errors()[0] if exc.errors() else {}
-        name = ".".join(str(p) for p in first.get("loc", ())) or "参数"
+        errors = exc.errors()
+        name = ".".join(str(p) for p in errors[0]["loc"]) if errors else "参数"
         raise InvalidParameter(msg.BAD_PARAM.format(name=name, detail="")) from None
 
 

@@ -22,24 +22,16 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 try:
-    from ashare_gateway.brokers.xiadan.captcha import (
-        CaptchaRecognizer,
-        CaptchaUnreadable,
-        dataset_dir,
-        holdout_split,
-        load_gray,
-    )
-    from ashare_gateway.brokers.xiadan.captcha_compose import compose_captcha
+    import ashare_gateway  # noqa: F401
 except ModuleNotFoundError:  # a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT / "src"))
-    from ashare_gateway.brokers.xiadan.captcha import (
-        CaptchaRecognizer,
-        CaptchaUnreadable,
-        dataset_dir,
-        holdout_split,
-        load_gray,
-    )
-    from ashare_gateway.brokers.xiadan.captcha_compose import compose_captcha
+from ashare_gateway.brokers.ths.captcha import CaptchaRecognizer, CaptchaUnreadable, load_gray  # noqa: E402
+from ashare_gateway.simulators.captcha_compose import compose_captcha  # noqa: E402
+
+# the dev-only training tool (scikit-learn): pip install -e ".[train]"
+sys.path.insert(0, str(ROOT / "tools" / "captcha"))
+from train import dataset_dir, holdout_split  # noqa: E402
+from train import train as train_model  # noqa: E402
 
 Glyphs = dict[str, list[np.ndarray]]
 
@@ -84,8 +76,8 @@ def crossval_row(files: list[Path]) -> Row:
     correct = total = 0
     for fold in range(folds):
         held = [p for v in ordered.values() if fold < len(v) for p in v[fold]]
-        train = [p for v in ordered.values() for i, group in enumerate(v) if i != fold for p in group]
-        model = CaptchaRecognizer.from_templates(train)
+        train_files = [p for v in ordered.values() for i, group in enumerate(v) if i != fold for p in group]
+        model = train_model(train_files)
         correct += sum(model.classify_digit(load_gray(p))[0] == p.name[0] for p in held)
         total += len(held)
     return Row(f"{folds}-fold leave-one-crop-out, all digits", total, correct / total, 0)

@@ -17,6 +17,7 @@ median per call and its ratio to the 0-open point.
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import tempfile
@@ -27,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if not any(Path(p, "ashare_gateway").is_dir() for p in sys.path if p):  # no `pip install -e .`
     sys.path.insert(0, str(ROOT / "src"))
+
+from sqlalchemy import event  # noqa: E402
 
 from ashare_gateway.brokers.sim import SimExchange  # noqa: E402
 from ashare_gateway.domain.clock import ManualClock  # noqa: E402
@@ -57,6 +60,38 @@ def _median_us(call, repeat: int) -> float:
     return statistics.median(samples) * 1e6
 
 
+def statements_per_call(ex: SimExchange, call) -> list[str]:
+    """The SQL statements one call sends to the paper database (SQLAlchemy's ``before_cursor_execute``)."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        table = re.search(r"(?:FROM|INTO|UPDATE)\s+(\w+)", statement)
+        seen.append(f"{statement.split(None, 1)[0]} {table.group(1) if table else ''}")
+
+    event.listen(ex.db, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        event.remove(ex.db, "before_cursor_execute", record)
+    return seen
+
+
+def count_statements() -> dict[str, list[str]]:
+    """Statements of a resting buy and of its cancel (the catch-up is a no-op: the clock is frozen)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ex = _exchange(Path(tmp) / "paper.sqlite3", 10)
+        broker = ex.broker(USER)
+        price = broker.quote(CODE).limit_down
+        broker.cancel(broker.place_order(OrderRequest(CODE, Side.BUY, 100, price)).contract_no)  # warm
+        acks = []
+        buy = statements_per_call(
+            ex, lambda: acks.append(broker.place_order(OrderRequest(CODE, Side.BUY, 100, price)))
+        )
+        cancel = statements_per_call(ex, lambda: broker.cancel(acks[0].contract_no))
+        ex.db.dispose()
+        return {"buy": buy, "cancel": cancel}
+
+
 def measure(open_orders: int, repeat: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         ex = _exchange(Path(tmp) / "paper.sqlite3", open_orders)
@@ -72,6 +107,7 @@ def measure(open_orders: int, repeat: int) -> dict[str, float]:
             "positions": _median_us(broker.positions, repeat),
             "place+cancel": _median_us(place_cancel, repeat),
             "entrusts": _median_us(broker.today_entrusts, max(5, repeat // 20)),
+            "entrusts page 100": _median_us(lambda: broker.today_entrusts_page(None, 100), repeat),
             "trades": _median_us(broker.today_trades, max(5, repeat // 20)),
         }
         ex.db.dispose()
@@ -84,6 +120,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
     opens = [int(x) for x in args.opens.split(",")]
+    for call, statements in count_statements().items():
+        print(f"SQL statements per {call}: {len(statements)} ({', '.join(statements)})")
     results = {n: measure(n, args.repeat) for n in opens}
     base = results[opens[0]]
     print(f"{'call':<14}" + "".join(f"{n:>9,} open (×)" for n in opens))

@@ -163,18 +163,22 @@ async def op_two_inserts(client: httpx.AsyncClient) -> None:
         await _ok(await client.post("/insert", json=ORDER))
 
 
-async def _load(base: str, op: Op, concurrency: int, seconds: float) -> float:
-    """Operations per second with ``concurrency`` workers looping ``op`` for ``seconds``."""
+async def _load(base: str, op: Op, concurrency: int, seconds: float, latencies: list | None = None) -> float:
+    """Operations per second with ``concurrency`` workers looping ``op`` for ``seconds``; each op's
+    latency (s) is appended to ``latencies`` when given."""
     done = 0
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
         await op(client)  # warm the connection and the route
         stop = time.perf_counter() + seconds
 
         async def worker() -> None:
             nonlocal done
             while time.perf_counter() < stop:
+                started = time.perf_counter()
                 await op(client)
+                if latencies is not None:
+                    latencies.append(time.perf_counter() - started)
                 done += 1
 
         t0 = time.perf_counter()
@@ -191,6 +195,72 @@ def measure(pair: tuple[tuple[str, Op], tuple[str, Op]], concurrency: int, secon
     return statistics.median(samples[0]), statistics.median(samples[1])
 
 
+STRATEGIES = (1, 10, 100)
+
+
+def measure_entrusts(url: str, seconds: float) -> list[dict]:
+    """1 / 10 / 100 strategies polling 当日委托 at once: the full list, or the page of what is new.
+
+    A page is ``?since=<the newest 合同编号>&limit=100`` (what a poller asks once it has seen the list).
+    Identical reads within the freshness window (0.5 s) share one exchange read in both cases.
+    """
+    newest = httpx.get(url + "/api/trader/today-entrusts", params={"limit": 1000}, timeout=120).json()["data"]
+    since = newest[-1]["合同编号"] if newest else None
+    page_params = {"limit": 100, **({"since": since} if since else {})}
+
+    def op_page(client: httpx.AsyncClient):
+        return _ok_async(client.get("/api/trader/today-entrusts", params=page_params))
+
+    rows = []
+    for n in STRATEGIES:
+        row: dict = {"strategies": n}
+        for name, op in (("full", op_get("/api/trader/today-entrusts")), ("page", op_page)):
+            latencies: list[float] = []
+            row[name] = asyncio.run(_load(url, op, n, seconds, latencies))
+            row[name + "_p50"] = statistics.median(latencies) * 1000
+        rows.append(row)
+        print(row, flush=True)
+    return rows
+
+
+async def _ok_async(request: Awaitable[httpx.Response]) -> None:
+    await _ok(await request)
+
+
+def journal_and_statements() -> dict:
+    """In process, the same run: the journal's cost per order beside one synced SQLite commit, and the
+    SQL statements one paper order (a resting buy, then its cancel) sends to each database."""
+    from sqlalchemy import event
+
+    from ashare_gateway.config import Settings
+    from ashare_gateway.domain.models import OrderRequest, Side
+    from ashare_gateway.gateway import build_gateway
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_service import journal_cost
+
+    cost = journal_cost(orders=100, rounds=5)
+    counts = {"paper": 0, "journal": 0}
+    with tempfile.TemporaryDirectory() as tmp:
+        gw = build_gateway(Settings(data_dir=Path(tmp), demo_market=True))
+        req = OrderRequest("600000", Side.BUY, 100, Decimal("8.00"))
+        gw.service.cancel(None, gw.service.place(None, req).contract_no)  # warm: first-order set-up
+        engines = {"paper": gw.exchange.db, "journal": gw.journal.db}
+        listeners = {}
+        for name, engine in engines.items():
+
+            def count(*_args, name=name) -> None:
+                counts[name] += 1
+
+            listeners[name] = count
+            event.listen(engine, "before_cursor_execute", count)
+        gw.service.cancel(None, gw.service.place(None, req).contract_no)
+        for name, engine in engines.items():
+            event.remove(engine, "before_cursor_execute", listeners[name])
+        gw.close()
+    return {**cost, "statements": counts}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="shorter rounds, fewer points (a smoke run)")
@@ -199,7 +269,11 @@ def main() -> int:
     concurrencies = (1, 16) if args.quick else (1, 4, 16, 64)
     open_counts = (0, 1000) if args.quick else (0, 1000, 5000)
 
+    load_before = os.getloadavg()
+    journal = journal_and_statements()
+    print(journal, flush=True)
     rows: list[dict] = []
+    entrust_rows: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         floor = start_floor(tmp)
@@ -234,15 +308,26 @@ def main() -> int:
                         }
                         rows.append(row)
                         print(row, flush=True)
+                    if open_orders == max(open_counts):
+                        entrust_rows = measure_entrusts(gateway.url, seconds)
                 finally:
                     gateway.stop()
         finally:
             floor.stop()
-    write_report(rows, seconds, rounds)
+    loads = (load_before, os.getloadavg())
+    write_report(rows, seconds, rounds, journal=journal, entrusts=entrust_rows, loads=loads)
     return 0
 
 
-def write_report(rows: list[dict], seconds: float, rounds: int) -> None:
+def write_report(
+    rows: list[dict],
+    seconds: float,
+    rounds: int,
+    *,
+    journal: dict,
+    entrusts: list[dict],
+    loads: tuple[tuple[float, ...], tuple[float, ...]],
+) -> None:
     base = {r["c"]: r for r in rows if r["open"] == 0}
     lines = [
         "# HTTP benchmark: paper orders against a bare floor app",
@@ -268,7 +353,42 @@ def write_report(rows: list[dict], seconds: float, rounds: int) -> None:
         "Goals (issue 15): order ratio ≥ 50% at every concurrency; /ping ≥ 70% of bare FastAPI; with 5,000 "
         "open orders within 1.3× of none (the last column ≥ 0.77).",
         "",
+        f"Load average (1/5/15 min) before the run {loads[0][0]:.1f} / {loads[0][1]:.1f} / "
+        f"{loads[0][2]:.1f}, "
+        f"after it {loads[1][0]:.1f} / {loads[1][1]:.1f} / {loads[1][2]:.1f} (2 cores).",
+        "",
+        "## Journal cost and SQL statements per order (in process, same run)",
+        "",
+        "| measure | value |",
+        "|---|---:|",
+        f"| order + cancel without journal (ms) | {journal['without journal']:.3f} |",
+        f"| order + cancel with journal (ms) | {journal['with journal']:.3f} |",
+        f"| journal cost per order (ms) | {journal['journal cost']:.3f} |",
+        f"| one synced SQLite commit on this disk (ms) | "
+        f"{journal['baseline: one synced SQLite commit on this disk']:.3f} |",
+        f"| journal cost ÷ one synced commit | "
+        f"{journal['journal cost'] / journal['baseline: one synced SQLite commit on this disk']:.1f}× |",
+        f"| SQL statements per paper order + cancel: paper database | {journal['statements']['paper']} |",
+        f"| SQL statements per paper order + cancel: journal database | {journal['statements']['journal']} |",
+        "",
+        "Goal: journal cost ≤ 3× one synced commit.",
     ]
+    if entrusts:
+        lines += [
+            "",
+            f"## 当日委托 with {max(r['open'] for r in rows):,} open orders: the full list or a page",
+            "",
+            "A page is `?since=<newest 合同编号>&limit=100` (what a poller that has seen the list asks).",
+            "",
+            "| strategies | full list calls/s | full list p50 ms | page calls/s | page p50 ms |",
+            "|---:|---:|---:|---:|---:|",
+        ]
+        for e in entrusts:
+            lines.append(
+                f"| {e['strategies']} | {e['full']:.1f} | {e['full_p50']:.0f} | {e['page']:.1f} "
+                f"| {e['page_p50']:.0f} |"
+            )
+    lines.append("")
     DOCS.mkdir(parents=True, exist_ok=True)
     (DOCS / "http.md").write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))

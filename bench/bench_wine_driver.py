@@ -42,7 +42,7 @@ def inner(ns: argparse.Namespace) -> int:
     shims.install()
     from standin.control import Client
 
-    from ashare_gateway.brokers.xiadan.adapter import XiadanBroker
+    from ashare_gateway.brokers.ths.adapter import XiadanBroker
     from ashare_gateway.desktop.win32 import Win32Driver
     from ashare_gateway.domain.models import OrderRequest, Side
 

@@ -29,11 +29,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from ashare_gateway.brokers.sim import SimExchange
-from ashare_gateway.brokers.xiadan.dialogs import classify
-from ashare_gateway.brokers.xiadan.fake_factory import make_fake_xiadan_broker
-from ashare_gateway.desktop.fake import FakeXiadan, Latency
+from ashare_gateway.brokers.ths.dialogs import classify
 from ashare_gateway.domain.models import OrderRequest, Side
 from ashare_gateway.domain.sessions import TradingCalendar
+from ashare_gateway.simulators.xiadan import FakeXiadan, Latency
+from ashare_gateway.simulators.xiadan_factory import make_fake_xiadan_broker
 
 LATENCY = Latency(page=0.020, lookup=0.030, dialog=0.020, query=0.030, copy=0.005)
 # Critical path of each operation through the fake, from the latencies above.

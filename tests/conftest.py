@@ -14,6 +14,7 @@ import pytest
 import uvicorn
 
 from ashare_gateway.api import create_app
+from ashare_gateway.api.listeners import proxy_options
 from ashare_gateway.config import Settings
 from ashare_gateway.domain.clock import ManualClock
 from ashare_gateway.gateway import Gateway, build_gateway
@@ -48,7 +49,8 @@ def serve(settings: Settings, clock: ManualClock, root_dialect: str | None = Non
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     app = create_app(gateway, root_dialect=root_dialect)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    proxy = proxy_options(settings.forwarded_allow_ips)  # as `serve` does, not uvicorn's trusting default
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, **proxy))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:

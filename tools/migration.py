@@ -16,14 +16,14 @@ from pathlib import Path
 
 from alembic import command
 
-from ashare_gateway.brokers.sim import ledger
-from ashare_gateway.store import event_tables, journal_tables
+from ashare_gateway.brokers.sim import ledger, repo_tables
+from ashare_gateway.store import condition_tables, event_tables, journal_tables
 from ashare_gateway.store.db import open_engine
 from ashare_gateway.store.migrations import Database, config, head, upgrade
 
 METADATA = {
-    Database.JOURNAL: [journal_tables.metadata, event_tables.metadata],
-    Database.PAPER: [ledger.metadata],
+    Database.JOURNAL: [journal_tables.metadata, event_tables.metadata, condition_tables.metadata],
+    Database.PAPER: [ledger.metadata, repo_tables.metadata],
 }
 
 

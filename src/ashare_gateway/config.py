@@ -8,31 +8,45 @@ from __future__ import annotations
 
 import configparser
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import Field, InstanceOf
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .accounts_config import AccountConfig
 from .brokers.base import Credentials
 from .domain.errors import InvalidParameter
+from .registry import BrokerKind
 from .secrets import check_token, decrypt, is_encrypted
 
 log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
-BROKER_KINDS = ("sim", "xiadan-fake", "xiadan", "hexin-fake", "hexin")
+# The built-in kinds, for --help without loading the plug-ins; serve checks the value against the registry.
+BROKER_KINDS = tuple(BrokerKind)
 FLAVOURS = ("ht", "universal")
 
 
-@dataclass(slots=True)
-class Settings:
+class Settings(BaseSettings):
+    """Everything ``serve`` runs with. Read from keyword arguments (the CLI's flags), else environment
+    variables ``ASHARE_GATEWAY_<FIELD>`` (e.g. ``ASHARE_GATEWAY_TOKEN``, ``ASHARE_GATEWAY_BROKER``), else the
+    defaults below; ``config.ini`` adds the accounts (:func:`read_accounts`). The token, the webhook key
+    and the credentials never appear in the repr (so not in a log or a traceback either)."""
+
+    model_config = SettingsConfigDict(env_prefix="ASHARE_GATEWAY_", extra="ignore", validate_default=False)
+
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
-    data_dir: Path = field(default_factory=lambda: Path("data"))
+    data_dir: Path = Field(default_factory=lambda: Path("data"))
     broker: str = "sim"
     config_path: Path | None = None
     demo_market: bool | None = None  # None: demo (always open) only when no config.ini is given
-    credentials: Credentials | None = None
+    credentials: InstanceOf[Credentials] | None = Field(default=None, repr=False)
     exe_path: str | None = None
+    # The gateway accounts (config.ini [Account:NAME]); empty: one account, "default", from the fields
+    # above (broker, credentials, exe_path, flavour), which is the seed's single-client set-up.
+    accounts: list[InstanceOf[AccountConfig]] = Field(default_factory=list)
     deadline: float = 30.0
     pacing: float = 0.0
     read_freshness: float = 0.5  # identical reads within this many seconds share one client read
@@ -46,16 +60,16 @@ class Settings:
     speed: float = 1.0  # simulated seconds per wall-clock second (0: moves only when told)
     holidays_path: Path | None = None  # extra market closures, one YYYY-MM-DD per line
     # The HTTP perimeter (api/security.py): a token is required when binding anything but loopback.
-    token: str | None = None
-    allow_ips: list[str] = field(default_factory=list)
+    token: str | None = Field(default=None, repr=False)
+    allow_ips: list[str] = Field(default_factory=list)
     rate_limit: float = 0.0  # requests per second per client address; 0 = none
-    cors_origins: list[str] = field(default_factory=list)  # browser pages allowed to call the API
-    allowed_hosts: list[str] = field(default_factory=list)  # Host names served besides loopback
-    forwarded_allow_ips: list[str] = field(default_factory=list)  # proxies whose X-Forwarded-For counts
+    cors_origins: list[str] = Field(default_factory=list)  # browser pages allowed to call the API
+    allowed_hosts: list[str] = Field(default_factory=list)  # Host names served besides loopback
+    forwarded_allow_ips: list[str] = Field(default_factory=list)  # proxies whose X-Forwarded-For counts
     # Live events and webhooks (service/live.py); config.ini [webhooks] and [mcp] add to these.
     events_poll: float = 1.0  # seconds between looks at each client's entrusts/trades, only while listened to
-    webhooks: list[str] = field(default_factory=list)
-    webhook_secret: str | None = None
+    webhooks: list[str] = Field(default_factory=list)
+    webhook_secret: str | None = Field(default=None, repr=False)
 
     @property
     def db_path(self) -> Path:
@@ -69,7 +83,11 @@ class Settings:
     def always_open(self) -> bool:
         if self.start_at is not None:
             return False  # a simulated clock is there to walk through the real timetable
-        return self.demo_market if self.demo_market is not None else self.credentials is None
+        return (
+            self.demo_market
+            if self.demo_market is not None
+            else self.credentials is None and not any(a.credentials for a in self.accounts)
+        )
 
 
 def parse_ini(path: Path) -> configparser.ConfigParser:
@@ -89,21 +107,31 @@ def parse_ini(path: Path) -> configparser.ConfigParser:
 
 
 def read_config_ini(path: Path) -> tuple[Credentials | None, str | None]:
-    """The [Account] credentials and [Trader] exe_path of a spec §8.1 config.ini."""
+    """The [Account] credentials and [Trader] exe_path of a spec §8.1 config.ini.
+
+    A config.ini with ``[Account:NAME]`` sections instead (several accounts) gives no single
+    credentials here; :func:`~ashare_gateway.accounts_config.read_accounts` reads those sections."""
     parser = parse_ini(path)
     exe_path = parser.get("Trader", "exe_path", fallback=None) or None
     if not parser.has_section("Account"):
         return None, exe_path
-    user = parser.get("Account", "user", fallback="").strip()
-    raw_password = parser.get("Account", "password", fallback="")
-    raw_comm = parser.get("Account", "comm_password", fallback="")
+    return read_credentials(parser["Account"], path, exe_path), exe_path
+
+
+def read_credentials(
+    section: configparser.SectionProxy, path: Path, exe_path: str | None
+) -> Credentials | None:
+    """user / password / comm_password of one account section (passwords decrypted, never logged)."""
+    user = section.get("user", fallback="").strip()
+    raw_password = section.get("password", fallback="")
+    raw_comm = section.get("comm_password", fallback="")
     if (raw_password and not is_encrypted(raw_password)) or (raw_comm and not is_encrypted(raw_comm)):
         log.warning("%s holds plaintext passwords: run `ashare-gateway encrypt-config %s`", path, path)
     password = decrypt(raw_password)
     comm = decrypt(raw_comm) if raw_comm else None
     if not user or not password:
-        raise InvalidParameter("配置文件[Account]缺少 user 或 password")
-    return Credentials(user=user, password=password, comm_password=comm, exe_path=exe_path), exe_path
+        raise InvalidParameter(f"配置文件[{section.name}]缺少 user 或 password")
+    return Credentials(user=user, password=password, comm_password=comm, exe_path=exe_path)
 
 
 def find_config(explicit: Path | None) -> Path | None:

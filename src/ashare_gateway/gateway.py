@@ -8,17 +8,20 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from . import registry
+from .accounts_config import AccountConfig, accounts_of
 from .brokers.sim import SimExchange
 from .brokers.sim.sources import make_quote_source
 from .config import Settings, parse_ini
 from .domain.clock import Clock, SimulatedClock, SystemClock, parse_start
 from .domain.errors import InvalidParameter
 from .domain.sessions import TradingCalendar, read_closures
-from .service.clients import BrokerProvider, ClientRegistry, SimProvider
+from .service.clients import BrokerProvider, ClientRegistry
+from .service.conditions import ConditionDesk, start_conditions
 from .service.journal import Journal
 from .service.live import LiveHub, start_live
 from .service.orders import OrderDesk
-from .service.risk import RiskGuard, RiskLimits, load_limits
+from .service.risk import RiskGuard, RiskLimits, load_limits, parse_limits
 from .service.trader import TraderService
 
 log = logging.getLogger(__name__)
@@ -32,11 +35,17 @@ class Gateway:
     journal: Journal
     risk: RiskGuard
     live: LiveHub
+    accounts: list[AccountConfig]
+    conditions: ConditionDesk | None = None  # conditional orders (service/conditions.py)
 
     @property
     def gui(self) -> bool:
-        """A desktop client (real or its fake): its quotes are only ever the source the user chose."""
-        return self.settings.broker != "sim"
+        """A desktop client (real or its fake) among the accounts: its quotes are only ever the source the
+        user chose."""
+        return any(registry.get(a.broker).has(registry.Capability.DESKTOP_CLIENT) for a in self.accounts)
+
+    def account(self, name: str) -> AccountConfig:
+        return next(a for a in self.accounts if a.name == name)
 
     def quote_status(self) -> dict:
         """For /health: where quotes come from, and the risk limits that cannot be checked without them."""
@@ -49,6 +58,8 @@ class Gateway:
         }
 
     def close(self) -> None:
+        if self.conditions is not None:
+            self.conditions.close()
         self.service.clients.close()
         self.live.close()
         self.exchange.db.dispose()
@@ -60,41 +71,67 @@ def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
     calendar = market_calendar(settings, clock)
     quotes = make_quote_source(settings.quotes or "offline")
     exchange = SimExchange(settings.db_path, clock=clock, calendar=calendar, quotes=quotes)
-    provider = make_provider(settings, exchange)
+    accounts = accounts_of(settings)
+    providers = {a.name: make_provider(settings, exchange, a) for a in accounts}
     journal = Journal(settings.journal_path, now=clock.now, synchronous=settings.journal_sync)
-    default, per_account = (
-        load_limits(parse_ini(settings.config_path)) if settings.config_path else (RiskLimits(), {})
-    )
+    default, per_account = account_limits(settings, accounts)
     risk = RiskGuard(journal.db, default=default, per_account=per_account, now=clock.now)
     desk = OrderDesk(
         journal, risk, now=clock.now, deadline=settings.deadline, duplicate_window=settings.duplicate_window
     )
-    registry = ClientRegistry(provider, pacing=settings.pacing, read_freshness=settings.read_freshness)
+    clients = ClientRegistry(providers, pacing=settings.pacing, read_freshness=settings.read_freshness)
     service = TraderService(
-        registry,
+        clients,
         # Sessions idle out on wall time: a jump of the simulated market clock must not log users out.
         clock=SystemClock() if isinstance(clock, SimulatedClock) else clock,
         deadline=settings.deadline,
         orders=desk,
         market_state=lambda: calendar.state(clock.now()),
     )
-    if settings.broker == "sim" or settings.quotes is not None:
+    gui = any(registry.get(a.broker).has(registry.Capability.DESKTOP_CLIENT) for a in accounts)
+    if not gui or settings.quotes is not None:
         # The paper exchange prices from the source chosen; a GUI broker only gets it if the user chose one
         # (``--quotes``): the paper's own offline walk would be made-up prices for a real account.
         service.quote_source = exchange.quote
-    live = start_live(settings, journal, risk, registry, clock)  # before reconciliation: its events count
-    service.auto_login(settings.credentials)
+    live = start_live(settings, journal, risk, clients, clock)  # before reconciliation: its events count
+    for account in accounts:
+        service.auto_login(account.credentials, account=account.name)
     settled = service.reconcile_all()  # orders whose outcome a crash lost are settled before new ones
     if settled:
         log.warning("reconciled %d order(s) left open by the previous run", settled)
-    return Gateway(settings, exchange, service, journal, risk, live)
+    conditions = start_conditions(
+        service,
+        journal.db,
+        broker=settings.broker,
+        quotes=settings.quotes,
+        clock=clock,
+        exchange=exchange,
+        bus=live.bus,
+    )
+    return Gateway(settings, exchange, service, journal, risk, live, accounts, conditions)
+
+
+def account_limits(
+    settings: Settings, accounts: list[AccountConfig]
+) -> tuple[RiskLimits, dict[str, RiskLimits]]:
+    """[Risk] and [Risk:<broker account>], then each [Account:NAME]'s own risk keys over them."""
+    if settings.config_path is None:
+        return RiskLimits(), {}
+    parser = parse_ini(settings.config_path)
+    default, per_account = load_limits(parser)
+    for account in accounts:
+        if account.section is not None and account.credentials is not None:
+            user = account.credentials.user
+            per_account[user] = parse_limits(parser[account.section], per_account.get(user, default))
+    return default, per_account
 
 
 def market_clock(settings: Settings) -> Clock:
     """The wall clock, or with ``--start-at`` the paper market's simulated one (paper broker only)."""
     if settings.start_at is None:
         return SystemClock()
-    if settings.broker != "sim":
+    kinds = {a.broker for a in accounts_of(settings)}
+    if not all(registry.get(kind).has(registry.Capability.SIMULATED_CLOCK) for kind in kinds):
         raise InvalidParameter(START_AT_PAPER_ONLY)
     return SimulatedClock(parse_start(settings.start_at), settings.speed)
 
@@ -116,23 +153,7 @@ START_AT_PAPER_ONLY = (
 )
 
 
-def make_provider(settings: Settings, exchange: SimExchange) -> BrokerProvider:
-    if settings.broker == "sim":
-        return SimProvider(exchange)
-    if settings.broker == "xiadan-fake":
-        from .brokers.xiadan.fake_factory import FakeXiadanProvider
-
-        return FakeXiadanProvider(exchange, flavour=settings.flavour)
-    if settings.broker == "xiadan":
-        from .brokers.xiadan.provider import XiadanProvider
-
-        return XiadanProvider(exe_path=settings.exe_path, flavour=settings.flavour)
-    if settings.broker == "hexin-fake":
-        from .brokers.hexin.fake_factory import FakeHexinProvider
-
-        return FakeHexinProvider(exchange)
-    if settings.broker == "hexin":
-        from .brokers.hexin.provider import HexinProvider
-
-        return HexinProvider(exe_path=settings.exe_path)
-    raise InvalidParameter(f"未知的 broker：{settings.broker}")
+def make_provider(settings: Settings, exchange: SimExchange, account: AccountConfig) -> BrokerProvider:
+    """The account's provider, from its flavour's plug-in (see :mod:`ashare_gateway.registry`)."""
+    plugin = registry.get(account.broker)
+    return plugin.factory(registry.ProviderContext(exchange, settings, account))

@@ -24,7 +24,8 @@ import pytest
 
 from ashare_gateway.service.faults import POINTS
 
-TRIALS = 12
+# Four trials visit each crash point once and one outside kill; the stress run does twelve.
+QUICK_TRIALS, STRESS_TRIALS = 4, 12
 
 
 def _start(data_dir: Path, env_extra: dict[str, str], broker: str) -> tuple[subprocess.Popen, str]:
@@ -70,11 +71,16 @@ def _kill(proc: subprocess.Popen) -> None:
     proc.wait(10)
 
 
+@pytest.mark.parametrize(
+    "trials", [QUICK_TRIALS, pytest.param(STRESS_TRIALS, marks=pytest.mark.stress)], ids=["quick", "stress"]
+)
 @pytest.mark.parametrize("broker", ["sim", "xiadan-fake"])
-def test_sigkill_at_random_points_then_retry_places_exactly_one_order(tmp_path: Path, broker: str) -> None:
+def test_sigkill_at_random_points_then_retry_places_exactly_one_order(
+    tmp_path: Path, broker: str, trials: int
+) -> None:
     rng = random.Random(20261121)
     outcomes: list[str] = []
-    for trial in range(TRIALS):
+    for trial in range(trials):
         key = f"trial-{trial}"
         order = {"security": "600000", "price": 8.75, "amount": 100 * (trial + 1)}
         if trial % 3 == 2:  # timing-based: an outside SIGKILL at a random instant of the request

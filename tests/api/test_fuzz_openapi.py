@@ -43,7 +43,17 @@ def test_openapi_documents_bodies_and_errors(served: Served) -> None:
     assert any(p["name"] == "session_id" for p in buy["parameters"])
 
 
-def test_schemathesis_finds_no_server_error(served: Served, tmp_path: Path) -> None:
+# The default run fuzzes every operation a few times; the stress run goes through coverage and fifteen
+# generated examples per operation (about two minutes here).
+FUZZ_RUNS = [
+    pytest.param(("3", "examples,fuzzing"), id="quick"),
+    pytest.param(("15", "examples,coverage,fuzzing"), id="stress", marks=pytest.mark.stress),
+]
+
+
+@pytest.mark.parametrize("depth", FUZZ_RUNS)
+def test_schemathesis_finds_no_server_error(served: Served, tmp_path: Path, depth: tuple[str, str]) -> None:
+    examples, phases = depth
     import httpx
 
     exe = shutil.which("schemathesis", path=str(Path(sys.executable).parent))
@@ -64,13 +74,13 @@ def test_schemathesis_finds_no_server_error(served: Served, tmp_path: Path) -> N
             "--exclude-path-regex",
             "/(wait|exit)$",
             "--max-examples",
-            "15",
+            examples,
             "--workers",
             "1",
             "--seed",
             "1",
             "--phases",
-            "examples,coverage,fuzzing",
+            phases,
             "--no-color",
         ],
         capture_output=True,

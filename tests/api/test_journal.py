@@ -196,3 +196,20 @@ def test_price_deviation_limit_works_on_a_gui_client(tmp_path: Path, clock: Manu
         assert api.post("/buy", json=BUY).status_code == 200
         far = api.post("/buy", json={**BUY, "price": 8.0})
         assert far.status_code == 400 and "偏离最新价" in far.json()["message"]
+
+
+@pytest.mark.parametrize("account", [["a", "b"], {"x": 1}, 7, "a b", "x" * 65, "../../etc"])
+def test_kill_switch_refuses_an_account_that_is_not_a_name(served: Served, account: object) -> None:
+    refused = httpx.post(f"{served.url}/api/admin/kill-switch", json={"on": True, "account": account})
+    assert refused.status_code == 400 and "参数account错误" in refused.json()["message"]
+    assert httpx.get(f"{served.url}/api/admin/kill-switch").json()["data"]["on"] is False  # nothing stored
+    query = httpx.get(f"{served.url}/api/admin/kill-switch", params={"account": "a b"})
+    assert query.status_code == 400
+
+
+def test_kill_switch_for_one_account_holds_only_that_account(served: Served) -> None:
+    on = httpx.post(f"{served.url}/api/admin/kill-switch", json={"on": True, "account": "acct-1"}).json()
+    assert on["data"]["account"] == "acct-1"
+    state = httpx.get(f"{served.url}/api/admin/kill-switch", params={"account": "acct-1"}).json()["data"]
+    assert state["on"] is True
+    assert httpx.get(f"{served.url}/api/admin/kill-switch").json()["data"]["on"] is False

@@ -19,16 +19,21 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import insert
 
-from ashare_gateway.brokers.sim import ledger
+from ashare_gateway.brokers.sim import ledger, repo_tables
 from ashare_gateway.config import Settings
 from ashare_gateway.domain.clock import ManualClock
-from ashare_gateway.store import event_tables, journal_tables, migrations
+from ashare_gateway.store import condition_tables, event_tables, journal_tables, migrations
 from ashare_gateway.store.db import open_engine
 from ashare_gateway.store.migrations import Database
 
 from ..conftest import serve
 
 METADATA = {
+    Database.JOURNAL: [journal_tables.metadata, event_tables.metadata, condition_tables.metadata],
+    Database.PAPER: [ledger.metadata, repo_tables.metadata],
+}
+# What create_all made before migrations (revision 0001): the tables added since come by their revisions.
+LEGACY = {
     Database.JOURNAL: [journal_tables.metadata, event_tables.metadata],
     Database.PAPER: [ledger.metadata],
 }
@@ -44,7 +49,7 @@ def _legacy_data_dir(data_dir: Path) -> None:
     """What the code before migrations left: every table by create_all, no alembic_version, one row."""
     for database, name in FILES.items():
         engine = open_engine(data_dir / name)
-        for metadata in METADATA[database]:
+        for metadata in LEGACY[database]:
             metadata.create_all(engine)
         engine.dispose()
     engine = open_engine(data_dir / FILES[Database.JOURNAL])
@@ -116,8 +121,8 @@ ADD_COLUMN = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9001"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -133,10 +138,11 @@ def downgrade() -> None:
 '''
 
 
-def test_an_added_column_revision_upgrades_a_file_at_0001(tmp_path: Path) -> None:
+def test_an_added_column_revision_upgrades_a_file_from_before_migrations(tmp_path: Path) -> None:
     versions = tmp_path / "versions"
     shutil.copytree(migrations.HERE / "versions" / Database.JOURNAL.value, versions)
-    (versions / "0002_journal_note.py").write_text(textwrap.dedent(ADD_COLUMN), encoding="utf-8")
+    head = migrations.head(Database.JOURNAL)  # the next revision goes on top of today's newest
+    (versions / "9001_journal_note.py").write_text(textwrap.dedent(ADD_COLUMN).replace("{head}", str(head)))
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     _legacy_data_dir(data_dir)
@@ -144,7 +150,7 @@ def test_an_added_column_revision_upgrades_a_file_at_0001(tmp_path: Path) -> Non
     engine = open_engine(path)
     migrations.upgrade(engine, Database.JOURNAL, versions=versions)
     engine.dispose()
-    assert _version(path) == ["0002"]
+    assert _version(path) == ["9001"]
     with sqlite3.connect(path) as conn:
         columns = {row[1] for row in conn.execute("PRAGMA table_info(journal_orders)")}
         assert "note" in columns

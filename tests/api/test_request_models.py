@@ -59,7 +59,7 @@ def test_fields_are_checked_in_the_spec_order_with_its_texts(api: httpx.Client) 
             "委托价格格式错误：８.75（须为半角数字，不支持全角数字、下划线等字符）",
         ),
         (
-            {"security": "600000", "price": 8.751, "amount": "x"},
+            {"security": "600000", "price": 8.751, "amount": 100},
             "委托价格不符合最小价格变动单位：8.751（最小变动0.01元）",
         ),
         (

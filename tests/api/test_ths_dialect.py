@@ -16,13 +16,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ashare_gateway import gateway as gateway_module
-from ashare_gateway.brokers.hexin.fake_factory import FakeHexinProvider
+from ashare_gateway.accounts_config import AccountConfig
 from ashare_gateway.config import Settings
 from ashare_gateway.domain.clock import ManualClock
 from ashare_gateway.domain.fees import FeeSchedule, max_buy_fees
 from ashare_gateway.domain.instruments import resolve_code
 from ashare_gateway.domain.models import Entrust
+from ashare_gateway.simulators.hexin_plugin import FakeHexinOptions, HexinVersion
 from tests.conftest import TRADING_MORNING, Served, serve
 from tests.process import free_port, serve_process
 
@@ -332,15 +332,15 @@ def hexin(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     """``--broker hexin-fake``: a fake 同花顺 of that version over the paper demo account, ths at the root."""
     version = request.param
 
-    def provider(settings: Settings, exchange: object) -> FakeHexinProvider:
-        return FakeHexinProvider(exchange, version=version)
-
-    settings = Settings(data_dir=tmp_path_factory.mktemp(f"hexin{version}"), demo_market=False)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(gateway_module, "make_provider", provider)
-        with serve(settings, ManualClock(TRADING_MORNING), "ths") as s:
-            s.version = version  # type: ignore[attr-defined]
-            yield s
+    account = AccountConfig(
+        name="default", broker="hexin-fake", options=FakeHexinOptions(version=HexinVersion(version))
+    )
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp(f"hexin{version}"), demo_market=False, accounts=[account]
+    )
+    with serve(settings, ManualClock(TRADING_MORNING), "ths") as s:
+        s.version = version  # type: ignore[attr-defined]
+        yield s
     fake = s.gateway.service.clients.all()[0].broker.driver
     assert fake.misuse == [], fake.misuse
 
@@ -458,10 +458,6 @@ def test_serve_two_dialects_in_one_process(tmp_path: Path) -> None:
 
 def test_serve_hexin_fake_dialect_ths(tmp_path: Path) -> None:
     """The spec's calls against ``serve --broker hexin-fake --dialect ths``: a fake 同花顺 8.x behind ths."""
-    from ashare_gateway.config import BROKER_KINDS
-
-    if "hexin-fake" not in BROKER_KINDS:
-        pytest.skip("--broker hexin-fake is not yet registered (config.BROKER_KINDS, gateway.make_provider)")
     port = free_port()
     args = ("--broker", "hexin-fake", "--dialect", "ths", "--port", str(port))
     with serve_process(tmp_path, *args, port=port) as (url, _):

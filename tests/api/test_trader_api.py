@@ -250,6 +250,8 @@ def test_bad_bodies(api: httpx.Client) -> None:
     assert envelope(api.post("/wait", json={}), 400)["message"] == "缺少必填参数：seconds"
     assert envelope(api.post("/wait", json={"seconds": -1}), 400)["message"] == "等待时间须在0到60秒之间"
     envelope(api.post("/wait", json={"seconds": "nan"}), 400)
+    for odd in ("０.０５", "1_0", "1e999"):  # full-width digits, underscores, a huge exponent: one parser
+        assert envelope(api.post("/wait", json={"seconds": odd}), 400)["message"] == "等待时间须在0到60秒之间"
 
 
 def test_unknown_path_and_wrong_method_use_the_envelope(api: httpx.Client) -> None:

@@ -14,13 +14,13 @@ import pytest
 
 from ashare_gateway.brokers.base import Credentials
 from ashare_gateway.brokers.sim import SimExchange
-from ashare_gateway.brokers.xiadan.adapter import XiadanBroker
-from ashare_gateway.brokers.xiadan.fake_factory import make_fake_xiadan_broker
-from ashare_gateway.brokers.xiadan.timeouts import Timeouts
-from ashare_gateway.desktop.fake import FakeXiadan
+from ashare_gateway.brokers.ths.adapter import XiadanBroker
+from ashare_gateway.brokers.ths.timeouts import Timeouts
 from ashare_gateway.domain.clock import ManualClock
 from ashare_gateway.domain.models import Balance
 from ashare_gateway.domain.sessions import TradingCalendar
+from ashare_gateway.simulators.xiadan import FakeXiadan
+from ashare_gateway.simulators.xiadan_factory import make_fake_xiadan_broker
 
 USER, PASSWORD, COMM = "gui", "trade-pass", "comm-pass"
 # Short deadlines, so a test that provokes a timeout ends soon; the others finish long before theirs

@@ -18,18 +18,30 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ashare_gateway.brokers.xiadan.captcha import (
+from ashare_gateway.brokers.ths.captcha import (
     CaptchaRecognizer,
     CaptchaUnreadable,
-    dataset_dir,
-    holdout_split,
     load_gray,
-    load_labelled_images,
     main_captcha,
 )
-from ashare_gateway.brokers.xiadan.captcha_compose import compose_captcha
+from ashare_gateway.simulators.captcha_compose import compose_captcha
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load_training_script() -> ModuleType:
+    """The dev-only training tool (tools/captcha/train.py, scikit-learn): not part of the package."""
+    spec = importlib.util.spec_from_file_location("captcha_train", ROOT / "tools" / "captcha" / "train.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+TRAINING = _load_training_script()
+dataset_dir = TRAINING.dataset_dir
+holdout_split = TRAINING.holdout_split
+load_labelled_images = TRAINING.load_labelled_images
 
 
 @pytest.fixture(scope="module")
@@ -61,14 +73,6 @@ def _glyphs(paths: list[Path]) -> dict[str, list[np.ndarray]]:
 
 def _pixels_key(gray: np.ndarray) -> str:
     return hashlib.sha1(np.ascontiguousarray(gray, dtype=np.uint8).tobytes()).hexdigest()
-
-
-def _load_training_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("train_captcha", ROOT / "tools" / "train_captcha.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _random_text(rng: np.random.Generator) -> str:
@@ -244,7 +248,7 @@ def test_unreadable_and_low_confidence_images_are_kept_for_retraining(tmp_path: 
 def test_labelled_failures_feed_the_training_script(
     tmp_path: Path, split: tuple[list[Path], list[Path]], digit_files: list[Path]
 ) -> None:
-    train_main = _load_training_script().main
+    train_main = TRAINING.main
     extra = tmp_path / "labelled"
     extra.mkdir()
     compose_captcha("3907", 4).save(extra / "3907_from_failures.png")
@@ -266,7 +270,7 @@ def test_labelled_failures_feed_the_training_script(
 
 
 def test_bundled_model_is_small() -> None:
-    model = ROOT / "src/ashare_gateway/brokers/xiadan/captcha_model.npz"
+    model = ROOT / "src/ashare_gateway/brokers/ths/captcha/captcha_model.npz"
     assert model.stat().st_size < 2 * 1024 * 1024
 
 

@@ -12,15 +12,15 @@ from decimal import Decimal
 
 import pytest
 
-from ashare_gateway.brokers.xiadan.confirms import (
+from ashare_gateway.brokers.ths.confirms import (
     CancelConfirmIds,
     cancel_confirm_mismatch,
     cancel_confirm_shown,
     cancel_many_count,
     order_confirm_mismatch,
 )
-from ashare_gateway.brokers.xiadan.dialogs import DialogKind, classify, parse_contract_no
-from ashare_gateway.brokers.xiadan.session import button_label
+from ashare_gateway.brokers.ths.dialogs import DialogKind, classify, parse_contract_no
+from ashare_gateway.brokers.ths.session import button_label
 from ashare_gateway.domain.instruments import Market
 from ashare_gateway.domain.models import Entrust, OrderRequest, Side
 from ashare_gateway.domain.statuses import OrderStatus
@@ -141,7 +141,7 @@ def test_login_buttons_match_without_their_accelerator(caption, label) -> None:
 
 def test_the_ht_ipo_grid_names_its_quota_column_shenggou_shuliang() -> None:
     """easytrader config/client.py:81: 华泰's 批量新股申购 grid says 申购数量, not 可申购数量."""
-    from ashare_gateway.brokers.xiadan import tables
+    from ashare_gateway.brokers.ths import tables
 
     table = tables.parse_grid(
         "新股代码\t申购代码\t新股名称\t申购价格\t申购数量\t交易市场\n732001\t732001\t新股\t10.00\t5000\t上海A股\n"

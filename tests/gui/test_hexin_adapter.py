@@ -14,18 +14,18 @@ import pytest
 
 from ashare_gateway.brokers.base import Credentials
 from ashare_gateway.brokers.hexin.adapter import HexinBroker
-from ashare_gateway.brokers.hexin.fake_factory import HEXIN_EXE, make_fake_hexin_broker
 from ashare_gateway.brokers.hexin.layouts import V8, V9
 from ashare_gateway.brokers.hexin.version import layout_for, parse_title
-from ashare_gateway.brokers.xiadan.timeouts import Timeouts
-from ashare_gateway.desktop.fake.client import FakeXiadan
-from ashare_gateway.desktop.fake_hexin import FakeHexin
+from ashare_gateway.brokers.ths.timeouts import Timeouts
 from ashare_gateway.domain.errors import BrokerUnavailable, NotSupported, OrderRejected
 from ashare_gateway.domain.fees import FeeSchedule
 from ashare_gateway.domain.instruments import resolve_code
 from ashare_gateway.domain.market_orders import MarketType
 from ashare_gateway.domain.models import Entrust, OrderRequest, Side
 from ashare_gateway.service.sizing import max_buy_amount
+from ashare_gateway.simulators.hexin import FakeHexin
+from ashare_gateway.simulators.hexin_factory import HEXIN_EXE, make_fake_hexin_broker
+from ashare_gateway.simulators.xiadan.client import FakeXiadan
 
 USER, PASSWORD = "hx", "hx-pass"  # 同花顺's own trading login: no 通讯密码
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from ashare_gateway.desktop.driver import DesktopDriver
-from ashare_gateway.desktop.fake import FakeXiadan, Faults, Latency
-from ashare_gateway.desktop.fake.keys import Key, parse_keys
 from ashare_gateway.desktop.waiting import wait_until
+from ashare_gateway.simulators.desktop.keys import Key, parse_keys
+from ashare_gateway.simulators.xiadan import FakeXiadan, Faults, Latency
 
 COMMAND = 0x2000 << 16  # high word of the WM_COMMAND wParam of the menu nodes
 

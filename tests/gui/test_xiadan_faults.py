@@ -11,14 +11,14 @@ from decimal import Decimal
 
 import pytest
 
-from ashare_gateway.brokers.xiadan.adapter import XiadanBroker
-from ashare_gateway.brokers.xiadan.dialogs import DialogKind
-from ashare_gateway.brokers.xiadan.layouts import HT
-from ashare_gateway.desktop.fake import HT_BUILD, FakeXiadan, Faults, Latency
+from ashare_gateway.brokers.ths.adapter import XiadanBroker
+from ashare_gateway.brokers.ths.dialogs import DialogKind
+from ashare_gateway.brokers.ths.layouts import HT
 from ashare_gateway.desktop.waiting import wait_until
 from ashare_gateway.domain.errors import BrokerUnavailable, NotSupported, OperationTimeout, OrderRejected
 from ashare_gateway.domain.market_orders import MarketType
 from ashare_gateway.domain.models import OrderRequest, Side
+from ashare_gateway.simulators.xiadan import HT_BUILD, FakeXiadan, Faults, Latency
 
 BUY = OrderRequest("600000", Side.BUY, 100, Decimal("8.40"))
 

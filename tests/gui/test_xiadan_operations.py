@@ -10,13 +10,13 @@ from decimal import Decimal
 
 import pytest
 
-from ashare_gateway.brokers.xiadan.adapter import XiadanBroker
-from ashare_gateway.brokers.xiadan.fake_factory import make_fake_xiadan_broker
-from ashare_gateway.desktop.fake import FakeXiadan
+from ashare_gateway.brokers.ths.adapter import XiadanBroker
 from ashare_gateway.domain.errors import BrokerUnavailable, InvalidParameter, NotSupported, OrderRejected
 from ashare_gateway.domain.market_orders import MarketType
 from ashare_gateway.domain.models import OrderRequest, Side
 from ashare_gateway.domain.statuses import OrderStatus
+from ashare_gateway.simulators.xiadan import FakeXiadan
+from ashare_gateway.simulators.xiadan_factory import make_fake_xiadan_broker
 
 
 def fake_of(broker: XiadanBroker) -> FakeXiadan:
@@ -207,7 +207,7 @@ def test_the_factory_for_the_cli(sim, creds, fast) -> None:
 
 def test_the_provider_for_serve(exchange, creds) -> None:
     """``serve --broker xiadan-fake``: connect attaches to the demo account's client, login opens one."""
-    from ashare_gateway.brokers.xiadan.fake_factory import FakeXiadanProvider
+    from ashare_gateway.simulators.xiadan_factory import FakeXiadanProvider
 
     provider = FakeXiadanProvider(exchange, keepalive_interval=None)
     broker, info = provider.connect(r"C:\htzqzyb2\xiadan.exe")

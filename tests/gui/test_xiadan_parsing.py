@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from ashare_gateway.brokers.xiadan import tables
-from ashare_gateway.brokers.xiadan.dialogs import DialogKind, classify, parse_contract_no
-from ashare_gateway.brokers.xiadan.layouts import HT, UNIVERSAL, layout_for
+from ashare_gateway.brokers.ths import tables
+from ashare_gateway.brokers.ths.dialogs import DialogKind, classify, parse_contract_no
+from ashare_gateway.brokers.ths.layouts import HT, UNIVERSAL, layout_for
 from ashare_gateway.domain.instruments import Market
 from ashare_gateway.domain.models import Side
 from ashare_gateway.domain.statuses import OrderStatus

@@ -12,13 +12,13 @@ from decimal import Decimal
 
 import pytest
 
-from ashare_gateway.brokers.xiadan.adapter import XiadanBroker
+from ashare_gateway.brokers.ths.adapter import XiadanBroker
 from ashare_gateway.desktop.driver import literal_keys
-from ashare_gateway.desktop.fake import UNIVERSAL_NEW_BUILD, FakeXiadan
 from ashare_gateway.domain.errors import OrderRejected, OutcomeUnknown
 from ashare_gateway.domain.market_orders import MarketType
 from ashare_gateway.domain.models import OrderRequest, Side
 from ashare_gateway.domain.statuses import OrderStatus
+from ashare_gateway.simulators.xiadan import UNIVERSAL_NEW_BUILD, FakeXiadan
 
 
 def fake_of(broker: XiadanBroker) -> FakeXiadan:

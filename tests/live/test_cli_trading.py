@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ashare_gateway import cli
 from ashare_gateway.brokers.sim.sources import SPEC_HELP
+from ashare_gateway.cli_commands import serve as serve_command
 from ashare_gateway.cli_commands.exits import Exit
 from ashare_gateway.config import Settings, write_token_file
 from tests.conftest import Served, serve
@@ -106,4 +106,4 @@ def test_captcha_exits_non_zero_on_a_file_it_cannot_read(tmp_path: Path) -> None
 
 
 def test_the_quote_help_text_matches_the_sources() -> None:
-    assert cli.QUOTES_HELP == SPEC_HELP
+    assert serve_command.QUOTES_HELP == SPEC_HELP

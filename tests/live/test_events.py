@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,6 +106,25 @@ def test_rejections_kill_switch_and_reconciliation_are_events(live: Served) -> N
     reader.close()
 
 
+def _ws_open(url: str, *, host: str | None = None, **options):
+    """A WebSocket handshake to ``url``; with ``host`` the request names that Host while the socket
+    still goes to the gateway's loopback port (what a DNS-rebinding page's browser sends)."""
+    if host is None:
+        return ws_connect(url, open_timeout=10, **options)
+    port = int(url.split(":")[2].split("/")[0])
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    return ws_connect(url.replace("127.0.0.1", host), sock=sock, open_timeout=10, **options)
+
+
+def test_websocket_outside_the_allow_list_is_refused(tmp_path: Path, clock) -> None:
+    settings = Settings(data_dir=tmp_path, demo_market=False, allow_ips=["10.0.0.0/8"], token=TOKEN)
+    with serve(settings, clock) as s:
+        ws_url = s.url.replace("http://", "ws://") + "/api/events/ws"
+        with pytest.raises(InvalidStatus) as refusal:
+            _ws_open(ws_url, additional_headers={"Authorization": f"Bearer {TOKEN}"}).close()
+        assert refusal.value.response.status_code == 403
+
+
 def test_a_bad_last_event_id_is_a_400(live: Served) -> None:
     resp = httpx.get(f"{live.url}/api/events", headers={"Last-Event-ID": "abc"})
     assert resp.status_code == 400 and "Last-Event-ID 格式错误" in resp.json()["message"]
@@ -113,12 +133,19 @@ def test_a_bad_last_event_id_is_a_400(live: Served) -> None:
 def test_websocket_resumes_and_keeps_the_perimeter(tmp_path: Path, clock) -> None:
     with serve(Settings(data_dir=tmp_path, demo_market=False, events_poll=0.1, token=TOKEN), clock) as s:
         ws_url = s.url.replace("http://", "ws://") + "/api/events/ws"
-        with pytest.raises(InvalidStatus):  # no token
-            ws_connect(ws_url, open_timeout=10).close()
-        with pytest.raises(InvalidStatus):  # a page on another site
-            ws_connect(
-                ws_url, origin="http://evil.example", additional_headers={"Authorization": f"Bearer {TOKEN}"}
-            ).close()
+        bearer = {"Authorization": f"Bearer {TOKEN}"}
+        refused = {
+            "no token": {},
+            "a wrong token": {"additional_headers": {"Authorization": f"Bearer {TOKEN}-not"}},
+            "a page on another site": {"origin": "http://evil.example", "additional_headers": bearer},
+            "a foreign Host (DNS rebinding)": {"additional_headers": bearer, "host": "evil.example.com"},
+        }
+        for why, options in refused.items():
+            with pytest.raises(InvalidStatus) as refusal:
+                _ws_open(ws_url, **options).close()
+            assert refusal.value.response.status_code == 403, why
+        with _ws_open(ws_url, origin=s.url, additional_headers=bearer) as ws:  # the gateway's own page
+            ws.send("hello")  # accepted: the perimeter let it through
         with GatewayClient(s.url, token=TOKEN) as gw:
             before = gw.buy("600000", "8.00", 100).contract_no
             with ws_connect(

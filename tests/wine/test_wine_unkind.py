@@ -39,10 +39,7 @@ UNKIND_STEPS = [
 # Behaviours the adapter does not handle yet (its fix is pending in the same branch): strict xfails,
 # so the suite stays green now and turns red (XPASS) the moment a fix lands without this list shrinking.
 # (flavour or "*", step) → what fails, as measured on the branch's adapter at the time of writing.
-PENDING_ADAPTER_FIX: dict[tuple[str, str], str] = {
-    ("*", "copy_refused_save_as"): "copy refused: no Ctrl+C/Ctrl+S keydown reaches the grid, no 另存为",
-    ("ht", "strict_focus"): "keys aimed at the code edit go to the focused child: 证券代码无效",
-}
+PENDING_ADAPTER_FIX: dict[tuple[str, str], str] = {}
 
 LOGIN_BUTTONS = {"ht": "确定(Y)", "universal": "登录(Y)"}
 

@@ -15,14 +15,16 @@ from fastapi import FastAPI
 
 from .. import __version__
 from ..gateway import Gateway
-from ..service.sessionless import SessionlessTrader
 from . import (
+    accounts,
     clock_routes,
+    condition_routes,
     docs_routes,
     easytrader_routes,
     errors,
     events_routes,
     pages,
+    repo_routes,
     security,
     ths_routes,
 )
@@ -31,12 +33,14 @@ from .security import SecurityPolicy
 from .trader_routes import PREFIX as TRADER_PREFIX
 from .trader_routes import build_router as trader_router
 
-# Dialects a listener may serve at its root; "ht" leaves the root to the dashboard (spec paths under /api).
-DIALECTS = ("ht", "ths", "easytrader")
-_ROOT_DIALECTS = {
-    "ths": (ths_routes.build_router, ths_routes.render_error),
-    "easytrader": (easytrader_routes.build_router, easytrader_routes.render_error),
+# The session-less dialects, one line each: a module with PREFIX (served there on every listener),
+# build_router(prefix) and render_error(status, message) (its failure envelope). ``--dialect NAME`` gives it
+# a listener's root paths too. "ht" is not listed: it leaves the root to the dashboard (spec paths /api).
+DIALECT_MODULES = {
+    "ths": ths_routes,
+    "easytrader": easytrader_routes,
 }
+DIALECTS = ("ht", *DIALECT_MODULES)
 
 
 def _policy(gateway: Gateway, root_dialect: str | None) -> SecurityPolicy:
@@ -69,7 +73,7 @@ def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
     """The app for one listener; ``root_dialect`` ("ths", "easytrader", or None/"ht") owns its root paths."""
     if root_dialect not in (None, *DIALECTS):
         raise ValueError(f"未知的接口方言：{root_dialect}（可选：{'、'.join(DIALECTS)}）")
-    root = _ROOT_DIALECTS.get(root_dialect or "ht")
+    root = DIALECT_MODULES.get(root_dialect or "ht")
     app = FastAPI(
         title="ashare-gateway",
         version=__version__,
@@ -81,28 +85,27 @@ def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
     app.include_router(trader_router())
     app.include_router(ops_router())
     app.include_router(clock_routes.build_router())
+    app.include_router(repo_routes.build_router())
+    app.include_router(condition_routes.build_router())
     app.include_router(events_routes.build_router())
     _install_mcp(app)
-    app.state.sessionless = SessionlessTrader(
-        gateway.service, credentials=gateway.settings.credentials, fees=gateway.exchange.fees
-    )
-    app.include_router(ths_routes.build_router())
-    app.include_router(easytrader_routes.build_router())
+    for module in DIALECT_MODULES.values():
+        app.include_router(module.build_router())
     if root is not None:
-        app.include_router(root[0](""))
+        app.include_router(root.build_router(""))
     render = errors.install(
         app,
         {
             "/api": errors.plain,
             TRADER_PREFIX: errors.plain,
-            ths_routes.PREFIX: ths_routes.render_error,
-            easytrader_routes.PREFIX: easytrader_routes.render_error,
+            **{module.PREFIX: module.render_error for module in DIALECT_MODULES.values()},
         },
-        root[1] if root is not None else errors.plain,
+        root.render_error if root is not None else errors.plain,
     )
 
     security.install(app, _policy(gateway, root_dialect), render)
-    errors.guard(app, render)  # last: outermost, so a fault in the perimeter is a 500 in the envelope
+    errors.guard(app, render)  # outermost but one, so a fault in the perimeter is a 500 in the envelope
+    accounts.install(app, gateway, root_dialect)  # /accounts/NAME/... rewritten before anything else
 
     pages.install(app)
     docs_routes.install(app)
@@ -126,8 +129,24 @@ def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
                 {**h.lane.status(), "reads": h.reads.reads, "shared_reads": h.reads.shared}
                 for h in service.clients.all()
             ],
+            "accounts": account_status(gateway),
             "kill_switch": gateway.risk.kill_switch(),
             "quotes": gateway.quote_status(),
         }
 
     return app
+
+
+def account_status(gateway: Gateway) -> list[dict]:
+    """For /health: each gateway account, its flavour, whether its auto-login session is up, and why not."""
+    service = gateway.service
+    return [
+        {
+            "name": a.name,
+            "broker": a.broker,
+            "auto_login": service.sessions.auto_for(a.name) is not None,
+            "auto_login_error": service.auto_login_errors.get(a.name),
+            "clients": [h.key for h in service.clients.of_account(a.name)],
+        }
+        for a in gateway.accounts
+    ]

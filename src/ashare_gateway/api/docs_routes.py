@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from importlib import resources
 from pathlib import Path
+from string import Template
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
@@ -25,6 +26,26 @@ from .pages import static_dir
 DOCS_URL = "/docs"
 REDOC_URL = "/redoc"
 ASSETS_URL = "/docs/assets"  # Swagger UI / ReDoc bundles, from the fastapi-offline package
+
+# The two viewers share one page (static/docs_page.html); each says what differs.
+VIEWERS = {
+    DOCS_URL: {
+        "viewer": "Swagger UI",
+        "styles": '<link rel="stylesheet" href="/docs/assets/swagger-ui.css">\n',
+        "other": "ReDoc",
+        "other_url": REDOC_URL,
+        "mount": "swagger-ui",
+        "bundle": "swagger-ui-bundle.js",
+    },
+    REDOC_URL: {
+        "viewer": "ReDoc",
+        "styles": "",
+        "other": "Swagger UI",
+        "other_url": DOCS_URL,
+        "mount": "redoc",
+        "bundle": "redoc.standalone.js",
+    },
+}
 MISSING_ASSETS = "API 文档资源未安装：pip install fastapi-offline（接口本身不受影响，/openapi.json 仍可用）"
 log = logging.getLogger(__name__)
 
@@ -46,18 +67,19 @@ def install(app: FastAPI) -> None:
         assets = None
     if assets is not None:
         app.mount(ASSETS_URL, StaticFiles(directory=assets), name="docs-assets")
-    pages = {DOCS_URL: "swagger.html", REDOC_URL: "redoc.html"}
+    template = Template((static_dir() / "docs_page.html").read_text(encoding="utf-8"))
+    pages = {url: template.substitute(fields) for url, fields in VIEWERS.items()}
 
-    def page(name: str):
+    def page(html: str):
         async def serve_page() -> HTMLResponse:
             if assets is None:
                 return HTMLResponse(MISSING_ASSETS, status_code=503)
-            return HTMLResponse((static_dir() / name).read_text(encoding="utf-8"))
+            return HTMLResponse(html)
 
         return serve_page
 
-    for url, name in pages.items():
-        app.add_api_route(url, page(name), methods=["GET"], include_in_schema=False)
+    for url, html in pages.items():
+        app.add_api_route(url, page(html), methods=["GET"], include_in_schema=False)
 
     def schema() -> dict:
         if app.openapi_schema is None:

@@ -20,6 +20,7 @@ from ..domain import fields
 from ..domain import messages as msg
 from ..domain.models import Side
 from ..service.sessionless import SessionlessTrader
+from . import accounts
 from .requests import body_dict
 
 PREFIX = "/easytrader"
@@ -36,7 +37,7 @@ def render_error(status: int, message: str) -> Response:
 
 
 def _trader(request: Request) -> SessionlessTrader:
-    return request.app.state.sessionless
+    return accounts.sessionless(request)  # account=, X-Account or /accounts/NAME/ (api/accounts.py)
 
 
 async def _body(request: Request) -> dict[str, Any]:

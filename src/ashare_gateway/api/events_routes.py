@@ -5,17 +5,14 @@ Each event: ``id: <increasing int>``, ``event: <type>``, ``data: <JSON with id, 
 that id from the journal database; without one a stream starts with the next event. The WebSocket
 sends the same JSON objects as text messages.
 
-The HTTP perimeter middleware does not see WebSocket connections, so the socket checks the token, the
-allowed addresses and the page origin itself before accepting.
+The WebSocket passes the same perimeter as every request (``api/perimeter/gate.py``: Host, Origin,
+allowed addresses and the token; a refused handshake is closed with 1008 before it reaches this route).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
-import ipaddress
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from sse_starlette import EventSourceResponse, ServerSentEvent
@@ -23,7 +20,6 @@ from starlette.background import BackgroundTask
 
 from ..domain.errors import InvalidParameter
 from ..service.live import LiveHub
-from .perimeter.access import presented_token
 
 PATH = "/api/events"
 READY_TIMEOUT = 35.0  # the first look at the clients (a GUI read each) before the stream starts
@@ -78,9 +74,6 @@ def build_router() -> APIRouter:
     @router.websocket(PATH + "/ws")
     async def events_ws(websocket: WebSocket) -> None:
         hub = _hub(websocket.app)
-        if not _ws_allowed(websocket):
-            await websocket.close(code=1008)  # policy violation
-            return
         try:
             last = _last_id(
                 websocket.headers.get("last-event-id") or websocket.query_params.get("last_event_id"), hub
@@ -119,25 +112,3 @@ async def _until_closed(websocket: WebSocket, wake) -> None:
                     return
     finally:
         wake()
-
-
-def _ws_allowed(websocket: WebSocket) -> bool:
-    settings = websocket.app.state.gateway.settings
-    if settings.allow_ips:
-        try:
-            address = ipaddress.ip_address(websocket.client.host if websocket.client else "")
-        except ValueError:
-            return False
-        if not any(address in ipaddress.ip_network(n, strict=False) for n in settings.allow_ips):
-            return False
-    if settings.token:
-        scope = websocket.scope
-        given = (presented_token(dict(scope["headers"]), scope.get("query_string", b"")) or "").encode()
-        if not hmac.compare_digest(given, settings.token.encode()):
-            return False
-    origin = websocket.headers.get("origin")
-    if origin:  # a browser page: only this gateway's own pages, or an origin the user allowed
-        host = websocket.headers.get("host", "")
-        if urlsplit(origin).netloc != host and origin not in settings.cors_origins:
-            return False
-    return True

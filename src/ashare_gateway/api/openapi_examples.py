@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import condition_examples
+
 _SESSION = "a1b2c3d4-5678-90ef-ghij-klmnopqrstuv"
 _ORDER_OK = {
     "code": 200,
@@ -206,6 +208,7 @@ def _easytrader(prefix: str) -> dict[tuple[str, str], dict[str, Any]]:
 
 EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     **HT,
+    **condition_examples.EXAMPLES,
     **_ths("/ths"),
     **_ths(""),
     **_easytrader("/easytrader"),

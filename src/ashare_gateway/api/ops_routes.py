@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -43,6 +44,20 @@ def _day(raw: str | None) -> str | None:
     if len(text) != 8 or not text.isdigit():
         raise InvalidParameter("参数格式错误：day（应为YYYYMMDD或YYYY-MM-DD）")
     return text
+
+
+ACCOUNT_NAME = re.compile(r"[\w.-]{1,64}")  # a configured account's name or number
+BAD_ACCOUNT = "参数account错误：应为账户名或资金账号（1-64位字母、数字、汉字、._-），或省略表示全部账户"
+
+
+def _account(raw: object) -> str | None:
+    """The kill switch's account: absent (every account) or a name; anything else is refused rather
+    than stored as a switch nobody can name again."""
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str) or not ACCOUNT_NAME.fullmatch(raw):
+        raise InvalidParameter(BAD_ACCOUNT)
+    return raw
 
 
 def _filters(request: Request) -> dict:
@@ -142,7 +157,7 @@ def build_router() -> APIRouter:
 
     @router.get(f"{ADMIN_PREFIX}/kill-switch", summary="紧急停止状态")
     async def kill_switch_state(request: Request) -> JSONResponse:
-        account = request.query_params.get("account") or None
+        account = _account(request.query_params.get("account"))
         return ok({"on": gateway(request).risk.kill_switch(account), "account": account})
 
     @router.post(
@@ -155,7 +170,7 @@ def build_router() -> APIRouter:
         on = body.get("on")
         if not isinstance(on, bool):
             raise InvalidParameter("缺少必填参数：on（true 开启，false 解除）")
-        account = body.get("account") or None
+        account = _account(body.get("account"))
         gw = gateway(request)
         gw.risk.set_kill_switch(on, account)
         cancelled = await run_in_threadpool(gw.service.cancel_everything) if on else 0

@@ -20,6 +20,7 @@ from ..domain import fields
 from ..domain import messages as msg
 from ..domain.models import Balance, OrderAck, Position, Side
 from ..service.sessionless import SessionlessTrader
+from . import accounts
 from .requests import body_dict
 
 PREFIX = "/ths"
@@ -76,7 +77,7 @@ def _money_text(x: Decimal) -> str:
 
 
 def _trader(request: Request) -> SessionlessTrader:
-    return request.app.state.sessionless
+    return accounts.sessionless(request)  # account=, X-Account or /accounts/NAME/ (api/accounts.py)
 
 
 async def _params(request: Request) -> dict[str, Any]:

@@ -10,12 +10,14 @@ from ..brokers.base import Credentials
 from ..domain import fields
 from ..domain import messages as msg
 from ..domain.models import OrderAck, Side
+from ..service.entrust_pages import parse_page
 from ..service.trader import TraderService
 from . import openapi
+from .accounts import requested_account, session_id  # the session of the account named, if any
 from .envelope import ok
 from .models import parse, request_body
 from .models.trader import CancelBody, ConnectBody, LimitOrderBody, LoginBody, MarketOrderBody, WaitBody
-from .requests import body_dict, session_id
+from .requests import body_dict
 
 PREFIX = "/api/trader"
 
@@ -47,7 +49,8 @@ def build_router() -> APIRouter:
     )
     async def connect(request: Request) -> JSONResponse:
         body = parse(ConnectBody, await body_dict(request))
-        session, info = await run_in_threadpool(_service(request).connect, body.exe_path)
+        account = requested_account(request)
+        session, info = await run_in_threadpool(_service(request).connect, body.exe_path, account=account)
         return ok({"exe_path": info.exe_path, "session_id": session.session_id}, msg.OK_CONNECT)
 
     @router.post("/login", summary="手动登录客户端", openapi_extra=request_body(LoginBody))
@@ -56,7 +59,8 @@ def build_router() -> APIRouter:
         creds = Credentials(
             user=body.user, password=body.password, comm_password=body.comm_password, exe_path=body.exe_path
         )
-        session, info = await run_in_threadpool(_service(request).login, creds)
+        account = requested_account(request)
+        session, info = await run_in_threadpool(_service(request).login, creds, account=account)
         return ok(
             {"session_id": session.session_id, "main_window_title": info.main_window_title}, msg.OK_LOGIN
         )
@@ -92,8 +96,17 @@ def build_router() -> APIRouter:
         return ok([fields.position_row(p) for p in rows], msg.OK_QUERY)
 
     @router.get("/today-entrusts", summary="获取当日委托")
-    async def today_entrusts(request: Request) -> JSONResponse:
-        rows = await run_in_threadpool(_service(request).today_entrusts, session_id(request))
+    async def today_entrusts(
+        request: Request,
+        since: str | None = Query(None, description="可选：上次看到的最后一个合同编号，只返回其后的委托"),
+        limit: str | None = Query(None, description="可选：最多返回的条数（1–1000）"),
+    ) -> JSONResponse:
+        page = parse_page(request.query_params)  # optional since/limit (issue 15); none: the spec's list
+        service, sid = _service(request), session_id(request)
+        if page is None:
+            rows = await run_in_threadpool(service.today_entrusts, sid)
+        else:
+            rows = await run_in_threadpool(service.today_entrusts_page, sid, page)
         return ok([fields.entrust_row(e) for e in rows], msg.OK_QUERY)
 
     @router.get("/today-trades", summary="获取当日成交")

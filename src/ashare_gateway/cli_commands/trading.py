@@ -43,6 +43,14 @@ Session = Annotated[
 ]
 
 
+AccountName = Annotated[
+    str | None,
+    typer.Option(
+        "--account", help="The gateway account (config.ini [Account:NAME]); needed when it has several."
+    ),
+]
+
+
 def _die(code: Exit, message: str) -> NoReturn:
     err.print(f"[red]{message}[/]", highlight=False)
     raise typer.Exit(int(code))
@@ -50,7 +58,7 @@ def _die(code: Exit, message: str) -> NoReturn:
 
 @contextmanager
 def _gateway(
-    url: str | None, token: str | None, data_dir: Path, session: str | None
+    url: str | None, token: str | None, data_dir: Path, session: str | None, account: str | None = None
 ) -> Iterator[GatewayClient]:
     """The SDK client for the gateway, with every SDK error turned into a message and an exit code."""
     from ..client import (
@@ -66,7 +74,7 @@ def _gateway(
 
     found_url, found_token = find_gateway(data_dir, url=url, token=token)
     try:
-        with GatewayClient(found_url, token=found_token, session_id=session) as gw:
+        with GatewayClient(found_url, token=found_token, session_id=session, account=account) as gw:
             yield gw
     except GatewayUnreachable as exc:
         _die(Exit.UNREACHABLE, f"{exc}（网关是否已启动？可用 --url 指定）")
@@ -97,8 +105,8 @@ def _confirm(question: str, yes: bool) -> None:
 
 def _table_command(name: str, title: str, fetch: Callable[[Any], list]) -> Callable[..., None]:
     def command(url: Url = None, token: Token = None, data_dir: DataDir = Path("data"), json: Json = False,
-                session: Session = None) -> None:  # fmt: skip
-        with _gateway(url, token, data_dir, session) as gw:
+                session: Session = None, account: AccountName = None) -> None:  # fmt: skip
+        with _gateway(url, token, data_dir, session, account) as gw:
             rows = [r.raw for r in fetch(gw)]
         if json:
             render.print_json(out, rows)
@@ -111,10 +119,10 @@ def _table_command(name: str, title: str, fetch: Callable[[Any], list]) -> Calla
 
 def balance(
     url: Url = None, token: Token = None, data_dir: DataDir = Path("data"), json: Json = False,
-    session: Session = None,
+    session: Session = None, account: AccountName = None,
 ) -> None:  # fmt: skip
     """Show the account's cash and assets."""
-    with _gateway(url, token, data_dir, session) as gw:
+    with _gateway(url, token, data_dir, session, account) as gw:
         row = gw.balance().raw
     if json:
         render.print_json(out, row)
@@ -125,10 +133,10 @@ def balance(
 def quote(
     code: Annotated[str, typer.Argument(help="Security code, e.g. 600000.")],
     url: Url = None, token: Token = None, data_dir: DataDir = Path("data"), json: Json = False,
-    session: Session = None,
+    session: Session = None, account: AccountName = None,
 ) -> None:  # fmt: skip
     """Show a quote: last price, limits, phase and the five-level book."""
-    with _gateway(url, token, data_dir, session) as gw:
+    with _gateway(url, token, data_dir, session, account) as gw:
         row = gw.quote(code).raw
     if json:
         render.print_json(out, row)
@@ -146,10 +154,11 @@ def _order_command(side: str, label: str) -> Callable[..., None]:
             str | None, typer.Option(help="Idempotency-Key (default: a new one; reuse it to retry safely).")
         ] = None,
         url: Url = None, token: Token = None, data_dir: DataDir = Path("data"), json: Json = False,
-        yes: Yes = False, session: Session = None,
+        yes: Yes = False, session: Session = None, account: AccountName = None,
     ) -> None:  # fmt: skip
-        with _gateway(url, token, data_dir, session) as gw:
-            _confirm(f"确认{label} {code} {amount}股，价格 {price} 元？", yes)
+        with _gateway(url, token, data_dir, session, account) as gw:
+            where = f"在账户 {account} " if account else ""
+            _confirm(f"确认{where}{label} {code} {amount}股，价格 {price} 元？", yes)
             result = getattr(gw, side)(code, price, amount, key=key)
         data = {
             "合同编号": result.contract_no,
@@ -171,10 +180,10 @@ def _order_command(side: str, label: str) -> Callable[..., None]:
 def cancel(
     contract_no: Annotated[str, typer.Argument(help="合同编号 of the order (see `orders`).")],
     url: Url = None, token: Token = None, data_dir: DataDir = Path("data"), json: Json = False,
-    yes: Yes = False, session: Session = None,
+    yes: Yes = False, session: Session = None, account: AccountName = None,
 ) -> None:  # fmt: skip
     """Cancel one order by its 合同编号."""
-    with _gateway(url, token, data_dir, session) as gw:
+    with _gateway(url, token, data_dir, session, account) as gw:
         _confirm(f"确认撤销委托 {contract_no}？", yes)
         done = gw.cancel(contract_no)
     if json:
@@ -185,10 +194,10 @@ def cancel(
 
 def cancel_all(
     url: Url = None, token: Token = None, data_dir: DataDir = Path("data"), json: Json = False,
-    yes: Yes = False, session: Session = None,
+    yes: Yes = False, session: Session = None, account: AccountName = None,
 ) -> None:  # fmt: skip
     """Cancel every open order."""
-    with _gateway(url, token, data_dir, session) as gw:
+    with _gateway(url, token, data_dir, session, account) as gw:
         _confirm("确认撤销所有可撤委托？", yes)
         count = gw.cancel_all()
     if json:
@@ -199,10 +208,10 @@ def cancel_all(
 
 def ipo(
     url: Url = None, token: Token = None, data_dir: DataDir = Path("data"), json: Json = False,
-    yes: Yes = False, session: Session = None,
+    yes: Yes = False, session: Session = None, account: AccountName = None,
 ) -> None:  # fmt: skip
     """Subscribe to every new share (新股申购) available today."""
-    with _gateway(url, token, data_dir, session) as gw:
+    with _gateway(url, token, data_dir, session, account) as gw:
         _confirm("确认申购今日全部可申购新股？", yes)
         result = gw.auto_ipo()
     applied = [{"证券代码": a.code, "证券名称": a.name, "申购数量": a.amount} for a in result.applied]

@@ -21,11 +21,13 @@ class Base:
         *,
         token: str | None = None,
         session_id: str | None = None,
+        account: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         retries: int = 2,
     ) -> None:
         self.url = url.rstrip("/")
         self.session_id = session_id  # None: the gateway's auto-login session (spec §4)
+        self.account = account  # a gateway account (config.ini [Account:NAME]); None: the only one
         self.retries = max(0, retries)
         self._timeout = timeout
         self._headers = {"Accept": "application/json"}
@@ -36,7 +38,8 @@ class Base:
         params = dict(call.params)
         if self.session_id:
             params["session_id"] = self.session_id
-        args: dict[str, Any] = {"params": params, "headers": call.headers}
+        headers = {**call.headers, "X-Account": self.account} if self.account else call.headers
+        args: dict[str, Any] = {"params": params, "headers": headers}
         if call.method == "POST":
             args["json"] = call.body or {}
         return args

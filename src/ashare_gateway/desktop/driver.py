@@ -1,7 +1,7 @@
 """The desktop-driver protocol: Win32 primitives, nothing about brokers.
 
 Handles are opaque ints (HWNDs on Windows). Implementations: ``win32.Win32Driver`` (pywinauto, win32
-backend; imported lazily, Windows only) and the fake clients in ``desktop.fake`` for tests on Linux.
+backend; imported lazily, Windows only) and the fake clients in ``simulators`` for tests on Linux.
 Every method returns promptly: waiting for a condition is the caller's job, through
 :func:`ashare_gateway.desktop.waiting.wait_until`, never a fixed sleep.
 """

@@ -31,6 +31,7 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from ..domain.errors import BrokerUnavailable, ClientBusy, GatewayError
+from ..domain.messages import SAME_TITLE
 from .driver import ControlInfo, WindowInfo
 from .waiting import wait_until
 
@@ -70,6 +71,7 @@ class Win32Driver:
     def attach(self, exe_path: str | None = None, title_re: str | None = None) -> bool:
         application, findwindows = self._pw["application"], self._pw["findwindows"]
         app = application.Application(backend="win32")
+        pids: list[int] = []
         try:
             if exe_path is not None:
                 if not os.path.exists(exe_path):
@@ -81,11 +83,16 @@ class Win32Driver:
                 )
                 if not found:
                     return False
-                app.connect(handle=found[0].handle)
+                # Several xiadan.exe show the same title: by title alone only when one process shows it.
+                pids = sorted({e.process_id for e in found})
+                if len(pids) == 1:
+                    app.connect(handle=found[0].handle)
             else:
                 return False
         except Exception:
             return False
+        if len(pids) > 1:
+            raise BrokerUnavailable(SAME_TITLE.format(count=len(pids), pids="、".join(map(str, pids))))
         self._app = app
         return True
 
@@ -192,7 +199,9 @@ class Win32Driver:
                 return
             keyboard.send_keys("{VK_CONTROL down}", pause=0)
             try:
-                keyboard.send_keys(chord.group(1), pause=0)
+                # vk_packet=False: the letter as its virtual key ('C' = 0x43). A lone letter is otherwise
+                # sent as VK_PACKET, whose WM_KEYDOWN carries 0xE7, never 'C': no Ctrl+C reaches the grid.
+                keyboard.send_keys(chord.group(1), pause=0, vk_packet=False)
                 time.sleep(CTRL_HOLD)
             finally:
                 keyboard.send_keys("{VK_CONTROL up}", pause=0)

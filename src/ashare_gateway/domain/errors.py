@@ -77,3 +77,13 @@ class NotExecuted(OperationTimeout):
 
 class ClientBusy(BrokerUnavailable):
     """The client did not answer a window message in time: its GUI thread is busy (or hung)."""
+
+
+class UnknownAccount(GatewayError):
+    """A call names a gateway account config.ini does not define (or names none where several exist)."""
+
+    status_code = 404
+
+
+class AccountClash(Conflict):
+    """A session or client belongs to another gateway account than the one the call names."""

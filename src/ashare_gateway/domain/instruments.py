@@ -35,6 +35,7 @@ class Board(StrEnum):
     BSE = "bse"
     FUND = "fund"
     BOND = "bond"
+    REPO = "repo"
 
 
 class Kind(StrEnum):
@@ -42,6 +43,7 @@ class Kind(StrEnum):
     FUND = "fund"
     CONVERTIBLE_BOND = "convertible_bond"
     IPO_SUBSCRIPTION = "ipo_subscription"
+    REPO = "repo"  # 国债逆回购 (domain/repo.py): a sell with the annualised rate as the price
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +101,8 @@ _UNSUPPORTED: list[tuple[str, str]] = [
     ("900", "上海B股"),
     ("200", "深圳B股"),
     ("399", "深证指数"),
-    ("204", "国债逆回购"),
-    ("131", "国债逆回购"),
+    ("204", "未开放的国债逆回购品种"),
+    ("131", "未开放的国债逆回购品种"),
 ]
 
 _RETIRED_BSE = ("43", "83", "87", "88")
@@ -132,6 +134,11 @@ def parse_security(text: object, *, field: str = "security") -> Security:
 
 def resolve_code(code: str) -> Security:
     """Classify a bare 6-digit code by its prefix (longest prefix first)."""
+    from .repo import BY_CODE  # repo imports Market from here
+
+    repo = BY_CODE.get(code)
+    if repo is not None:
+        return Security(code=code, market=repo.market, board=Board.REPO, kind=Kind.REPO)
     for prefix, reason in _UNSUPPORTED:
         if code.startswith(prefix):
             raise InvalidParameter(msg.UNSUPPORTED_SECURITY.format(code=code, reason=reason))

@@ -41,6 +41,7 @@ MARKET_ORDER_CLOSING = "收盘集合竞价阶段只接受限价委托"
 MARKET_ORDER_NO_QUOTE = "市价委托无对手方报价，已撤销"
 CANCEL_NOT_ALLOWED_PHASE = "当前时段不允许撤单（{phase}）"
 CANCEL_NOT_FOUND = "未找到可撤委托：合同编号{entrust_no}"
+ENTRUST_SINCE_UNKNOWN = "未找到合同编号{since}的当日委托，无法从它之后继续（since 须为本日已见的合同编号）"
 CANCEL_NOT_CANCELABLE = "该委托不可撤销：合同编号{entrust_no}（{status}）"
 MAX_PER_ORDER = "单笔委托数量超过上限{max}"
 NOT_TRADABLE = "该证券当前不可交易：{reason}"
@@ -62,3 +63,20 @@ OK_REFRESH = "数据刷新完成"
 OK_WAIT = "等待完成（{seconds}秒）"
 OK_POP_CLOSED = "弹出对话框已关闭"
 OK_NO_POP = "没有弹出对话框"
+
+# Several accounts (config.ini [Account:NAME]; calls choose one with account=, X-Account or /accounts/NAME)
+UNKNOWN_ACCOUNT = "未知的账户：{name}（网关配置的账户：{names}）"
+ACCOUNT_REQUIRED = (
+    "网关配置了多个账户（{names}）：请用参数 account=名称、请求头 X-Account 或路径 /accounts/名称/ 指定账户"
+)
+ACCOUNT_CONFLICT = "账户指定不一致：{first} 与 {second}"
+ACCOUNT_CLASH = (
+    "券商账户 {account} 已由网关账户 {other} 使用，不能再由 {name} 使用（日志与风控按券商账户记录，不能混用）"
+)
+SESSION_OTHER_ACCOUNT = "该会话属于账户 {owner}，不能用于账户 {name}"
+BAD_ACCOUNT_NAME = "账户名无效：{name}（只能包含字母、数字、下划线和短横线，最长32个字符）"
+# Several clients on one desktop: found by process (exe path → pid), never by a title two of them show.
+SAME_TITLE = (
+    "找到{count}个标题相同的客户端窗口（进程 {pids}）：无法按标题区分，请为每个账户指定各自的 exe_path"
+)
+SAME_EXE = "找到{count}个从 {path} 启动的客户端（进程 {pids}）：每个账户请使用各自的客户端目录"

@@ -23,10 +23,13 @@ NEW_LISTING_FREE_DAYS = 5
 
 TICK_STOCK = Decimal("0.01")
 TICK_FINE = Decimal("0.001")
+TICK_REPO = Decimal("0.005")  # 国债逆回购 rates, both exchanges since 2022-05-16 (domain/repo.py)
 
 
 def tick_size(sec: Security) -> Decimal:
-    """0.01 for stocks, 0.001 for funds and convertible bonds."""
+    """0.01 for stocks, 0.001 for funds and convertible bonds, 0.005 (of a rate in %) for repos."""
+    if sec.kind is Kind.REPO:
+        return TICK_REPO
     return TICK_FINE if sec.kind in (Kind.FUND, Kind.CONVERTIBLE_BOND) else TICK_STOCK
 
 
@@ -137,6 +140,8 @@ class LotRule:
 
 
 def lot_rule(sec: Security) -> LotRule:
+    if sec.kind is Kind.REPO:
+        return LotRule(10, 10, 10, 100_000, 100_000)  # 张 of ¥100 (domain/repo.py)
     if sec.kind is Kind.CONVERTIBLE_BOND:
         return LotRule(10, 10, 10, 1_000_000, 1_000_000)
     if sec.board is Board.STAR:

@@ -8,15 +8,18 @@ account, so two sessions on the same account share one client and one lane, as t
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Protocol
 
 from ..brokers.base import Broker, ConnectInfo, Credentials
+from ..brokers.sim.provider import SimProvider  # noqa: F401  (its home before the registry)
 from ..domain import messages as msg
-from ..domain.errors import BrokerUnavailable
+from ..domain.errors import AccountClash, BrokerUnavailable, UnknownAccount
 from .coalescing import ReadCoalescer
 from .lane import Lane
+
+DEFAULT_ACCOUNT = "default"  # the one account of a gateway whose config.ini has no [Account:NAME]
 
 
 @dataclass(slots=True)
@@ -28,6 +31,7 @@ class ClientHandle:
     lane: Lane
     info: ConnectInfo
     reads: ReadCoalescer
+    name: str = DEFAULT_ACCOUNT  # the gateway account (config.ini [Account:NAME]) it belongs to
 
 
 class BrokerProvider(Protocol):
@@ -38,70 +42,94 @@ class BrokerProvider(Protocol):
     def login(self, credentials: Credentials) -> tuple[Broker, ConnectInfo]: ...
 
 
-class SimProvider:
-    """The paper exchange: ``connect`` attaches to the demo account; ``login`` opens or checks an account.
+class ClientRegistry:
+    """The connected clients, one handle per (gateway account, broker account).
 
-    A paper account is opened at its first login with the passwords given (stored as scrypt hashes);
-    later logins must match them. That is how the spec's §7.2 example works on a fresh machine.
+    Each gateway account (a ``config.ini`` ``[Account:NAME]`` section, or the single ``default``) has its
+    own provider, so two xiadan.exe are two providers, each finding its own process. A broker account is
+    served by one gateway account only: the journal, idempotency keys and risk limits are keyed by the
+    broker account, so a second gateway account reaching the same one is refused rather than mixed.
     """
 
-    kind = "sim"
-
-    def __init__(self, exchange, *, opening_cash: Decimal = Decimal("1000000")) -> None:
-        self.exchange = exchange
-        self.opening_cash = opening_cash
-
-    def connect(self, exe_path: str | None) -> tuple[Broker, ConnectInfo]:
-        user = self.exchange.ensure_demo_account()
-        broker = self.exchange.broker(user)
-        return broker, broker.connect(exe_path)
-
-    def login(self, credentials: Credentials) -> tuple[Broker, ConnectInfo]:
-        if not self.exchange.has_account(credentials.user):
-            self.exchange.create_account(
-                credentials.user, credentials.password, credentials.comm_password, cash=self.opening_cash
-            )
-        broker = self.exchange.broker(credentials.user)
-        return broker, broker.login(credentials)
-
-
-class ClientRegistry:
-    def __init__(self, provider: BrokerProvider, *, pacing: float = 0.0, read_freshness: float = 0.5) -> None:
-        self.provider = provider
+    def __init__(
+        self,
+        provider: BrokerProvider | Mapping[str, BrokerProvider],
+        *,
+        pacing: float = 0.0,
+        read_freshness: float = 0.5,
+    ) -> None:
+        self.providers: dict[str, BrokerProvider] = (
+            dict(provider) if isinstance(provider, Mapping) else {DEFAULT_ACCOUNT: provider}
+        )
+        if not self.providers:
+            raise ValueError("a gateway needs at least one account")
         self.pacing = pacing
         self.read_freshness = read_freshness
         self._lock = threading.Lock()
         self._clients: dict[str, ClientHandle] = {}
 
-    def connect(self, exe_path: str | None) -> ClientHandle:
+    @property
+    def names(self) -> list[str]:
+        return list(self.providers)
+
+    @property
+    def provider(self) -> BrokerProvider:
+        """The first account's provider (the only one unless config.ini names several)."""
+        return next(iter(self.providers.values()))
+
+    def provider_of(self, name: str) -> BrokerProvider:
+        provider = self.providers.get(name)
+        if provider is None:
+            raise UnknownAccount(msg.UNKNOWN_ACCOUNT.format(name=name, names="、".join(self.providers)))
+        return provider
+
+    def connect(self, exe_path: str | None, *, account: str | None = None) -> ClientHandle:
+        name = account or self.names[0]
+        provider = self.provider_of(name)
         try:
-            broker, info = self.provider.connect(exe_path)
+            broker, info = provider.connect(exe_path)
         except BrokerUnavailable:
             raise
         except OSError as exc:
             raise BrokerUnavailable(f"{msg.CONNECT_FAILED}（{exc}）") from exc
-        return self._register(broker, info)
+        return self._register(name, provider, broker, info)
 
-    def login(self, credentials: Credentials) -> ClientHandle:
-        broker, info = self.provider.login(credentials)
-        return self._register(broker, info)
+    def login(self, credentials: Credentials, *, account: str | None = None) -> ClientHandle:
+        name = account or self.names[0]
+        provider = self.provider_of(name)
+        broker, info = provider.login(credentials)
+        return self._register(name, provider, broker, info)
 
-    def _register(self, broker: Broker, info: ConnectInfo) -> ClientHandle:
-        key = f"{self.provider.kind}:{info.account}"
+    def _register(
+        self, name: str, provider: BrokerProvider, broker: Broker, info: ConnectInfo
+    ) -> ClientHandle:
+        # The single account keeps the key it always had (lanes and events name it).
+        key = f"{provider.kind}:{info.account}"
+        if len(self.providers) > 1:
+            key = f"{name}/{key}"
         with self._lock:
+            taken = [h.name for h in self._clients.values() if h.account == info.account and h.name != name]
+            if taken:
+                text = msg.ACCOUNT_CLASH.format(account=info.account, other=taken[0], name=name)
+                raise AccountClash(text)
             handle = self._clients.get(key)
             if handle is None:
                 handle = ClientHandle(
                     key,
-                    self.provider.kind,
+                    provider.kind,
                     info.account,
                     broker,
                     Lane(key, pacing=self.pacing),
                     info,
                     ReadCoalescer(self.read_freshness),
+                    name,
                 )
                 self._clients[key] = handle
             return handle
+
+    def of_account(self, name: str) -> list[ClientHandle]:
+        with self._lock:
+            return [h for h in self._clients.values() if h.name == name]
 
     def get(self, key: str) -> ClientHandle | None:
         with self._lock:

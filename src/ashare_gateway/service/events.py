@@ -40,6 +40,10 @@ class EventType(StrEnum):
     CLIENT_LOCKED = "client.locked"
     CLIENT_RESTARTED = "client.restarted"
     KILLSWITCH = "killswitch"
+    CONDITION_TRIGGERED = "condition.triggered"
+    CONDITION_CANCELLED = "condition.cancelled"
+    CONDITION_EXPIRED = "condition.expired"
+    CONDITION_FAILED = "condition.failed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..domain import repo
 from ..domain.errors import GatewayError, InvalidParameter, RiskRefused
 from ..domain.models import OrderRequest, Quote, Side
 from ..domain.sessions import MarketState
@@ -79,6 +80,11 @@ def _parse(section: configparser.SectionProxy, base: RiskLimits) -> RiskLimits:
         except ValueError:
             raise InvalidParameter(f"配置[{section.name}] {f.name} 的值无效：{raw}") from None
     return replace(base, **values)
+
+
+def parse_limits(section: configparser.SectionProxy, base: RiskLimits) -> RiskLimits:
+    """The risk keys of any section (e.g. an ``[Account:NAME]``) over ``base``."""
+    return _parse(section, base)
 
 
 def load_limits(parser: configparser.ConfigParser) -> tuple[RiskLimits, dict[str, RiskLimits]]:
@@ -166,7 +172,7 @@ class RiskGuard:
         needs_value = lim.max_order_value is not None or lim.max_daily_turnover is not None
         if price is None and needs_value:
             price = _worst_case_price(req, quote)  # market orders and the client's default price
-        value = float(price * req.amount) if price is not None else None
+        value = float(_value(req, price)) if price is not None else None
         if lim.max_order_value is not None and value is not None and value > lim.max_order_value:
             raise RiskRefused(TEXTS["value"].format(value=value, limit=lim.max_order_value))
         if lim.max_daily_orders is not None or lim.max_daily_turnover is not None:
@@ -191,6 +197,11 @@ class RiskGuard:
                 raise RiskRefused(
                     TEXTS["deviation"].format(price=req.price, last=last, limit=lim.max_price_deviation)
                 )
+
+
+def _value(req: OrderRequest, price: Decimal) -> Decimal:
+    """What an order moves: price × amount; a 国债逆回购's price is a rate, its value the principal."""
+    return repo.principal(req.amount) if repo.is_repo(req.code) else price * req.amount
 
 
 def _last_price(req: OrderRequest, quote: Callable[[], Quote] | None) -> Decimal:

@@ -31,20 +31,28 @@ class SessionlessTrader:
         *,
         credentials: Credentials | None = None,
         fees: FeeSchedule | None = None,
+        account: str | None = None,
     ) -> None:
         self.service = service
+        self.account = service.account_name(account)  # the gateway account this facade trades on
         self.credentials = credentials  # config.ini's, used to log in again when the auto session is gone
         self.fees = fees or FeeSchedule()
         self._lock = threading.Lock()
 
-    def _session(self) -> str | None:
-        """The auto-login session's id (None), attaching again first if there is none."""
-        sessions = self.service.sessions
-        if sessions.auto_session_id is None:
+    def _session(self) -> str:
+        """The account's auto-login session id, attaching again first if there is none."""
+        sessions, name = self.service.sessions, self.account
+        sid = sessions.auto_for(name)
+        if sid is None:
             with self._lock:
-                if sessions.auto_session_id is None and self.service.auto_login(self.credentials) is None:
-                    raise NotConnected(f"{msg.NOT_CONNECTED}（{self.service.auto_login_error}）")
-        return None
+                sid = sessions.auto_for(name)
+                if sid is None:
+                    session = self.service.auto_login(self.credentials, account=name)
+                    if session is None:
+                        error = self.service.auto_login_errors.get(name)
+                        raise NotConnected(f"{msg.NOT_CONNECTED}（{error}）")
+                    sid = session.session_id
+        return sid
 
     # ------------------------------------------------------------------ login and exit
     def prepare(self, body: Mapping[str, Any]) -> None:
@@ -58,7 +66,7 @@ class SessionlessTrader:
         if exe_path is not None and not isinstance(exe_path, str):
             raise InvalidParameter(msg.BAD_PARAM.format(name="exe_path", detail="（应为字符串）"))
         if user is None or not str(user).strip():
-            self.service.connect(exe_path, auto=True)
+            self.service.connect(exe_path, auto=True, account=self.account)
             return
         creds = Credentials(
             user=account_name(user),  # the same rule as /api/trader/login
@@ -66,7 +74,7 @@ class SessionlessTrader:
             comm_password=str(body["comm_password"]) if body.get("comm_password") else None,
             exe_path=exe_path,
         )
-        self.service.login(creds, auto=True)
+        self.service.login(creds, auto=True, account=self.account)
 
     def exit(self) -> None:
         self.service.exit(self._session())
@@ -114,7 +122,13 @@ class SessionlessTrader:
 
         def work_out() -> OrderRequest:  # only for a new key: a retry replays the first answer
             return handle.lane.run(
-                lambda: resolve(handle.broker, order, fees=self.fees, on=today),
+                lambda: resolve(
+                    handle.broker,
+                    order,
+                    fees=self.fees,
+                    on=today,
+                    quote=lambda code: self.service.client_quote(handle, code),
+                ),
                 label=f"计算委托 {order.label}",
                 deadline=self.service.deadline,
             )

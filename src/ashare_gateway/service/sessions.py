@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..domain import messages as msg
-from ..domain.errors import InvalidSession
+from ..domain.errors import InvalidParameter, InvalidSession
 
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
 
@@ -26,6 +26,7 @@ class Session:
     created_at: dt.datetime
     last_active: dt.datetime
     is_auto_login: bool = False
+    account_name: str = "default"  # the gateway account (config.ini [Account:NAME]) it is bound to
 
 
 class SessionStore:
@@ -34,20 +35,39 @@ class SessionStore:
         self._idle = idle_timeout
         self._lock = threading.Lock()
         self._sessions: dict[str, Session] = {}
-        self.auto_session_id: str | None = None
+        # One auto-login session per gateway account; a call without a session id uses the default
+        # account's (None when config.ini names several accounts: such a call must say which).
+        self.auto_sessions: dict[str, str] = {}
+        self.default_account: str | None = "default"
+        self.account_names: list[str] = ["default"]
 
-    def create(self, client_key: str, account: str, *, auto: bool = False) -> Session:
+    @property
+    def auto_session_id(self) -> str | None:
+        """The default account's auto-login session id (the only one with a single account)."""
+        return self.auto_sessions.get(self.default_account) if self.default_account else None
+
+    def auto_for(self, name: str) -> str | None:
+        with self._lock:
+            return self.auto_sessions.get(name)
+
+    def create(
+        self, client_key: str, account: str, *, auto: bool = False, account_name: str = "default"
+    ) -> Session:
         self.sweep()  # sessions nobody came back for would otherwise pile up, one per /connect
         now = self._now()
-        session = Session(str(uuid.uuid4()), client_key, account, now, now, is_auto_login=auto)
+        session = Session(
+            str(uuid.uuid4()), client_key, account, now, now, is_auto_login=auto, account_name=account_name
+        )
         with self._lock:
             self._sessions[session.session_id] = session
             if auto:
-                self.auto_session_id = session.session_id
+                self.auto_sessions[account_name] = session.session_id
         return session
 
     def get(self, session_id: str | None, *, touch: bool = True) -> Session:
-        """The caller's session; with no id, the auto-login session (which does not idle out)."""
+        """The caller's session; with no id, the default account's auto-login session (no idle-out)."""
+        if not session_id and self.default_account is None:
+            raise InvalidParameter(msg.ACCOUNT_REQUIRED.format(names="、".join(self.account_names)))
         with self._lock:
             sid = session_id or self.auto_session_id
             session = self._sessions.get(sid) if sid else None
@@ -64,16 +84,18 @@ class SessionStore:
     def end(self, session_id: str) -> None:
         with self._lock:
             self._sessions.pop(session_id, None)
-            if self.auto_session_id == session_id:
-                self.auto_session_id = None
+            self._forget_auto(session_id)
 
     def end_client(self, client_key: str) -> None:
         """A client closed: every session on it ends."""
         with self._lock:
             for sid in [s for s, v in self._sessions.items() if v.client_key == client_key]:
                 del self._sessions[sid]
-                if self.auto_session_id == sid:
-                    self.auto_session_id = None
+                self._forget_auto(sid)
+
+    def _forget_auto(self, session_id: str) -> None:
+        for name in [n for n, sid in self.auto_sessions.items() if sid == session_id]:
+            del self.auto_sessions[name]
 
     def sweep(self) -> int:
         """Drop idle sessions; returns how many."""

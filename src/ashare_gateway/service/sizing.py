@@ -9,16 +9,19 @@ Two sources of those facts, tried in this order:
 
 1. The client itself, when its adapter offers :class:`ClientSizing` (hexin's flash-order dialog computes
    its own 可用 after 刷新, and fills its own default price): the gateway then never second-guesses it.
-2. Otherwise the gateway computes them from what every broker reports: ``quote`` for the default price
+2. Otherwise the gateway computes them from what every broker reports: a quote for the default price
    (the opposite best: ask1 for a buy, bid1 for a sell, clipped to the day's limits), ``balance`` and the
    lot rules and fees for the most a buy can afford, ``positions`` (T+1 and frozen shares excluded) for
-   the most a sell can deliver. A broker without quotes keeps ``price=None``: the client's own default.
+   the most a sell can deliver. The quote is the service's (``TraderService.client_quote``): the broker's
+   own, or for a GUI client the quote source the user chose with ``--quotes`` (issue 11), never the
+   paper exchange's list. Without any quote (no source, or a code the source does not know) the price
+   stays ``None``: the client's own default.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Protocol, runtime_checkable
@@ -94,26 +97,32 @@ def _optional_price(raw: object, sec: Security) -> Decimal | None:
 
 
 # ---------------------------------------------------------------------------- resolving
-def resolve(broker: Broker, order: FlexOrder, *, fees: FeeSchedule, on: dt.date) -> OrderRequest:
+QuoteFn = Callable[[str], Quote]
+
+
+def resolve(
+    broker: Broker, order: FlexOrder, *, fees: FeeSchedule, on: dt.date, quote: QuoteFn | None = None
+) -> OrderRequest:
     """The concrete order: price filled in (or left to the client), amount computed for "max".
 
-    Runs inside the client's lane (several broker reads that belong together).
+    Runs inside the client's lane (several broker reads that belong together). ``quote`` is where prices
+    come from (default: the broker's own ``quote``).
     """
     price = order.price
     if price is None:
-        price = quoted_default_price(broker, order)
+        price = quoted_default_price(broker, order, quote)
     amount = order.amount
     if amount is None:
         amount = max_amount(broker, order, price, fees=fees, on=on)
     return OrderRequest(code=order.security.code, side=order.side, amount=amount, price=price)
 
 
-def quoted_default_price(broker: Broker, order: FlexOrder) -> Decimal | None:
-    """The paper rule for "no price": the opposite best price; None when the broker has no quotes."""
+def quoted_default_price(broker: Broker, order: FlexOrder, quote_fn: QuoteFn | None = None) -> Decimal | None:
+    """The paper rule for "no price": the opposite best price; None when there is no quote."""
     if isinstance(broker, ClientSizing):
         return None  # the client fills its own default price (hexin: 系统设置 → 默认价格)
     try:
-        quote = broker.quote(order.security.code)
+        quote = (quote_fn or broker.quote)(order.security.code)
     except NotSupported:
         return None
     return default_price(quote, order.side)

@@ -10,18 +10,29 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from ..brokers.base import ConnectInfo, Credentials
 from ..domain import messages as msg
 from ..domain.clock import Clock, SystemClock
-from ..domain.errors import GatewayError, InvalidParameter, NotConnected, NotSupported
+from ..domain.errors import (
+    AccountClash,
+    GatewayError,
+    InvalidParameter,
+    InvalidSession,
+    NotConnected,
+    NotSupported,
+    OrderRejected,
+)
 from ..domain.instruments import parse_security
 from ..domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
+from ..domain.numbers import NotANumber, parse_decimal
+from ..domain.repo import is_repo
 from ..domain.sessions import MarketState
-from . import validation
+from . import entrust_pages, validation
 from .clients import ClientHandle, ClientRegistry
+from .entrust_pages import EntrustPage, PagedEntrusts
 from .lane import PRIORITY_CANCEL
 from .orders import OrderDesk
 from .sessions import Session, SessionStore
@@ -30,9 +41,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_WAIT_SECONDS = 60.0
+NO_REPO_QUOTE = "国债逆回购的利率只有纸面交易所的模拟盘口，不用于券商客户端（请在客户端查看报价）"
 NO_QUOTE_SOURCE = (
     "网关未配置行情源，不使用纸面交易所的模拟行情（启动时用 --quotes easyquotation:sina 或 mootdx 指定）"
 )
+NO_SOURCE_QUOTE = "行情源没有{code}的行情（{reason}）：委托价格由客户端决定，按行情的风控无法检查"
 
 
 class TraderService:
@@ -52,30 +65,76 @@ class TraderService:
         self.orders = orders  # the journal-backed order path; None only in bare set-ups (benchmarks)
         self.market_state = market_state
         self.quote_source: Callable[[str], Quote] | None = None  # quotes for brokers that have none
-        self.auto_login_error: str | None = None
+        self.auto_login_errors: dict[str, str | None] = {}  # per gateway account, None when it worked
+        names = clients.names
+        self.sessions.account_names = names
+        self.sessions.default_account = names[0] if len(names) == 1 else None
+
+    @property
+    def accounts(self) -> list[str]:
+        """The gateway accounts (config.ini [Account:NAME]; one, ``default``, without such sections)."""
+        return self.clients.names
+
+    @property
+    def auto_login_error(self) -> str | None:
+        """The first account's auto-login failure (the only account's, unless config.ini names several)."""
+        return self.auto_login_errors.get(self.accounts[0])
+
+    def account_name(self, name: str | None) -> str:
+        """The gateway account a call is for: the one named (it must exist), else the only one."""
+        if name is None:
+            if self.sessions.default_account is None:
+                raise InvalidParameter(msg.ACCOUNT_REQUIRED.format(names="、".join(self.accounts)))
+            return self.sessions.default_account
+        self.clients.provider_of(name)  # an unknown name is refused here, with the list of names
+        return name
+
+    def resolve(self, session_id: str | None, account: str | None) -> str | None:
+        """The session a call runs on: the caller's (which must belong to ``account`` if one is named),
+        else the named account's auto-login session. With neither, None (the default account's)."""
+        if account is None:
+            return session_id
+        name = self.account_name(account)
+        if session_id:
+            owner = self.sessions.get(session_id, touch=False).account_name
+            if owner != name:
+                raise AccountClash(msg.SESSION_OTHER_ACCOUNT.format(owner=owner, name=name))
+            return session_id
+        auto = self.sessions.auto_for(name)
+        if auto is None:
+            raise InvalidSession(msg.INVALID_SESSION)
+        return auto
 
     # ------------------------------------------------------------------ sessions
-    def connect(self, exe_path: str | None, *, auto: bool = False) -> tuple[Session, ConnectInfo]:
-        handle = self.clients.connect(exe_path)
-        return self.sessions.create(handle.key, handle.account, auto=auto), handle.info
+    def connect(
+        self, exe_path: str | None, *, auto: bool = False, account: str | None = None
+    ) -> tuple[Session, ConnectInfo]:
+        handle = self.clients.connect(exe_path, account=self.account_name(account))
+        return self._session_on(handle, auto), handle.info
 
-    def login(self, credentials: Credentials, *, auto: bool = False) -> tuple[Session, ConnectInfo]:
-        handle = self.clients.login(credentials)
-        log.info("logged in account %s on %s", credentials.user, handle.kind)
-        return self.sessions.create(handle.key, handle.account, auto=auto), handle.info
+    def login(
+        self, credentials: Credentials, *, auto: bool = False, account: str | None = None
+    ) -> tuple[Session, ConnectInfo]:
+        handle = self.clients.login(credentials, account=self.account_name(account))
+        log.info("logged in account %s on %s (%s)", credentials.user, handle.kind, handle.name)
+        return self._session_on(handle, auto), handle.info
 
-    def auto_login(self, credentials: Credentials | None) -> Session | None:
-        """Log in at start-up (config.ini) or attach to the default client; failures are kept, not raised."""
+    def _session_on(self, handle: ClientHandle, auto: bool) -> Session:
+        return self.sessions.create(handle.key, handle.account, auto=auto, account_name=handle.name)
+
+    def auto_login(self, credentials: Credentials | None, *, account: str | None = None) -> Session | None:
+        """Log in at start-up (config.ini) or attach to the account's client; failures are kept."""
+        name = self.account_name(account)
         try:
             if credentials is None:
-                session, _ = self.connect(None, auto=True)
+                session, _ = self.connect(None, auto=True, account=name)
             else:
-                session, _ = self.login(credentials, auto=True)
+                session, _ = self.login(credentials, auto=True, account=name)
         except GatewayError as exc:
-            self.auto_login_error = exc.message
-            log.warning("auto-login failed: %s", exc.message)
+            self.auto_login_errors[name] = exc.message
+            log.warning("auto-login of account %s failed: %s", name, exc.message)
             return None
-        self.auto_login_error = None
+        self.auto_login_errors[name] = None
         return session
 
     def session(self, session_id: str | None) -> Session:
@@ -130,6 +189,16 @@ class TraderService:
     def today_entrusts(self, session_id: str | None) -> list[Entrust]:
         return self._read(session_id, "查询当日委托", "entrusts", lambda h: h.broker.today_entrusts())
 
+    def today_entrusts_page(self, session_id: str | None, page: EntrustPage) -> list[Entrust]:
+        """Today's entrusts after ``page.since``, at most ``page.limit`` (``entrust_pages.py``)."""
+
+        def read(h: ClientHandle) -> list[Entrust]:
+            if isinstance(h.broker, PagedEntrusts):
+                return h.broker.today_entrusts_page(page.since, page.limit)
+            return entrust_pages.cut(h.broker.today_entrusts(), page)
+
+        return self._read(session_id, "查询当日委托", page.key, read)
+
     def today_trades(self, session_id: str | None) -> list[Trade]:
         return self._read(session_id, "查询当日成交", "trades", lambda h: h.broker.today_trades())
 
@@ -141,14 +210,25 @@ class TraderService:
         sec = parse_security(security)
         return self._read(session_id, "查询行情", f"quote:{sec.code}", lambda h: self._quote(h, sec.code))
 
-    def _quote(self, handle: ClientHandle, code: str) -> Quote:
-        """The broker's quote; a GUI client without one is answered from the gateway's quote source."""
+    def client_quote(self, handle: ClientHandle, code: str) -> Quote:
+        """The broker's quote; a GUI client without one is answered from the gateway's quote source.
+
+        A code that source does not know is "no quote" (501) for a GUI client, not 未找到证券: the
+        broker may well trade it. Used by /quote, the risk limits and the ths sizing alike.
+        """
         try:
             return handle.broker.quote(code)
         except NotSupported as exc:
+            if is_repo(code):  # the paper exchange's repo rates are made up: never for a real account
+                raise NotSupported(f"{exc.message}；{NO_REPO_QUOTE}") from None
             if self.quote_source is None:
                 raise NotSupported(f"{exc.message}；{NO_QUOTE_SOURCE}") from None
-            return self.quote_source(code)
+            try:
+                return self.quote_source(code)
+            except OrderRejected as unknown:
+                raise NotSupported(NO_SOURCE_QUOTE.format(code=code, reason=unknown.message)) from None
+
+    _quote = client_quote
 
     # ------------------------------------------------------------------ orders
     def limit_order(
@@ -282,9 +362,9 @@ def _seconds(raw: object) -> float:
     if isinstance(raw, bool):
         raise InvalidParameter(msg.BAD_SECONDS.format(max=int(MAX_WAIT_SECONDS)))
     try:
-        value = Decimal(str(raw))
-    except InvalidOperation:
+        value = parse_decimal(raw)  # the strict parser: no full-width digits, no 1_0, no NaN
+    except NotANumber:
         raise InvalidParameter(msg.BAD_SECONDS.format(max=int(MAX_WAIT_SECONDS))) from None
-    if not value.is_finite() or value < 0 or value > Decimal(str(MAX_WAIT_SECONDS)):
+    if value < 0 or value > Decimal(str(MAX_WAIT_SECONDS)):
         raise InvalidParameter(msg.BAD_SECONDS.format(max=int(MAX_WAIT_SECONDS)))
     return float(value)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain import messages as msg
+from ..domain import repo
 from ..domain.errors import InvalidParameter, OrderRejected
 from ..domain.instruments import Kind, Security, parse_security
 from ..domain.market_orders import parse_market_type
@@ -50,41 +51,42 @@ def limit_order(side: Side, body: Mapping[str, Any], *, price_optional: bool = F
     raw_price = body.get("price")
     price: Decimal | None = None
     if (raw_price is not None and raw_price != "") or not price_optional:
-        price = check_tick(to_price(require(body, "price")), sec)
+        price = to_price(require(body, "price"))
     amount = to_amount(require(body, "amount"))
-    check_amount(sec, side, amount, market=False)
+    if sec.kind is Kind.REPO:  # a sell with the annualised rate as the price, in 张 of ¥100
+        repo.check_order(sec.code, is_buy=side is Side.BUY, is_market=False, amount=amount, rate=price)
+    if price is not None and price % tick_size(sec):
+        raise OrderRejected(msg.TICK_MISMATCH.format(price=price, tick=tick_size(sec)))
+    _check_amount(sec, side, amount, market=False)
     return OrderRequest(
-        code=sec.code, side=side, amount=amount, price=price, client_order_id=client_order_id(body)
+        code=sec.code, side=side, amount=amount, price=price, client_order_id=_client_order_id(body)
     )
 
 
 def market_order(side: Side, body: Mapping[str, Any]) -> OrderRequest:
     sec = tradable_security(require(body, "security"))
+    if sec.kind is Kind.REPO:
+        if side is Side.BUY:
+            raise OrderRejected(repo.TEXTS["buy"].format(code=sec.code))
+        raise InvalidParameter(repo.TEXTS["market"])
     amount = to_amount(require(body, "amount"))
-    check_amount(sec, side, amount, market=True)
+    _check_amount(sec, side, amount, market=True)
     mtype = parse_market_type(body.get("ttype"), sec)
     raw_protect = body.get("limit_price", body.get("protect_price"))
     protect = to_price(raw_protect, field="limit_price") if raw_protect not in (None, "") else None
-    if protect is not None:
-        check_tick(protect, sec)
+    if protect is not None and protect % tick_size(sec):
+        raise OrderRejected(msg.TICK_MISMATCH.format(price=protect, tick=tick_size(sec)))
     return OrderRequest(
         code=sec.code,
         side=side,
         amount=amount,
         market_type=mtype,
         protect_price=protect,
-        client_order_id=client_order_id(body),
+        client_order_id=_client_order_id(body),
     )
 
 
-def check_tick(price: Decimal, sec: Security) -> Decimal:
-    """The price itself when it is on the instrument's tick grid; off the grid the order is rejected."""
-    if price % tick_size(sec):
-        raise OrderRejected(msg.TICK_MISMATCH.format(price=price, tick=tick_size(sec)))
-    return price
-
-
-def check_amount(sec: Security, side: Side, amount: int, *, market: bool) -> None:
+def _check_amount(sec: Security, side: Side, amount: int, *, market: bool) -> None:
     if side is Side.BUY:
         check_buy_amount(sec, amount, market=market)
         return
@@ -95,7 +97,7 @@ def check_amount(sec: Security, side: Side, amount: int, *, market: bool) -> Non
     # Odd-lot sells depend on the holding: the broker checks them against what is available.
 
 
-def client_order_id(body: Mapping[str, Any]) -> str | None:
+def _client_order_id(body: Mapping[str, Any]) -> str | None:
     value = body.get("client_order_id")
     if value is None:
         return None

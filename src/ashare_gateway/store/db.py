@@ -8,6 +8,7 @@ three.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -37,8 +38,13 @@ def private_file(path: Path) -> None:
     """Create ``path`` (and its folder, 0700) readable by the owner only; tighten it if it exists."""
     if not path.parent.exists():
         path.parent.mkdir(parents=True, mode=0o700)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE)
-    os.close(fd)
+    if not path.exists():
+        # Only a missing file is opened: closing any descriptor of a file drops every POSIX lock this
+        # process holds on it, SQLite's own included. Had an open engine's locks on the journal gone, a
+        # CLI writing to it would take itself for the last user, checkpoint and delete the WAL, and this
+        # process would go on reading the deleted WAL: a kill switch turned off, still seen on.
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, PRIVATE))
     for item in (path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILES)):
         if item.exists() and item.stat().st_mode & 0o077 and os.name == "posix":
             item.chmod(PRIVATE)

@@ -82,7 +82,7 @@ else:
 
     driver = RefDriver()
 
-from ashare_gateway.brokers.xiadan.adapter import XiadanBroker  # noqa: E402
+from ashare_gateway.brokers.ths.adapter import XiadanBroker  # noqa: E402
 
 broker = XiadanBroker(driver, args.flavour)
 ctl = Client(args.port)

@@ -255,7 +255,7 @@ def _():
         answer = ctl.call("captcha_answer")["answer"]
         read = None
         try:
-            from ashare_gateway.brokers.xiadan.captcha import CaptchaRecognizer
+            from ashare_gateway.brokers.ths.captcha import CaptchaRecognizer
 
             read = CaptchaRecognizer.default().read(image)
         except Exception as exc:  # the recognizer is another engineer's work in progress

@@ -49,7 +49,7 @@ steps: dict[str, dict] = {}
 only = {s for s in args.only.split(",") if s}
 aborted = False
 
-from ashare_gateway.brokers.xiadan.adapter import XiadanBroker  # noqa: E402
+from ashare_gateway.brokers.ths.adapter import XiadanBroker  # noqa: E402
 from ashare_gateway.desktop.win32 import Win32Driver  # noqa: E402
 
 driver = Win32Driver()

@@ -12,7 +12,7 @@ for real. One module per window, composed here:
 - ``hooks.Hooks`` — the test hooks behind the control socket (``control.py``).
 
 IDs, titles, texts and column names come from the Linux fake client's model of the real builds
-(``ashare_gateway.desktop.fake.builds`` / ``texts`` / ``grids``), so both fakes describe one world.
+(``ashare_gateway.simulators.xiadan.builds`` / ``texts`` / ``grids``), so both fakes describe one world.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import numpy as np
 import win32con
 import win32gui
 
-from ashare_gateway.desktop.fake import builds
+from ashare_gateway.simulators.xiadan import builds
 
 from . import control
 from . import win as w

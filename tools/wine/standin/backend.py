@@ -2,7 +2,7 @@
 
 Every call into ``ashare_gateway.brokers.sim`` goes through this one class, so a change of the
 exchange's API is fixed here and nowhere else in the stand-in. Rows for the grids are rendered by the
-same helpers the Linux fake client uses (``desktop.fake.grids``), in the build's own column names.
+same helpers the Linux fake client uses (``simulators.xiadan.grids``), in the build's own column names.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from ashare_gateway.brokers.sim import SimExchange
-from ashare_gateway.desktop.fake import grids
-from ashare_gateway.desktop.fake.builds import FakeBuild
 from ashare_gateway.domain.clock import ManualClock, SystemClock
 from ashare_gateway.domain.errors import GatewayError
 from ashare_gateway.domain.instruments import Board, Market, parse_security
 from ashare_gateway.domain.models import OrderAck, OrderRequest, Side
 from ashare_gateway.domain.sessions import TradingCalendar
+from ashare_gateway.simulators.xiadan import grids
+from ashare_gateway.simulators.xiadan.builds import FakeBuild
 
 try:  # the demo holdings make sells and IPO quotas meaningful from the start
     from ashare_gateway.brokers.sim.exchange import DEMO_HOLDINGS

@@ -14,9 +14,9 @@ from decimal import Decimal
 
 import win32con
 
-from ashare_gateway.desktop.fake import grids, texts
 from ashare_gateway.domain.errors import GatewayError
 from ashare_gateway.domain.models import Side
+from ashare_gateway.simulators.xiadan import grids, texts
 
 from . import win as w
 from .ids import ID_TEXT_CONFIRM, ID_YES

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import win32con
 import win32gui
 
-from ashare_gateway.desktop.fake import texts
+from ashare_gateway.simulators.xiadan import texts
 
 from . import win as w
 from .ids import ID_CANCEL, ID_CAPTCHA_EDIT, ID_CAPTCHA_IMAGE, ID_CAPTCHA_STATUS, ID_OK, ID_TEXT_TIP
@@ -40,7 +40,7 @@ class CaptchaDialog:
         return self.show(text) == ID_OK
 
     def _new_image(self, dlg: int) -> None:
-        from ashare_gateway.brokers.xiadan.captcha_compose import compose_captcha
+        from ashare_gateway.simulators.captcha_compose import compose_captcha
 
         self.count += 1
         self.app.stats["captchas"] += 1

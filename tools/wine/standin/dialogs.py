@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import win32con
 import win32gui
 
-from ashare_gateway.desktop.fake import texts
+from ashare_gateway.simulators.xiadan import texts
 
 from . import win as w
 from .ids import ID_CANCEL, ID_NO, ID_OK, ID_TEXT_CONFIRM, ID_TEXT_TIP, ID_TITLE, ID_YES, WM_APP_HIDE

@@ -15,7 +15,7 @@ import win32api
 import win32con
 import win32gui
 
-from ashare_gateway.desktop.fake import grids, texts
+from ashare_gateway.simulators.xiadan import grids, texts
 
 from . import win as w
 from .ids import COPY_CMD, DLGC_WANTALLKEYS, DLGC_WANTARROWS, DLGC_WANTCHARS, ID_GRID_CONTAINER

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import win32con
 
-from ashare_gateway.desktop.fake import texts
 from ashare_gateway.domain.errors import GatewayError
+from ashare_gateway.simulators.xiadan import texts
 
 from . import win as w
 from .ids import ID_TEXT_CONFIRM, ID_YES

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import win32con
 import win32gui
 
-from ashare_gateway.desktop.fake import texts
+from ashare_gateway.simulators.xiadan import texts
 
 from . import win as w
 from .cancel_page import CancelPage

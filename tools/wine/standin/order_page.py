@@ -14,11 +14,11 @@ from typing import Any
 import win32con
 import win32gui
 
-from ashare_gateway.desktop.fake import texts
 from ashare_gateway.domain.errors import GatewayError
 from ashare_gateway.domain.instruments import Board, Market
 from ashare_gateway.domain.market_orders import match_label
 from ashare_gateway.domain.models import OrderRequest, Side
+from ashare_gateway.simulators.xiadan import texts
 
 from . import win as w
 from .backend import parse_decimal, side_of

@@ -1,25 +1,21 @@
 """The ``/api/trader`` dialect's request bodies (spec ht-client-http-api §5), in the spec's field order.
 
 Fields are validated in the order declared, and the first failure is the answer, so the order here is
-the order of the spec's checks: the code, then the price and its tick, then the amount and its lot rules,
-then the caller's own id. The side (buy or sell), which the path gives and the body lacks, comes in as
-validation context: ``parse(LimitOrderBody, body, side=Side.BUY)``.
+the order of the spec's checks (the code, the price, the amount); the checks that join several fields
+run after, in the service, on the values read here. Each order route passes its side as validation
+context (``parse(LimitOrderBody, body, side=Side.BUY)``) for a model that needs it.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
-from ...domain.instruments import parse_security
-from ...domain.market_orders import parse_market_type
-from ...domain.models import Side
 from ...service import validation
 from ..openapi_examples import HT
 from . import RequestModel
-from .fields import NUMBER_OR_TEXT, Amount, ClientOrderId, OptionalPrice, OptionalText, Price, RequiredText
+from .fields import NUMBER_OR_TEXT, Amount, OptionalText, Price, RequiredText
 
 _T = "/api/trader"
 
@@ -28,8 +24,12 @@ def _example(path: str) -> ConfigDict:
     return ConfigDict(json_schema_extra={"examples": [HT[("post", f"{_T}{path}")]["request"]]})
 
 
-def _side(info: ValidationInfo) -> Side | None:
-    return (info.context or {}).get("side")
+_ID: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 64,
+    "description": "调用方自己的委托标识（1到64个字符）",
+}
 
 
 class ConnectBody(RequestModel):
@@ -69,67 +69,49 @@ class _Order(RequestModel):
 
 
 class LimitOrderBody(_Order):
-    """A limit order: /buy, /sell."""
+    """A limit order: /buy, /sell. The code, price and amount are read here; the rules that join them
+    (国债逆回购's rate and 张, the tick, the lots, the caller's id) are ``service/validation.py``'s, in
+    that order, so a body with several faults is answered with the same first one as before."""
 
     model_config = _example("/buy")
 
-    price: Price = Field(description="委托价格（元，须在最小价位上）")
-    amount: Amount = Field(description="委托数量（股）")
-    client_order_id: ClientOrderId = None
-
-    @field_validator("price", mode="after")
-    @classmethod
-    def _on_tick(cls, value: Decimal, info: ValidationInfo) -> Decimal:
-        return validation.check_tick(value, parse_security(info.data["security"]))
-
-    @field_validator("amount", mode="after")
-    @classmethod
-    def _lots(cls, value: int, info: ValidationInfo) -> int:
-        side = _side(info)
-        if side is not None:
-            validation.check_amount(parse_security(info.data["security"]), side, value, market=False)
-        return value
+    price: Price = Field(description="委托价格（元，须在最小价位上；国债逆回购为年化收益率%）")
+    amount: Amount = Field(description="委托数量（股；国债逆回购为张）")
+    client_order_id: Any = Field(
+        None, description="调用方自己的委托标识（1到64个字符）", json_schema_extra=_ID
+    )
 
 
 class MarketOrderBody(_Order):
-    """A market order: /market-buy, /market-sell. ``protect_price`` is another name of ``limit_price``."""
+    """A market order: /market-buy, /market-sell. ``protect_price`` is another name of ``limit_price``.
+
+    Only the code is read here: the service refuses a 国债逆回购 code before it reads the amount, and
+    checks the lots before the protection price (``service/validation.py``), so the rest is handed on
+    as sent, under the names the service reads."""
 
     model_config = _example("/market-buy")
 
-    amount: Amount = Field(description="委托数量（股）")
+    amount: Any = Field(description="委托数量（股）", json_schema_extra=NUMBER_OR_TEXT)
     ttype: Any = Field(
         None,
         description="市价委托类型（可省略：该交易所的第一种），如 五档即时成交剩余撤销、对手方最优价格",
         json_schema_extra={"type": "string"},
     )
-    limit_price: OptionalPrice = Field(None, description="保护限价（科创板、创业板的市价委托）")
-    protect_price: OptionalPrice = Field(None, description="limit_price 的另一个名字（limit_price 优先）")
-    client_order_id: ClientOrderId = None
+    limit_price: Any = Field(
+        None, description="保护限价（科创板、创业板的市价委托）", json_schema_extra=NUMBER_OR_TEXT
+    )
+    protect_price: Any = Field(
+        None, description="limit_price 的另一个名字（limit_price 优先）", json_schema_extra=NUMBER_OR_TEXT
+    )
+    client_order_id: Any = Field(
+        None, description="调用方自己的委托标识（1到64个字符）", json_schema_extra=_ID
+    )
 
     @classmethod
     def prepare(cls, data: dict[str, Any]) -> dict[str, Any]:
         merged = {**data, "limit_price": data.get("limit_price", data.get("protect_price"))}
         merged.pop("protect_price", None)
         return merged
-
-    @field_validator("amount", mode="after")
-    @classmethod
-    def _lots(cls, value: int, info: ValidationInfo) -> int:
-        side = _side(info)
-        if side is not None:
-            validation.check_amount(parse_security(info.data["security"]), side, value, market=True)
-        return value
-
-    @field_validator("ttype", mode="after")
-    @classmethod
-    def _type(cls, value: Any, info: ValidationInfo) -> Any:
-        parse_market_type(value, parse_security(info.data["security"]))
-        return value
-
-    @field_validator("limit_price", mode="after")
-    @classmethod
-    def _protect_on_tick(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
-        return None if value is None else validation.check_tick(value, parse_security(info.data["security"]))
 
 
 class CancelBody(RequestModel):

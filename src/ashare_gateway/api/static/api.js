@@ -1,4 +1,5 @@
 // The gateway's JSON API, as the page calls it: the envelope {code, message, data} with the token sent.
+import { accountHeaders } from "./accounts.js";
 import { authFetch } from "./auth.js";
 
 export const TRADER = "/api/trader";
@@ -11,7 +12,7 @@ export function idempotencyKey() {
 }
 
 export async function call(method, path, body, headers = {}) {
-  const options = { method, headers: { Accept: "application/json", ...headers } };
+  const options = { method, headers: { Accept: "application/json", ...accountHeaders(), ...headers } };
   // State-changing routes take JSON only (the perimeter refuses anything else), so a POST always has a body.
   if (body === undefined && method !== "GET") body = {};
   if (body !== undefined) {

@@ -1,6 +1,8 @@
 // The dashboard: wires the panels to the API and to the live event stream. Panels load in parallel.
+import { showAccounts } from "./accounts.js";
 import { call } from "./api.js";
 import { takeTokenFromUrl } from "./auth.js";
+import { initConditions, refreshConditions } from "./conditions.js";
 import { $, debounce, el, renderPairs } from "./dom.js";
 import { startLive } from "./live.js";
 import { initPanels, refreshAccount, refreshEntrusts, refreshJournal } from "./panels.js";
@@ -22,13 +24,14 @@ function banner(text, error) {
   b.className = "banner" + (error ? " error" : "");
 }
 
-async function refreshHealth() {
+async function refreshHealth(initial = false) {
   const r = await call("GET", "/health");
   if (r.status !== 200 || !r.data) {
     renderPairs($("health"), [["状态", r.message || "查询失败", "up"]]);
     return;
   }
   const h = r.data;
+  if (showAccounts($("account-switch"), h.accounts, refreshAll) && !initial) refreshAll();
   $("mode").textContent = `券商 ${h.broker}` + (h.demo_market ? " · 演示模式（市场始终开放）" : "");
   renderPairs($("health"), [
     ["状态", h.status === "ok" ? "正常" : String(h.status), h.status === "ok" ? "" : "up"],
@@ -96,6 +99,7 @@ function onEvent(event) {
   if (type.startsWith("order.")) refreshOrders();
   if (type.startsWith("client.") || type === "killswitch") refreshHealth();
   if (type === "killswitch") refreshOrders();
+  if (type.startsWith("condition.") || type.startsWith("order.")) refreshConditions();
 }
 
 function setLive(mode) {
@@ -109,10 +113,12 @@ function main() {
   takeTokenFromUrl();
   initTicket({ onPlaced: refreshOrders });
   initPanels({ say, refresh: refreshOrders, sell: (code) => setTicketCode(code, "sell") });
+  initConditions({ say });
   $("clock-phase").addEventListener("click", () => advanceClock("phase"));
   $("clock-day").addEventListener("click", () => advanceClock("day"));
-  // Everything at once: the first 401 asks for the token once and every panel then retries with it.
-  Promise.all([refreshAll(), refreshHealth(), refreshClock()]).then(() => {
+  // Health first (it names the accounts, so the panels ask for the one shown), then the rest at once:
+  // the first 401 asks for the token once and every panel then retries with it.
+  refreshHealth(true).then(() => Promise.all([refreshAll(), refreshClock()])).then(() => {
     startLive({
       onEvent,
       onMode: setLive,
@@ -120,6 +126,7 @@ function main() {
         refreshEntrusts();
         refreshAccount(setAccount);
         refreshJournal();
+        refreshConditions();
       },
     });
   });

@@ -31,11 +31,11 @@ from ...domain import messages as msg
 from ...domain.errors import BrokerUnavailable, NotConnected, NotSupported, OperationTimeout
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
 from ..base import Broker, ConnectInfo, Credentials
-from ..xiadan.dialogs import DialogKind
-from ..xiadan.layouts import UNIVERSAL
-from ..xiadan.popups import Popup, Popups
-from ..xiadan.session import answer_one, settle
-from ..xiadan.timeouts import Timeouts
+from ..ths.dialogs import DialogKind
+from ..ths.layouts import UNIVERSAL
+from ..ths.popups import Popup, Popups
+from ..ths.session import answer_one, settle
+from ..ths.timeouts import Timeouts
 from . import texts
 from .flash import FlashOrders
 from .layouts import OPERATIONS, V8, HexinLayout

@@ -26,9 +26,9 @@ from ...domain.errors import BrokerUnavailable, GatewayError, OperationTimeout, 
 from ...domain.instruments import resolve_code
 from ...domain.models import OrderAck, Side
 from ...domain.rules import tick_size
-from ..xiadan.dialogs import DialogKind
-from ..xiadan.popups import Popup, Popups
-from ..xiadan.timeouts import Timeouts
+from ..ths.dialogs import DialogKind
+from ..ths.popups import Popup, Popups
+from ..ths.timeouts import Timeouts
 from . import texts
 from .layouts import HexinLayout
 

@@ -4,7 +4,7 @@ each major version can do.
 Why data: like xiadan.exe, 同花顺 drifts between builds (client-automation.md §1, §6.2). Everything the
 adapter believes about the client is here, one ``HexinLayout`` per major version; a new build is a
 ``with_changes`` of an existing one, never an edit of the adapter. The fake client keeps its own,
-separate description of the real thing (``desktop.fake_hexin.builds``), so a wrong ID here shows up as
+separate description of the real thing (``simulators.hexin.builds``), so a wrong ID here shows up as
 a failing test rather than being wrong in both places.
 """
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ...domain.errors import BrokerUnavailable
 from ..base import Broker, ConnectInfo, Credentials
-from ..xiadan.adapter import XiadanBroker
+from ..ths.adapter import XiadanBroker
 from .adapter import HexinBroker
 
 NO_DRIVER = "驱动同花顺需要在Windows上运行并安装pywinauto（在Windows上安装本软件时会自动安装）"

@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
+from ...domain import repo
 from ...domain.fees import FeeSchedule, fill_fees
 from ...domain.instruments import Security
 from ...domain.models import Side
@@ -48,7 +49,12 @@ def sale_proceeds_since(conn: Connection, account_id: int, day: dt.date) -> Deci
         select(
             t.trades.c.amount, t.trades.c.commission, t.trades.c.stamp_duty, t.trades.c.transfer_fee
         ).where(
-            and_(t.trades.c.account_id == account_id, t.trades.c.trade_date >= day, t.trades.c.side == "sell")
+            and_(
+                t.trades.c.account_id == account_id,
+                t.trades.c.trade_date >= day,
+                t.trades.c.side == "sell",
+                t.trades.c.code.not_in(repo.CODES),  # a repo "sell" lends cash out (repo_desk.py)
+            )
         )
     ):
         total += row.amount - row.commission - row.stamp_duty - row.transfer_fee
@@ -148,19 +154,26 @@ def save_order(conn: Connection, order: dict, fees: FeeSchedule, sec: Security |
     _write(conn, order, *reservations.of_order(order, fees, sec))
 
 
-def close_order(conn: Connection, order: dict, *, reason: str = "") -> None:
-    """Cancel what is left of an order (a user's cancel, an IOC remainder or the end of the day)."""
+def close_order(
+    conn: Connection, order: dict, *, reason: str = "", frozen_before: Decimal | None = None
+) -> None:
+    """Cancel what is left of an order (a user's cancel, an IOC remainder or the end of the day).
+
+    ``frozen_before``: the account's frozen cash, when the caller read it with the order (a cancel does).
+    """
     remaining = order["quantity"] - order["filled"] - order["cancelled"]
     order["cancelled"] += remaining
     order["status"] = OrderStatus.PARTIALLY_CANCELLED if order["filled"] else OrderStatus.CANCELLED
     order["is_open"] = False
     if reason:
         order["reason"] = reason
-    _write(conn, order, ZERO, 0)  # a closed order holds nothing back
+    _write(conn, order, ZERO, 0, frozen_before)  # a closed order holds nothing back
 
 
-def _write(conn: Connection, order: dict, cash: Decimal, shares: int) -> None:
-    reservations.store(conn, order, cash, shares)
+def _write(
+    conn: Connection, order: dict, cash: Decimal, shares: int, frozen_before: Decimal | None = None
+) -> None:
+    reservations.store(conn, order, cash, shares, frozen_before=frozen_before)
     values = {
         k: order[k]
         for k in (

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ...domain import messages as msg
 from ...domain.errors import BrokerUnavailable
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Trade
+from ...domain.repo import RepoLoan
 from ..base import ConnectInfo, Credentials
 
 if TYPE_CHECKING:
@@ -43,6 +44,10 @@ class SimBroker:
     def today_trades(self) -> list[Trade]:
         return self.exchange.trades(self.account_id)
 
+    def today_entrusts_page(self, since: str | None, limit: int | None) -> list[Entrust]:
+        """A page of 当日委托 from SQL (``service/entrust_pages.PagedEntrusts``)."""
+        return self.exchange.entrusts_page(self.account_id, since, limit)
+
     def cancelable_entrusts(self) -> list[Entrust]:
         return self.exchange.entrusts(self.account_id, open_only=True)
 
@@ -61,6 +66,10 @@ class SimBroker:
 
     def auto_ipo(self) -> IpoResult:
         return self.exchange.auto_ipo(self.account_id)
+
+    def repo_loans(self) -> list[RepoLoan]:
+        """国债逆回购 lent by this account (the ``GET /api/trader/repo`` listing)."""
+        return self.exchange.repo_loans(self.account_id)
 
     def quote(self, code: str) -> Quote:
         return self.exchange.quote(code)

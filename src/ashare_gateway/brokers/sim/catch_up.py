@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, select
 
+from ...domain import repo
 from ...domain.rules import tick_size
 from ...domain.sessions import MarketState, Phase
 from ...domain.statuses import OrderStatus
@@ -55,7 +56,7 @@ class PaperMarket:
         ex = self.ex
         bdate = ex.business_date(now)
         state = ex.state(now)
-        key = (bdate, state.phase, position_at(state, now.time()))
+        key = (bdate, state.phase, position_at(state, now.time()), ex.repo.position(now))
         if key == self._synced:
             return
         stale = conn.execute(
@@ -68,7 +69,9 @@ class PaperMarket:
         if (state.trading_day and bdate == now.date()) or state.demo:
             self.release_pending(conn, bdate, now, state)
             self.run(conn, bdate, now, state)
+            ex.repo.run(conn, bdate, now)
         ex.ipo.settle(conn, bdate)
+        ex.repo.settle(conn, bdate)
         self._synced = key
 
     def finish_day(self, conn, day: dt.date) -> None:
@@ -78,6 +81,7 @@ class PaperMarket:
             close = dt.datetime.combine(day, dt.time(15, 0, 1), tzinfo=ex.clock.now().tzinfo)
             self.release_pending(conn, day, close, ex.state(close))
             self.run(conn, day, close, ex.state(close))
+        ex.repo.run_to_close(conn, day)
         rows = conn.execute(
             select(t.orders).where(and_(t.orders.c.is_open, t.orders.c.trade_date == day))
         ).mappings()
@@ -185,7 +189,13 @@ class PaperMarket:
         tz = self.ex.clock.now().tzinfo
         with self.ex.db.connect() as conn:
             rows = conn.execute(
-                select(t.orders).where(and_(t.orders.c.is_open, t.orders.c.status != OrderStatus.PENDING))
+                select(t.orders).where(
+                    and_(
+                        t.orders.c.is_open,
+                        t.orders.c.status != OrderStatus.PENDING,
+                        t.orders.c.code.not_in(repo.CODES),  # repo orders meet their own book (repo_desk)
+                    )
+                )
             ).mappings()
             for o in [dict(r) for r in rows]:
                 when = o["created_at"].replace(tzinfo=tz)

@@ -24,10 +24,11 @@ from sqlalchemy import and_, select
 
 from ...domain import messages as msg
 from ...domain.clock import Clock, SystemClock
-from ...domain.errors import GatewayError, OrderRejected
+from ...domain.errors import GatewayError, InvalidParameter, OrderRejected
 from ...domain.fees import FeeSchedule
 from ...domain.instruments import Market, Security
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Trade
+from ...domain.repo import RepoLoan, is_repo
 from ...domain.rules import LimitBand, price_band
 from ...domain.sessions import MarketState, TradingCalendar
 from ...domain.statuses import OrderStatus
@@ -41,6 +42,7 @@ from .catch_up import AUCTION_VOLUME, PaperMarket
 from .ipo import Ipo, ipo_lottery, ipo_quota
 from .orders import CONTRACT_BASE, cage_benchmark
 from .quotes import OfflineQuotes, QuoteSource, Reference, Snapshot
+from .repo_desk import RepoDesk
 from .timeline import snapshot_index_at
 
 # Re-exported: the fake clients' factories and older imports use these names from this module.
@@ -82,6 +84,7 @@ class SimExchange:
         self.business = BusinessDay(self.calendar)
         self.accounts = Accounts(self.db, self.clock.now, self.reference)
         self.ipo = Ipo(self)
+        self.repo = RepoDesk(self)
         self.market = PaperMarket(self)
         self.market.reload()
 
@@ -228,11 +231,31 @@ class SimExchange:
             lambda conn, now: projections.entrusts(self, conn, account_id, now, open_only=open_only)
         )
 
+    def entrusts_page(self, account_id: int, since: str | None, limit: int | None) -> list[Entrust]:
+        """Today's entrusts after the one numbered ``since`` (see ``service/entrust_pages.py``)."""
+
+        def work(conn, now: dt.datetime) -> list[Entrust]:
+            after = 0
+            if since is not None:
+                found = projections.order_id_of(conn, account_id, since)
+                if found is None:
+                    raise InvalidParameter(msg.ENTRUST_SINCE_UNKNOWN.format(since=since))
+                after = found
+            return projections.entrusts_after(self, conn, account_id, now, after, limit)
+
+        return self._request(work)
+
     def trades(self, account_id: int) -> list[Trade]:
         return self._request(lambda conn, now: projections.trades(self, conn, account_id, now))
 
     def quote(self, code: str) -> Quote:
+        if is_repo(code):
+            return self.repo.quote(code, self.clock.now())
         return projections.quote(self, code, self.clock.now())
+
+    # ------------------------------------------------------------------ 国债逆回购
+    def repo_loans(self, account_id: int) -> list[RepoLoan]:
+        return self._request(lambda conn, now: self.repo.loans(conn, account_id, now))
 
     # ------------------------------------------------------------------ IPO
     def auto_ipo(self, account_id: int) -> IpoResult:

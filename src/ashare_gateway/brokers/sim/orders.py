@@ -11,13 +11,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, select
+from sqlalchemy import String, and_, cast, func, select
 
 from ...domain import messages as msg
 from ...domain.errors import InvalidParameter, OrderRejected
 from ...domain.instruments import Kind, Security, parse_security
 from ...domain.market_orders import allowed_types, needs_protect_price
 from ...domain.models import OrderAck, OrderRequest, Side
+from ...domain.repo import is_repo
 from ...domain.rules import (
     LimitBand,
     cage_applies,
@@ -31,7 +32,7 @@ from ...domain.sessions import MarketState, Phase, has_after_hours
 from ...domain.statuses import OrderStatus
 from . import bookkeeping as bk
 from . import ledger as t
-from . import reservations, texts
+from . import projections, reservations, texts
 from .matching import BookOrder, Fill
 from .quotes import SNAPSHOTS_PER_DAY, Reference, Snapshot
 from .timeline import position_at
@@ -43,6 +44,8 @@ CONTRACT_BASE = 10_000_000
 
 
 def place(ex: SimExchange, conn, account_id: int, req: OrderRequest, now: dt.datetime) -> OrderAck:
+    if is_repo(req.code):
+        return ex.repo.place(conn, account_id, req, now)  # 国债逆回购: its own book and hours
     if parse_security(req.code).kind is Kind.IPO_SUBSCRIPTION:
         raise OrderRejected(msg.IPO_NOT_SUBSCRIBABLE)
     if ex.business.clearing(now):
@@ -81,10 +84,12 @@ def place(ex: SimExchange, conn, account_id: int, req: OrderRequest, now: dt.dat
         check_price(sec, price, band)
         protect = None
 
+    frozen_before = None
     if req.side is Side.BUY:
         check_buy_amount(sec, req.amount, market=req.is_market)
         need = bk.buy_reservation(ex.fees, sec, reserve, req.amount, bdate)
-        if need > ex.available_cash(conn, account_id):
+        available, frozen_before = projections.cash_and_frozen(ex, conn, account_id)
+        if need > available:
             raise OrderRejected(msg.INSUFFICIENT_CASH)
     else:
         available = ex.available_shares(conn, account_id, req.code, bdate)
@@ -131,18 +136,12 @@ def place(ex: SimExchange, conn, account_id: int, req: OrderRequest, now: dt.dat
         "reason": reason,
         "is_open": status is not OrderStatus.REJECTED,
     }
-    order["id"] = conn.execute(t.orders.insert().values(**order)).inserted_primary_key[0]
-    reservations.store(conn, order, *reservations.of_order(order, ex.fees, sec))
+    cash, shares = reservations.of_order(order, ex.fees, sec)
+    order["id"] = conn.execute(
+        t.orders.insert().values(**order, reserved_cash=cash, reserved_shares=shares, **_numbered())
+    ).inserted_primary_key[0]
+    reservations.store(conn, order, cash, shares, frozen_before=frozen_before)
     contract_no = str(CONTRACT_BASE + order["id"])
-    conn.execute(
-        t.orders.update()
-        .where(t.orders.c.id == order["id"])
-        .values(
-            contract_no=contract_no,
-            reserved_cash=order["reserved_cash"],
-            reserved_shares=order["reserved_shares"],
-        )
-    )
     if status is OrderStatus.REJECTED:
         text = f"{reason}，合同编号：{contract_no}（废单）"
         return OrderAck(contract_no, contract_no, text, OrderStatus.REJECTED)
@@ -155,6 +154,20 @@ def place(ex: SimExchange, conn, account_id: int, req: OrderRequest, now: dt.dat
         entrust_no=contract_no,
         message=msg.ORDER_OK.format(side=req.side.label, contract_no=contract_no),
     )
+
+
+def _numbered() -> dict:
+    """The new row's id and 合同编号 in the INSERT itself (one statement instead of insert + update).
+
+    ``sim_orders.id`` is a plain INTEGER PRIMARY KEY (no AUTOINCREMENT, rows never deleted), for which
+    SQLite's own choice is MAX(id)+1; the write transaction holds the database's write lock, so no other
+    insert can come between the subquery and the row.
+    """
+    next_id = select(func.coalesce(func.max(t.orders.c.id), 0) + 1).scalar_subquery()
+    contract = select(
+        cast(func.coalesce(func.max(t.orders.c.id), 0) + 1 + CONTRACT_BASE, String)
+    ).scalar_subquery()
+    return {"id": next_id, "contract_no": contract}
 
 
 def _execute_new(
@@ -210,11 +223,13 @@ def _default_protect(sec: Security, snap: Snapshot, side: Side, band: LimitBand)
 
 
 def cancel(ex: SimExchange, conn, account_id: int, contract_no: str, now: dt.datetime) -> None:
+    # The account's frozen total comes with the order (one statement fewer when the cancel releases it).
+    frozen = t.accounts.c.frozen_cash.label("account_frozen_cash")
     row = (
         conn.execute(
-            select(t.orders).where(
-                and_(t.orders.c.account_id == account_id, t.orders.c.contract_no == contract_no)
-            )
+            select(t.orders, frozen)
+            .join(t.accounts, t.accounts.c.id == t.orders.c.account_id)
+            .where(and_(t.orders.c.account_id == account_id, t.orders.c.contract_no == contract_no))
         )
         .mappings()
         .first()
@@ -222,13 +237,14 @@ def cancel(ex: SimExchange, conn, account_id: int, contract_no: str, now: dt.dat
     if row is None:
         raise OrderRejected(msg.CANCEL_NOT_FOUND.format(entrust_no=contract_no))
     order = dict(row)
+    frozen_before = order.pop("account_frozen_cash")
     if not order["is_open"]:
         raise OrderRejected(msg.CANCEL_NOT_CANCELABLE.format(entrust_no=contract_no, status=order["status"]))
     state = ex.state(now)
     if order["status"] != OrderStatus.PENDING and not state.demo and not state.phase.can_cancel:
         raise OrderRejected(msg.CANCEL_NOT_ALLOWED_PHASE.format(phase=state.phase.value))
     ex.market.book.remove(order["code"], order["id"])
-    bk.close_order(conn, order)
+    bk.close_order(conn, order, frozen_before=frozen_before)
 
 
 def cage_benchmark(snap: Snapshot, side: Side, tick: Decimal) -> Decimal:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, select
 
-from ...domain.instruments import Market
+from ...domain.errors import GatewayError
+from ...domain.instruments import Market, resolve_code
 from ...domain.market_orders import MarketType
 from ...domain.models import Balance, Entrust, Level, Position, Quote, Side, Trade
 from ...domain.rules import tick_size
@@ -30,10 +31,15 @@ TRADE_NO_BASE = 50_000_000
 
 
 def available_cash(ex: SimExchange, conn, account_id: int) -> Decimal:
+    return cash_and_frozen(ex, conn, account_id)[0]
+
+
+def cash_and_frozen(ex: SimExchange, conn, account_id: int) -> tuple[Decimal, Decimal]:
+    """(可用, the frozen total it was computed from): order entry reuses the second when it reserves."""
     cash, frozen = conn.execute(
         select(t.accounts.c.cash, t.accounts.c.frozen_cash).where(t.accounts.c.id == account_id)
     ).one()
-    return cash - frozen - ex.ipo.unpaid(conn, account_id)
+    return cash - frozen - ex.ipo.unpaid(conn, account_id), frozen
 
 
 def available_shares(ex: SimExchange, conn, account_id: int, code: str, bdate: dt.date) -> int:
@@ -62,15 +68,17 @@ def balance(ex: SimExchange, conn, account_id: int, now: dt.datetime) -> Balance
     frozen = reserved + ex.ipo.unpaid(conn, account_id)
     available = cash - frozen
     locked = bk.sale_proceeds_since(conn, account_id, ex.business.proceeds_locked_from(now))
+    locked += ex.repo.not_withdrawable(conn, account_id, now.date())
     withdrawable = max(Decimal(0), available - locked)
     value = sum((p.market_value for p in positions(ex, conn, account_id, now)), Decimal(0))
+    lent = ex.repo.outstanding(conn, account_id)  # 国债逆回购 principal still out
     return Balance(
         cash=cash,
         frozen=frozen,
         available=available,
         withdrawable=withdrawable,
         market_value=value,
-        total_assets=cash + value,
+        total_assets=cash + value + lent,
     )
 
 
@@ -94,7 +102,7 @@ def positions(ex: SimExchange, conn, account_id: int, now: dt.datetime) -> list[
             Position(
                 code=p["code"],
                 name=p["name"],
-                market=ref.security.market if ref else Market.SH,
+                market=ref.security.market if ref else _market(p["code"]),
                 quantity=qty,
                 available=max(0, qty - flow["locked"] - froz - unlisted.get(p["code"], 0)),
                 frozen=froz,
@@ -114,6 +122,28 @@ def entrusts(ex: SimExchange, conn, account_id: int, now: dt.datetime, *, open_o
         cond.append(t.orders.c.is_open)
     rows = conn.execute(select(t.orders).where(and_(*cond)).order_by(t.orders.c.id)).mappings().all()
     return [_entrust(r, ex.quotes) for r in rows]
+
+
+def entrusts_after(
+    ex: SimExchange, conn, account_id: int, now: dt.datetime, after_id: int, limit: int | None
+) -> list[Entrust]:
+    """Today's entrusts placed after order ``after_id`` (0: from the first), oldest first, at most
+    ``limit``: the rows of a page only, so a poller's cost does not grow with the orders it has seen."""
+    cond = [
+        t.orders.c.account_id == account_id,
+        t.orders.c.trade_date == ex.business_date(now),
+        t.orders.c.id > after_id,
+    ]
+    query = select(t.orders).where(and_(*cond)).order_by(t.orders.c.id).limit(limit)
+    return [_entrust(r, ex.quotes) for r in conn.execute(query).mappings().all()]
+
+
+def order_id_of(conn, account_id: int, contract_no: str) -> int | None:
+    return conn.execute(
+        select(t.orders.c.id).where(
+            and_(t.orders.c.account_id == account_id, t.orders.c.contract_no == contract_no)
+        )
+    ).scalar_one_or_none()
 
 
 def trades(ex: SimExchange, conn, account_id: int, now: dt.datetime) -> list[Trade]:
@@ -174,7 +204,7 @@ def _entrust(r, quotes: QuoteSource) -> Entrust:
         contract_no=r["contract_no"],
         code=r["code"],
         name=r["name"],
-        market=ref.security.market if ref else Market.SH,
+        market=ref.security.market if ref else _market(r["code"]),
         side=Side(r["side"]),
         price=r["price"],
         quantity=r["quantity"],
@@ -196,7 +226,7 @@ def _trade(r, quotes: QuoteSource) -> Trade:
         contract_no=r["contract_no"],
         code=r["code"],
         name=r["name"],
-        market=ref.security.market if ref else Market.SH,
+        market=ref.security.market if ref else _market(r["code"]),
         side=Side(r["side"]),
         price=r["price"],
         quantity=r["quantity"],
@@ -205,3 +235,11 @@ def _trade(r, quotes: QuoteSource) -> Trade:
         stamp_duty=r["stamp_duty"],
         transfer_fee=r["transfer_fee"],
     )
+
+
+def _market(code: str) -> Market:
+    """The market of a code the quote source does not list (国债逆回购 codes)."""
+    try:
+        return resolve_code(code).market
+    except GatewayError:
+        return Market.SH

@@ -58,16 +58,19 @@ def of_order(order: dict, fees: FeeSchedule, sec: Security | None) -> tuple[Deci
     return buy_reservation(fees, sec, order["reserve_price"], left, order["trade_date"]), 0
 
 
-def store(conn: Connection, order: dict, cash: Decimal, shares: int) -> None:
+def store(
+    conn: Connection, order: dict, cash: Decimal, shares: int, *, frozen_before: Decimal | None = None
+) -> None:
     """Set the order's reservation to (cash, shares) and move the totals by the difference.
 
     The order row itself is written by the caller in the same transaction, with the new values this
-    leaves in ``order``.
+    leaves in ``order``. ``frozen_before`` is the account's frozen cash when the caller has just read it
+    in this transaction (order entry does, to check the cash): it saves re-reading it (issue 15).
     """
     cash_delta = cash - order.get("reserved_cash", ZERO)
     share_delta = shares - order.get("reserved_shares", 0)
     if cash_delta:
-        _add_cash(conn, order["account_id"], cash_delta)
+        _add_cash(conn, order["account_id"], cash_delta, frozen_before)
     if share_delta:
         _add_shares(conn, order["account_id"], order["code"], share_delta)
     order["reserved_cash"], order["reserved_shares"] = cash, shares
@@ -86,13 +89,10 @@ def frozen_shares(conn: Connection, account_id: int) -> dict[str, int]:
     return {code: int(n) for code, n in rows}
 
 
-def _add_cash(conn: Connection, account_id: int, delta: Decimal) -> None:
+def _add_cash(conn: Connection, account_id: int, delta: Decimal, before: Decimal | None = None) -> None:
     # Read-modify-write: the amount is exact decimal text, which SQL arithmetic would turn into a float.
-    conn.execute(
-        t.accounts.update()
-        .where(t.accounts.c.id == account_id)
-        .values(frozen_cash=frozen_cash(conn, account_id) + delta)
-    )
+    current = frozen_cash(conn, account_id) if before is None else before
+    conn.execute(t.accounts.update().where(t.accounts.c.id == account_id).values(frozen_cash=current + delta))
 
 
 def _add_shares(conn: Connection, account_id: int, code: str, delta: int) -> None:

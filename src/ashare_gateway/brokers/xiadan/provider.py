@@ -13,9 +13,9 @@ import secrets
 from ...domain.errors import BrokerUnavailable
 from ...domain.messages import LOGIN_FAILED
 from ..base import Broker, ConnectInfo, Credentials
-from .adapter import XiadanBroker
-from .layouts import layout_for
-from .timeouts import Timeouts
+from ..ths.adapter import XiadanBroker
+from ..ths.layouts import layout_for
+from ..ths.timeouts import Timeouts
 
 
 class XiadanProvider:

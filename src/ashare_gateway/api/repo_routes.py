@@ -1,0 +1,81 @@
+"""``/api/trader/repo``: the 国债逆回购 listing and "lend the idle cash", in the ``/api/trader`` envelope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from ..domain import fields
+from ..domain import messages as msg
+from ..domain.repo import RepoLoan, principal
+from ..service.repo_lending import RepoLending
+from . import openapi
+from .envelope import ok
+from .requests import body_dict, session_id
+
+DATE = "%Y%m%d"
+LEND_BODY = openapi.body(
+    {
+        "days": {"anyOf": [{"type": "integer"}, {"type": "string"}], "examples": [1]},
+        "keep": {"anyOf": [{"type": "number"}, {"type": "string"}], "examples": [10000]},
+        "market": {"type": "string", "enum": ["sh", "sz"]},
+    }
+)
+
+
+def loan_row(loan: RepoLoan) -> dict[str, Any]:
+    s = loan.schedule
+    return {
+        "合同编号": loan.contract_no,
+        "证券代码": loan.code,
+        "证券名称": loan.name,
+        "交易市场": loan.market.label,
+        "年化利率": fields.price(loan.rate),
+        "数量": loan.amount,  # 张 of ¥100
+        "出借金额": fields.money(loan.principal),
+        "手续费": fields.money(loan.commission),
+        "预计利息": fields.money(loan.interest),
+        "成交日期": s.trade_date.strftime(DATE),
+        "首次结算日": s.first_settlement.strftime(DATE),
+        "到期日": s.maturity.strftime(DATE),  # principal and interest usable (可用) from this day
+        "可取日": s.maturity_settlement.strftime(DATE),
+        "计息天数": s.days,
+        "状态": loan.status.value,
+    }
+
+
+def build_router() -> APIRouter:
+    router = APIRouter(prefix="/api/trader", tags=["trader"], responses=openapi.responses())
+
+    def lending(request: Request) -> RepoLending:
+        return RepoLending(request.app.state.gateway.service)
+
+    @router.get("/repo", summary="查询国债逆回购（出借记录、到期日、可取日、利息）")
+    async def loans(request: Request) -> JSONResponse:
+        rows = await run_in_threadpool(lending(request).loans, session_id(request))
+        return ok([loan_row(x) for x in rows], msg.OK_QUERY)
+
+    @router.post(
+        "/repo", summary="国债逆回购：以最优利率出借全部可用资金（可保留部分）", openapi_extra=LEND_BODY
+    )
+    async def lend(request: Request) -> JSONResponse:
+        body = await body_dict(request)
+        key = request.headers.get("idempotency-key")
+        done = await run_in_threadpool(lambda: lending(request).lend(session_id(request), body, key=key))
+        text = msg.OK_ORDER if done.ack.contract_no else done.ack.message  # a dry run has no 合同编号
+        ack = done.ack
+        data: dict[str, Any] = {"message": text, "委托编号": ack.entrust_no, "合同编号": ack.contract_no}
+        if done.request is not None:
+            assert done.request.price is not None
+            data |= {
+                "证券代码": done.request.code,
+                "年化利率": fields.price(done.request.price),
+                "数量": done.request.amount,
+                "出借金额": fields.money(principal(done.request.amount)),
+            }
+        return ok(data, msg.OK_ORDER)
+
+    return router

@@ -1,0 +1,1 @@
+"""The 同花顺-family client automation shared by the xiadan and hexin flavours."""

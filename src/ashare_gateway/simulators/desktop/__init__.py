@@ -1,0 +1,1 @@
+"""The fake Win32 desktop model both fake clients stand on."""

@@ -17,9 +17,10 @@ import contextlib
 import os
 import signal
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import FrameType
+from typing import Any
 
 import uvicorn
 
@@ -77,7 +78,7 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def proxy_options(forwarded_allow_ips: list[str]) -> dict[str, object]:
+def proxy_options(forwarded_allow_ips: list[str]) -> dict[str, Any]:
     """uvicorn's proxy settings: ``X-Forwarded-For`` is believed only from the proxies the user named.
 
     uvicorn's own default trusts it from 127.0.0.1, so any local process could claim any address and
@@ -131,6 +132,6 @@ def serve_listeners(
             sock.close()
 
 
-async def _serve_all(servers: list[uvicorn.Server], sockets: list[socket.socket]) -> None:
+async def _serve_all(servers: Sequence[uvicorn.Server], sockets: list[socket.socket]) -> None:
     pairs = zip(servers, sockets, strict=True)
     await asyncio.gather(*(server.serve(sockets=[sock]) for server, sock in pairs))

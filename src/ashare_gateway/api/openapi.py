@@ -1,8 +1,9 @@
 """What the OpenAPI document says about the ``/api/trader`` dialect: bodies and every status it answers.
 
-Bodies are parsed by hand (for the spec's own error texts), so FastAPI cannot infer them; they are
-declared here instead, which makes ``/docs`` complete and lets a schema fuzzer (schemathesis) check
-that every response matches what is documented.
+The ``/api/trader`` bodies are declared by their request models (``api/models/trader.py``, through
+``models.request_body``); what stays here is the envelope every status answers in, and ``body()`` for
+the few ops routes whose bodies are not models yet. A complete document lets a schema fuzzer
+(schemathesis) check that every response matches what is documented.
 """
 
 from __future__ import annotations
@@ -44,10 +45,6 @@ def responses() -> dict[int | str, dict[str, Any]]:
     return out
 
 
-def _num_or_str() -> dict[str, Any]:
-    return {"anyOf": [{"type": "number"}, {"type": "string"}]}
-
-
 def body(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
     """``openapi_extra`` declaring a JSON request body."""
     schema: dict[str, Any] = {"type": "object", "properties": properties}
@@ -56,35 +53,4 @@ def body(properties: dict[str, Any], required: list[str] | None = None) -> dict[
     return {"requestBody": {"required": bool(required), "content": {"application/json": {"schema": schema}}}}
 
 
-CONNECT = body({"exe_path": {"type": "string"}})
-LOGIN = body(
-    {
-        "user": {"type": "string"},
-        "password": {"type": "string"},
-        "comm_password": {"type": "string"},
-        "exe_path": {"type": "string"},
-    },
-    ["user", "password", "comm_password"],
-)
-LIMIT_ORDER = body(
-    {
-        "security": {"type": "string", "examples": ["600000"]},
-        "price": _num_or_str(),
-        "amount": _num_or_str(),
-        "client_order_id": {"type": "string"},
-    },
-    ["security", "price", "amount"],
-)
-MARKET_ORDER = body(
-    {
-        "security": {"type": "string"},
-        "amount": _num_or_str(),
-        "ttype": {"type": "string"},
-        "limit_price": _num_or_str(),
-        "client_order_id": {"type": "string"},
-    },
-    ["security", "amount"],
-)
-CANCEL = body({"entrust_no": {"type": "string"}}, ["entrust_no"])
-WAIT = body({"seconds": _num_or_str()}, ["seconds"])
 KILL_SWITCH = body({"on": {"type": "boolean"}, "account": {"type": "string"}}, ["on"])

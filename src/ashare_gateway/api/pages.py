@@ -49,7 +49,7 @@ def instrument_info(sec: Security) -> dict[str, Any]:
         "board": sec.board.value,
         "kind": sec.kind.value,
         "tick": float(tick),
-        "price_decimals": -tick.as_tuple().exponent,
+        "price_decimals": -int(tick.as_tuple().exponent),
         "buy_min": rule.buy_min,
         "buy_step": rule.buy_step,
         "odd_below": rule.odd_below,

@@ -10,14 +10,14 @@ from ..brokers.base import Credentials
 from ..domain import fields
 from ..domain import messages as msg
 from ..domain.models import OrderAck, Side
-from ..service import validation
 from ..service.entrust_pages import parse_page
 from ..service.trader import TraderService
-from ..service.validation import require
 from . import openapi
 from .accounts import requested_account, session_id  # the session of the account named, if any
 from .envelope import ok
-from .requests import body_dict, optional_text
+from .models import parse, request_body
+from .models.trader import CancelBody, ConnectBody, LimitOrderBody, LoginBody, MarketOrderBody, WaitBody
+from .requests import body_dict
 
 PREFIX = "/api/trader"
 
@@ -44,22 +44,20 @@ def build_router() -> APIRouter:
     )
 
     # ---- 5.1 connection and login ------------------------------------------------------------
-    @router.post("/connect", summary="连接已登录客户端", openapi_extra=openapi.CONNECT)
+    @router.post(
+        "/connect", summary="连接已登录客户端", openapi_extra=request_body(ConnectBody, required=False)
+    )
     async def connect(request: Request) -> JSONResponse:
-        body = await body_dict(request)
-        exe_path = optional_text(body, "exe_path")
+        body = parse(ConnectBody, await body_dict(request))
         account = requested_account(request)
-        session, info = await run_in_threadpool(_service(request).connect, exe_path, account=account)
+        session, info = await run_in_threadpool(_service(request).connect, body.exe_path, account=account)
         return ok({"exe_path": info.exe_path, "session_id": session.session_id}, msg.OK_CONNECT)
 
-    @router.post("/login", summary="手动登录客户端", openapi_extra=openapi.LOGIN)
+    @router.post("/login", summary="手动登录客户端", openapi_extra=request_body(LoginBody))
     async def login(request: Request) -> JSONResponse:
-        body = await body_dict(request)
+        body = parse(LoginBody, await body_dict(request))
         creds = Credentials(
-            user=validation.account_name(require(body, "user")),
-            password=str(require(body, "password")),
-            comm_password=str(require(body, "comm_password")),
-            exe_path=optional_text(body, "exe_path"),
+            user=body.user, password=body.password, comm_password=body.comm_password, exe_path=body.exe_path
         )
         account = requested_account(request)
         session, info = await run_in_threadpool(_service(request).login, creds, account=account)
@@ -143,18 +141,22 @@ def build_router() -> APIRouter:
 
     # ---- 5.3 trading -------------------------------------------------------------------------
     def order_route(path: str, side: Side, *, market: bool, summary: str) -> None:
+        model = MarketOrderBody if market else LimitOrderBody
+
         @router.post(
             path,
             summary=summary,
             name=path.strip("/"),
-            openapi_extra=openapi.MARKET_ORDER if market else openapi.LIMIT_ORDER,
+            openapi_extra=request_body(model),
         )
         async def place(request: Request) -> JSONResponse:
-            body = await body_dict(request)
-            service = _service(request)
+            raw = await body_dict(request)
+            service, sid = _service(request), session_id(request)
+            service.sessions.get(sid)  # an unknown session is a 401 before any check of the body
+            body = parse(model, raw, side=side).as_body()
             fn = service.market_order if market else service.limit_order
             key = request.headers.get("idempotency-key")
-            ack = await run_in_threadpool(lambda: fn(session_id(request), side, body, key=key))
+            ack = await run_in_threadpool(lambda: fn(sid, side, body, key=key))
             return ok(_order_data(ack), msg.OK_ORDER)
 
     order_route("/buy", Side.BUY, market=False, summary="限价买入")
@@ -162,12 +164,10 @@ def build_router() -> APIRouter:
     order_route("/market-buy", Side.BUY, market=True, summary="市价买入")
     order_route("/market-sell", Side.SELL, market=True, summary="市价卖出")
 
-    @router.post("/cancel-entrust", summary="撤销指定委托", openapi_extra=openapi.CANCEL)
+    @router.post("/cancel-entrust", summary="撤销指定委托", openapi_extra=request_body(CancelBody))
     async def cancel_entrust(request: Request) -> JSONResponse:
-        body = await body_dict(request)
-        contract_no = await run_in_threadpool(
-            _service(request).cancel, session_id(request), body.get("entrust_no")
-        )
+        body = parse(CancelBody, await body_dict(request))
+        contract_no = await run_in_threadpool(_service(request).cancel, session_id(request), body.entrust_no)
         return ok({"message": msg.OK_CANCEL, "合同编号": contract_no}, msg.OK_CANCEL)
 
     @router.post("/cancel-all-entrusts", summary="撤销所有委托")
@@ -195,10 +195,10 @@ def build_router() -> APIRouter:
         await run_in_threadpool(_service(request).refresh, session_id(request))
         return ok(None, msg.OK_REFRESH)
 
-    @router.post("/wait", summary="等待指定时间", openapi_extra=openapi.WAIT)
+    @router.post("/wait", summary="等待指定时间", openapi_extra=request_body(WaitBody))
     async def wait(request: Request) -> JSONResponse:
-        body = await body_dict(request)
-        seconds = await run_in_threadpool(_service(request).wait, session_id(request), body.get("seconds"))
+        body = parse(WaitBody, await body_dict(request))
+        seconds = await run_in_threadpool(_service(request).wait, session_id(request), body.seconds)
         return ok(None, msg.OK_WAIT.format(seconds=f"{seconds:g}"))
 
     @router.get("/check-pop-dialog", summary="检查弹出对话框")

@@ -208,7 +208,7 @@ def _valid(raw: object, now: dt.datetime) -> dt.date:
     text = str(raw).strip().lower()
     bad = TEXTS["valid"].format(value=_shown(raw), days=MAX_VALID_DAYS)
     if text == "today":
-        day = today
+        day: dt.date | None = today
     else:
         try:
             day = dt.date.fromisoformat(text) if len(text) == 10 else None
@@ -218,7 +218,7 @@ def _valid(raw: object, now: dt.datetime) -> dt.date:
             raise InvalidParameter(bad)
     if day == today and now.time() >= VALID_UNTIL_CLOSE:
         raise InvalidParameter(TEXTS["valid_closed"])
-    return day
+    return day  # type: ignore[return-value]  # None raised above
 
 
 def _decimal(raw: object, message: str) -> Decimal:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.engine import Engine
 
 from ..domain.models import OrderRequest
@@ -52,7 +52,7 @@ class ConditionStore:
                     "created_at": now,
                     "updated_at": now,
                 }
-                ids.append(conn.execute(conditions.insert(), values).inserted_primary_key[0])
+                ids.append(conn.execute(conditions.insert(), values).inserted_primary_key[0])  # type: ignore[index]
         return [self.get(i) for i in ids]
 
     def begin_trigger(
@@ -163,7 +163,7 @@ class ConditionStore:
         return _condition(row) if row else None
 
     def in_states(self, states: Sequence[ConditionState], account: str | None = None) -> list[Condition]:
-        cond = [conditions.c.state.in_([str(s) for s in states])]
+        cond: list[ColumnElement[bool]] = [conditions.c.state.in_([str(s) for s in states])]
         if account is not None:
             cond.append(conditions.c.account == account)
         with self.db.connect() as conn:

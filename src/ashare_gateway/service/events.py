@@ -97,7 +97,7 @@ class EventBus:
         with self._lock, self.db.begin() as conn:  # the lock keeps ids in the order listeners see them
             eid = conn.execute(
                 live_events.insert(), {"at": at, "type": str(type_), "account": account, "data": text}
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]
         event = Event(eid, type_, _stamp(at), account, json.loads(text))
         for waiter in list(self._waiters):
             waiter.wake()

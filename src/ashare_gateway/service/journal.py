@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Update, and_, bindparam, func, select
+from sqlalchemy import ColumnElement, Update, and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.models import OrderRequest
@@ -118,7 +118,7 @@ class Journal:
         if state not in FIRST_STATES:
             raise IllegalTransition(0, None, state)
         now = self._stamp()
-        values = {
+        values: dict[str, Any] = {
             "account": account,
             "broker": broker,
             "idem_key": key,
@@ -138,7 +138,7 @@ class Journal:
         try:
             with self.db.begin() as conn:
                 # Parameters, not .values(): the statement is compiled once and cached.
-                oid = conn.execute(journal_orders.insert(), values).inserted_primary_key[0]
+                oid = conn.execute(journal_orders.insert(), values).inserted_primary_key[0]  # type: ignore[index]
                 events = [{"order_id": oid, "at": now, "state": OrderState.RECEIVED.value, "detail": ""}]
                 if state is not OrderState.RECEIVED:
                     events.append({"order_id": oid, "at": now, "state": state.value, "detail": message})
@@ -241,7 +241,7 @@ class Journal:
         return _entry(row) if row else None
 
     def open_entries(self, account: str | None = None) -> list[JournalEntry]:
-        cond = [journal_orders.c.state.in_(OPEN_STATES)]
+        cond: list[ColumnElement[bool]] = [journal_orders.c.state.in_(OPEN_STATES)]
         if account is not None:
             cond.append(journal_orders.c.account == account)
         with self.db.connect() as conn:

@@ -52,7 +52,7 @@ class JournalEvents:
             if reconciled and state in ("accepted", "failed"):
                 type_ = EventType.ORDER_RECONCILED
             else:
-                type_ = _BY_STATE.get(state)
+                type_ = _BY_STATE.get(state)  # type: ignore[assignment]  # None returns just below
                 if type_ is None:  # received / sent / dry_run: nothing a listener acts on
                     return
             entry = self.journal.get(oid)

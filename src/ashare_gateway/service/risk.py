@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 
@@ -62,7 +63,7 @@ class RiskLimits:
 
 
 def _parse(section: configparser.SectionProxy, base: RiskLimits) -> RiskLimits:
-    values = {}
+    values: dict[str, Any] = {}
     for f in fields(RiskLimits):
         if f.name not in section:
             continue

@@ -19,8 +19,9 @@ import hmac
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -150,7 +151,7 @@ class Webhooks:
                     return
                 self._wake.wait(wait)
 
-    def _due(self) -> list:
+    def _due(self) -> Sequence[Any]:
         with self.db.connect() as conn:
             return conn.execute(
                 select(webhook_deliveries)

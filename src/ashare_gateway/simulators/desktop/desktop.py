@@ -29,6 +29,7 @@ from ...domain.errors import BrokerUnavailable, GatewayError
 from ...domain.models import OrderAck, OrderRequest
 from .inputs import InputRulesMixin
 from .keys import Key, parse_keys
+from .session import DesktopSessionMixin
 from .widgets import Widget, WidgetFactory
 
 
@@ -51,7 +52,7 @@ class DialogFaults(Protocol):
     def latency(self) -> _DialogLatency: ...
 
 
-class FakeDesktop(InputRulesMixin):
+class FakeDesktop(DesktopSessionMixin, InputRulesMixin):
     """The driver surface and Windows rules shared by the fake clients; subclasses add the client.
 
     Hooks a subclass provides: ``_keys`` (what keystrokes do to a control that accepted them),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import socket
 import statistics
@@ -109,12 +110,15 @@ def start_floor(tmp: Path) -> Server:
 
 def prefill(data_dir: Path, open_orders: int) -> None:
     """Rest ``open_orders`` buys in a fresh paper book, in process (HTTP would take minutes for 5,000)."""
+    from ashare_gateway.brokers.sim.ledger import accounts
     from ashare_gateway.config import Settings
     from ashare_gateway.domain.models import OrderRequest, Side
     from ashare_gateway.gateway import build_gateway
 
     gw = build_gateway(Settings(data_dir=data_dir, demo_market=True))
     try:
+        with gw.exchange.db.begin() as conn:  # 5,000 resting buys need ¥4M: more than the demo's cash
+            conn.execute(accounts.update().values(cash=Decimal("100000000")))
         for i in range(open_orders):
             price = Decimal("8.00") - Decimal(i % 20) / 100  # spread over 20 price levels, inside the limits
             gw.service.place(None, OrderRequest("600000", Side.BUY, 100, price))
@@ -196,6 +200,18 @@ def measure(pair: tuple[tuple[str, Op], tuple[str, Op]], concurrency: int, secon
 
 
 STRATEGIES = (1, 10, 100)
+ROWS = DOCS / "http-rows.json"  # every measured row with its time, so a run cut short can be resumed
+
+
+def _save_rows(rows: list[dict]) -> None:
+    DOCS.mkdir(parents=True, exist_ok=True)
+    ROWS.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+
+
+def _kept_rows(open_counts: tuple[int, ...]) -> list[dict]:
+    if not ROWS.exists():
+        return []
+    return [r for r in json.loads(ROWS.read_text(encoding="utf-8")) if r["open"] not in open_counts]
 
 
 def measure_entrusts(url: str, seconds: float) -> list[dict]:
@@ -264,10 +280,19 @@ def journal_and_statements() -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="shorter rounds, fewer points (a smoke run)")
+    parser.add_argument("--opens", help="only these open-order counts, e.g. 5000 (default: 0,1000,5000)")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help=f"keep the rows of other open-order counts from {ROWS.name} (a run cut short, resumed)",
+    )
     args = parser.parse_args()
     seconds, rounds = (1.5, 1) if args.quick else (4.0, 3)
     concurrencies = (1, 16) if args.quick else (1, 4, 16, 64)
     open_counts = (0, 1000) if args.quick else (0, 1000, 5000)
+    if args.opens:
+        open_counts = tuple(int(x) for x in args.opens.split(","))
+    kept = _kept_rows(open_counts) if args.keep else []
 
     load_before = os.getloadavg()
     journal = journal_and_statements()
@@ -297,6 +322,7 @@ def main() -> int:
                             ((gateway.url, op_paper_order), (floor.url, op_two_inserts)), c, seconds, rounds
                         )
                         row = {
+                            "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                             "open": open_orders,
                             "c": c,
                             "ping": ping,
@@ -308,6 +334,7 @@ def main() -> int:
                         }
                         rows.append(row)
                         print(row, flush=True)
+                        _save_rows([*kept, *rows])
                     if open_orders == max(open_counts):
                         entrust_rows = measure_entrusts(gateway.url, seconds)
                 finally:
@@ -315,6 +342,7 @@ def main() -> int:
         finally:
             floor.stop()
     loads = (load_before, os.getloadavg())
+    rows = sorted([*kept, *rows], key=lambda r: (r["open"], r["c"]))
     write_report(rows, seconds, rounds, journal=journal, entrusts=entrust_rows, loads=loads)
     return 0
 

@@ -104,6 +104,15 @@ class Win32Driver:
         except Exception:
             return False
 
+    def process_id(self) -> int | None:
+        """The attached client's pid (``client.restarted`` compares it); None when none is attached."""
+        return int(self._app.process) if self._app is not None and self.is_alive() else None
+
+    def session_locked(self) -> str | None:
+        from .win32_session import desktop_lock_reason  # ctypes.windll: Windows only
+
+        return desktop_lock_reason()
+
     def kill(self) -> None:
         if self._app is None:
             return

@@ -16,6 +16,7 @@ from decimal import Decimal
 from ..domain.errors import GatewayError
 from ..domain.models import Entrust, Trade
 from ..domain.statuses import OrderStatus
+from .client_events import ClientStateWatch
 from .clients import ClientHandle, ClientRegistry
 from .events import EventBus, EventType
 
@@ -84,6 +85,7 @@ class OrderWatch:
         self._thread: threading.Thread | None = None
         self._guard = threading.Lock()
         self.polls = 0  # client reads made (for tests: none while nobody listens)
+        self.clients_seen = ClientStateWatch(bus)  # client.restarted / client.locked
         bus.on_listening.append(self._listening)
 
     def _listening(self, on: bool) -> None:
@@ -122,6 +124,10 @@ class OrderWatch:
                 log.info("order watch skipped %s: %s", handle.key, exc.message)
             except Exception:
                 log.exception("order watch failed on %s", handle.key)
+            try:
+                self.clients_seen.look(handle)
+            except Exception:
+                log.exception("client state check failed on %s", handle.key)
 
     def _read(self, handle: ClientHandle, name: str, fn, label: str):
         self.polls += 1

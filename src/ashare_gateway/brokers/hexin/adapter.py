@@ -31,6 +31,7 @@ from ...domain import messages as msg
 from ...domain.errors import BrokerUnavailable, NotConnected, NotSupported, OperationTimeout
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
 from ..base import EVERYTHING, Broker, Capabilities, ConnectInfo, Credentials, Operation
+from ..client_state import ClientState, driver_state
 from ..ths.dialogs import DialogKind
 from ..ths.layouts import UNIVERSAL
 from ..ths.popups import Popup, Popups
@@ -242,6 +243,10 @@ class HexinBroker:
 
     def auto_ipo(self) -> IpoResult:
         raise self._unsupported("auto_ipo")
+
+    def client_state(self) -> ClientState:
+        """The client's pid and whether the desktop takes input (``brokers/client_state.py``)."""
+        return driver_state(self.driver)
 
     def quote(self, code: str) -> Quote:
         raise self._unsupported("quote")

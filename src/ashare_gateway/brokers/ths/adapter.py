@@ -39,6 +39,7 @@ from ...domain.errors import (
 )
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
 from ..base import Capabilities, ConnectInfo, Credentials, Operation
+from ..client_state import ClientState, driver_state
 from . import tables
 from .cancel_page import CancelPageMixin
 from .confirms import cancel_many_count, order_confirm_mismatch
@@ -146,6 +147,10 @@ class XiadanBroker(CancelPageMixin):
         with self._op("关闭弹出对话框"):
             self._require_connection()
             return answer_one(self.popups, self.session.answer_stray)
+
+    def client_state(self) -> ClientState:
+        """The client's pid and whether the desktop takes input (``brokers/client_state.py``)."""
+        return driver_state(self.driver)
 
     def quote(self, code: str) -> Quote:
         raise NotSupported(NO_QUOTES)

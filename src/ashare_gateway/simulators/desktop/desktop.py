@@ -27,11 +27,12 @@ from ...domain.models import OrderAck, OrderRequest
 from .events import STRAY_WINDOWS, DialogFaults, Event
 from .inputs import InputRulesMixin
 from .keys import Key, parse_keys
+from .session import DesktopSessionMixin
 from .timeline import Timeline
 from .widgets import Widget, WidgetFactory, read_text, root_of, title_of
 
 
-class FakeDesktop(InputRulesMixin):
+class FakeDesktop(DesktopSessionMixin, InputRulesMixin):
     """The driver surface and Windows rules shared by the fake clients; subclasses add the client.
 
     Hooks a subclass provides: ``_keys`` (what keystrokes do to a control that accepted them),

@@ -1,0 +1,35 @@
+"""What a GUI client's process and desktop look like now: its pid, and whether the desktop takes input.
+
+Why a capability of its own: the live event stream reports ``client.restarted`` (the client's process
+is another one than before: it died and was started again, by us or by the user) and ``client.locked``
+(the Windows session is locked or disconnected, so keystrokes and clicks go nowhere) — facts only a
+desktop client has. The paper broker does not offer it; the watcher skips brokers that do not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+
+@dataclass(frozen=True, slots=True)
+class ClientState:
+    pid: int | None  # the client's process id; None while no client process runs
+    locked: str | None = (
+        None  # why the desktop takes no input ("工作站已锁定", "远程会话已断开"); None: it does
+    )
+
+
+@runtime_checkable
+class ReportsClientState(Protocol):
+    def client_state(self) -> ClientState:
+        """Cheap (no window is read, nothing is typed): safe to ask on every pass of the watcher."""
+        ...
+
+
+def driver_state(driver: object) -> ClientState:
+    """A desktop driver's :class:`ClientState`, from its optional ``process_id()`` and
+    ``session_locked()`` (a driver without them reports no pid and an unlocked desktop)."""
+    pid = getattr(driver, "process_id", None)
+    locked = getattr(driver, "session_locked", None)
+    return ClientState(pid() if pid else None, locked() if locked else None)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any, TypeVar
 
 from ..brokers.base import ConnectInfo, Credentials, Operation
@@ -22,15 +21,11 @@ from ..domain.errors import (
     InvalidParameter,
     InvalidSession,
     NotConnected,
-    NotSupported,
-    OrderRejected,
 )
 from ..domain.instruments import parse_security
 from ..domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
-from ..domain.numbers import NotANumber, parse_decimal
-from ..domain.repo import is_repo
 from ..domain.sessions import MarketState
-from . import entrust_pages, validation
+from . import client_quotes, entrust_pages, validation
 from .capabilities import require, supports
 from .clients import ClientHandle, ClientRegistry
 from .entrust_pages import EntrustPage, PagedEntrusts
@@ -40,13 +35,6 @@ from .sessions import Session, SessionStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-MAX_WAIT_SECONDS = 60.0
-NO_REPO_QUOTE = "国债逆回购的利率只有纸面交易所的模拟盘口，不用于券商客户端（请在客户端查看报价）"
-NO_QUOTE_SOURCE = (
-    "网关未配置行情源，不使用纸面交易所的模拟行情（启动时用 --quotes easyquotation:sina 或 mootdx 指定）"
-)
-NO_SOURCE_QUOTE = "行情源没有{code}的行情（{reason}）：委托价格由客户端决定，按行情的风控无法检查"
 
 
 class TraderService:
@@ -244,23 +232,8 @@ class TraderService:
         return self._read(session_id, "查询行情", f"quote:{sec.code}", lambda h: self._quote(h, sec.code))
 
     def client_quote(self, handle: ClientHandle, code: str) -> Quote:
-        """The broker's quote; a GUI client without one is answered from the gateway's quote source.
-
-        A code that source does not know is "no quote" (501) for a GUI client, not 未找到证券: the
-        broker may well trade it. Used by /quote, the risk limits and the ths sizing alike.
-        """
-        capabilities = handle.broker.capabilities
-        if capabilities.supports(Operation.QUOTE):
-            return handle.broker.quote(code)
-        refusal = capabilities.refusal(Operation.QUOTE)
-        if is_repo(code):  # the paper exchange's repo rates are made up: never for a real account
-            raise NotSupported(f"{refusal}；{NO_REPO_QUOTE}")
-        if self.quote_source is None:
-            raise NotSupported(f"{refusal}；{NO_QUOTE_SOURCE}")
-        try:
-            return self.quote_source(code)
-        except OrderRejected as unknown:
-            raise NotSupported(NO_SOURCE_QUOTE.format(code=code, reason=unknown.message)) from None
+        """The broker's quote, or for a GUI client the gateway's quote source's (``client_quotes.py``)."""
+        return client_quotes.quote(handle.broker, code, self.quote_source)
 
     _quote = client_quote
 
@@ -402,24 +375,10 @@ class TraderService:
     def wait(self, session_id: str | None, seconds: object) -> float:
         """Hold the client's lane for ``seconds`` (spec §5.4.2): later calls on it queue behind."""
         self.sessions.get(session_id)
-        value = _seconds(seconds)
+        value = validation.wait_seconds(seconds)
         self._call(session_id, f"等待{value:g}秒", lambda h: time.sleep(value), extra_time=value)
         return value
 
 
 def _label(request: OrderRequest) -> str:
     return f"{request.side.label} {request.code} {request.amount}"
-
-
-def _seconds(raw: object) -> float:
-    if raw is None or raw == "":
-        raise InvalidParameter(msg.MISSING_PARAM.format(name="seconds"))
-    if isinstance(raw, bool):
-        raise InvalidParameter(msg.BAD_SECONDS.format(max=int(MAX_WAIT_SECONDS)))
-    try:
-        value = parse_decimal(raw)  # the strict parser: no full-width digits, no 1_0, no NaN
-    except NotANumber:
-        raise InvalidParameter(msg.BAD_SECONDS.format(max=int(MAX_WAIT_SECONDS))) from None
-    if value < 0 or value > Decimal(str(MAX_WAIT_SECONDS)):
-        raise InvalidParameter(msg.BAD_SECONDS.format(max=int(MAX_WAIT_SECONDS)))
-    return float(value)

@@ -18,6 +18,7 @@ from ..domain.errors import InvalidParameter, OrderRejected
 from ..domain.instruments import Kind, Security, parse_security
 from ..domain.market_orders import parse_market_type
 from ..domain.models import OrderRequest, Side
+from ..domain.numbers import NotANumber, parse_decimal
 from ..domain.rules import check_buy_amount, lot_rule, tick_size, to_amount, to_price
 
 
@@ -105,3 +106,22 @@ def _client_order_id(body: Mapping[str, Any]) -> str | None:
     if not text or len(text) > 64:
         raise InvalidParameter(msg.BAD_PARAM.format(name="client_order_id", detail="（1到64个字符）"))
     return text
+
+
+MAX_WAIT_SECONDS = 60
+
+
+def wait_seconds(raw: object) -> float:
+    """``/wait``'s seconds, 0 to 60, through the strict number parser (no full-width digits, no 1_0)."""
+    bad = InvalidParameter(msg.BAD_SECONDS.format(max=MAX_WAIT_SECONDS))
+    if raw is None or raw == "":
+        raise InvalidParameter(msg.MISSING_PARAM.format(name="seconds"))
+    if isinstance(raw, bool):
+        raise bad
+    try:
+        value = parse_decimal(raw)
+    except NotANumber:
+        raise bad from None
+    if value < 0 or value > MAX_WAIT_SECONDS:
+        raise bad
+    return float(value)

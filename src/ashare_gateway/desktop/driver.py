@@ -85,6 +85,11 @@ class DesktopDriver(Protocol):
 
     def get_text(self, handle: int) -> str: ...
 
+    def text_length(self, handle: int) -> int:
+        """How many characters an edit holds (WM_GETTEXTLENGTH). A password edit refuses its text to
+        other processes but says its length: how a typed password is known to have arrived."""
+        ...
+
     def set_text(self, handle: int, text: str) -> None:
         """Replace an edit's whole text (WM_SETTEXT semantics: never appends)."""
         ...

@@ -32,10 +32,12 @@ from typing import Any
 
 from ..domain.errors import BrokerUnavailable, ClientBusy, GatewayError
 from ..domain.messages import SAME_TITLE
+from . import user32
 from .driver import ControlInfo, WindowInfo
 from .waiting import wait_until
 
 WM_SETTEXT = 0x000C
+WM_GETTEXTLENGTH = 0x000E
 WM_CLOSE = 0x0010
 WM_COMMAND = 0x0111
 WM_LBUTTONDOWN = 0x0201
@@ -49,7 +51,8 @@ SEND_TIMEOUT_MS = 5000
 COMMAND_TIMEOUT_MS = 2000  # a navigation command the client has not handled by then is left to finish
 CTRL_HOLD = 0.1  # seconds Ctrl stays down after the letter of a chord (GetAsyncKeyState; see type_keys)
 _CTRL_CHORD = re.compile(r"\^([a-z])")
-GW_OWNER = 4
+TVM_SELECTITEM = 0x110B
+TVGN_CARET = 0x0009
 SW_RESTORE = 9
 
 
@@ -59,6 +62,7 @@ class Win32Driver:
     def __init__(self) -> None:
         self._pw = _import_pywinauto()
         self._app: Any = None
+        self._tree_items: dict[tuple[int, tuple[str, ...]], int] = {}
 
     # --- process ---------------------------------------------------------------------------------
     def start(self, exe_path: str) -> None:
@@ -123,24 +127,19 @@ class Win32Driver:
     def top_windows(self) -> list[WindowInfo]:
         if not self.is_alive():
             return []
-        findwindows = self._pw["findwindows"]
         with _win32_errors("列出窗口"):
-            elements = findwindows.find_elements(
-                process=self._app.process, top_level_only=True, visible_only=True, backend="win32"
-            )
             # GetWindowText reads another process's caption without sending it WM_GETTEXT, so a client
             # whose GUI thread is busy still shows its title (and its main window is never taken for a
-            # nameless pop-up and closed).
-            win32gui = self._pw["win32gui"]
+            # nameless pop-up and closed); no message at all is sent to list the windows.
             return [
                 WindowInfo(
-                    e.handle,
-                    win32gui.GetWindowText(e.handle) or e.name or "",
-                    e.class_name or "",
-                    owner=_owner(e.handle),
-                    minimised=_iconic(e.handle),
+                    h,
+                    user32.caption(h),
+                    user32.class_name(h),
+                    owner=user32.owner(h),
+                    minimised=user32.iconic(h),
                 )
-                for e in elements
+                for h in user32.top_level(self._app.process)
             ]
 
     def find_control(
@@ -151,36 +150,36 @@ class Win32Driver:
         class_name: str | None = None,
         title: str | None = None,
     ) -> int | None:
-        findwindows = self._pw["findwindows"]
+        text = self._pw["handleprops"].text
         with _win32_errors("查找控件"):
-            elements = findwindows.find_elements(
-                parent=parent,
-                top_level_only=False,
-                visible_only=True,
-                control_id=control_id,
-                class_name=class_name,
-                title=title,
-                backend="win32",
-            )
-        return elements[0].handle if elements else None
+            for h in user32.descendants(parent):
+                if control_id is not None and user32.control_id(h) != control_id:
+                    continue
+                if class_name is not None and user32.class_name(h) != class_name:
+                    continue
+                if title is not None and (text(h) or "") != title:
+                    continue
+                return h
+        return None
 
     def children(self, parent: int) -> list[ControlInfo]:
-        findwindows = self._pw["findwindows"]
+        text = self._pw["handleprops"].text
         with _win32_errors("列出控件"):
-            elements = findwindows.find_elements(
-                parent=parent, top_level_only=False, visible_only=True, backend="win32"
-            )
             return [
                 ControlInfo(
-                    e.handle, e.control_id or 0, e.class_name or "", e.name or "", True, bool(e.enabled)
+                    h, user32.control_id(h), user32.class_name(h), text(h) or "", True, user32.enabled(h)
                 )
-                for e in elements
+                for h in user32.descendants(parent)
             ]
 
     def get_text(self, handle: int) -> str:
         handleprops = self._pw["handleprops"]
         with _win32_errors("读取文字"):
             return handleprops.text(handle) or ""
+
+    def text_length(self, handle: int) -> int:
+        with _win32_errors("读取文字长度"):
+            return _send(handle, WM_GETTEXTLENGTH, 0, 0)
 
     def set_text(self, handle: int, text: str) -> None:
         buffer = ctypes.create_unicode_buffer(text)
@@ -190,21 +189,20 @@ class Win32Driver:
     def type_keys(self, handle: int, keys: str) -> None:
         """Keys to ``handle``: window forward, the control given keyboard focus, then the keys.
 
-        pywinauto 0.6.9's ``set_focus`` only brings the top-level window forward; keys then go to
-        whichever child had focus. So the control gets it by ``AttachThreadInput`` + ``SetFocus``.
+        pywinauto 0.6.9's ``set_focus`` only brings the top-level window forward (and sleeps 60 ms each
+        time); keys then go to whichever child had focus. So the window is brought forward only when it
+        is not already, and the control gets the focus by ``AttachThreadInput`` + ``SetFocus`` only when
+        its thread's focus is elsewhere; all the keys of one call go out in one ``send_keys``.
         A lone Ctrl chord (``^c``) holds Ctrl down for ``CTRL_HOLD`` after the letter: the client reads
         Ctrl with GetAsyncKeyState, and a chord released at once is lost (xiadan-gateway holds it
         0.1 s, position_service.py:101-109). That hold is a modelled key timing, not a wait.
         """
-        wrapper = self._pw["hwndwrapper"].HwndWrapper(handle)
         keyboard = self._pw["keyboard"]
         with _win32_errors("发送按键"):
-            with suppress(Exception):  # a window that cannot come forward (locked desktop) still gets keys
-                wrapper.set_focus()
-            _give_focus(handle)
+            self._focus(handle)
             chord = _CTRL_CHORD.fullmatch(keys)
             if chord is None:
-                wrapper.type_keys(keys, pause=0, with_spaces=True, set_foreground=False)
+                keyboard.send_keys(keys, pause=0, with_spaces=True)
                 return
             keyboard.send_keys("{VK_CONTROL down}", pause=0)
             try:
@@ -214,6 +212,16 @@ class Win32Driver:
                 time.sleep(CTRL_HOLD)
             finally:
                 keyboard.send_keys("{VK_CONTROL up}", pause=0)
+
+    def _focus(self, handle: int) -> None:
+        top = user32.root(handle)
+        if not user32.bring_forward(top):
+            # pywinauto's way (the mouse moved off screen lifts the foreground lock); a window that
+            # cannot come forward at all (locked desktop) still gets the keys sent to its focus.
+            with suppress(Exception):
+                self._pw["hwndwrapper"].HwndWrapper(top).set_focus()
+        if top != handle and user32.focused_control(handle) != handle:
+            user32.give_focus(handle)
 
     def click(self, handle: int) -> None:
         win32gui = self._pw["win32gui"]
@@ -238,21 +246,37 @@ class Win32Driver:
         """
         win32gui = self._pw["win32gui"]
         with _win32_errors("发送菜单命令"):
-            if _is_child(window):
+            if user32.is_child(window):
                 win32gui.PostMessage(window, WM_COMMAND, command_id, 0)
                 return
             with suppress(ClientBusy):
                 _send(window, WM_COMMAND, command_id, 0, timeout_ms=COMMAND_TIMEOUT_MS)
 
     def select_tree_item(self, tree: int, path: list[str]) -> None:
-        tree_view = self._pw["common_controls"].TreeViewWrapper
-        try:
-            item = tree_view(tree).get_item(list(path))
-            item.select()
-        except GatewayError:
-            raise
-        except Exception as exc:
-            raise BrokerUnavailable(f"菜单中没有“{'/'.join(path)}”（{exc}）") from exc
+        """Select a menu-tree item by its path: TVM_SELECTITEM with the item's handle, sent.
+
+        Finding the item reads the tree's texts from the client's memory (pywinauto, ~200 ms under
+        Wine); the item handles live as long as the tree, so they are kept per (tree, path) and a
+        later selection is one message. A kept handle the tree refuses is looked up again.
+        """
+        key = (tree, tuple(path))
+        for cached in (True, False):
+            item = self._tree_items.get(key) if cached else None
+            if item is None:
+                cached = False
+                try:
+                    item = self._pw["common_controls"].TreeViewWrapper(tree).get_item(list(path)).elem
+                except Exception as exc:
+                    raise BrokerUnavailable(f"菜单中没有“{'/'.join(path)}”（{exc}）") from exc
+                self._tree_items[key] = item
+            with _win32_errors("选择菜单"):
+                self._focus(tree)  # a tree without the focus can ignore TVM_SELECTITEM
+                if user32.send(tree, TVM_SELECTITEM, TVGN_CARET, item, SEND_TIMEOUT_MS):
+                    return
+            self._tree_items.pop(key, None)
+            if not cached:
+                break
+        raise BrokerUnavailable(f"菜单项“{'/'.join(path)}”无法选中")
 
     def combo_items(self, combo: int) -> list[str]:
         combo_box = self._pw["win32_controls"].ComboBoxWrapper
@@ -341,69 +365,11 @@ def _import_pywinauto() -> dict[str, Any]:
     }
 
 
-def _owner(handle: int) -> int:
-    """GetWindow(GW_OWNER) through ctypes: 0 for an unowned or vanished window, never an exception
-    (pywin32's wrapper raises on a NULL result with a stale last-error, e.g. after a dialog closed)."""
-    user32 = ctypes.windll.user32  # type: ignore[attr-defined]
-    user32.GetWindow.argtypes = [ctypes.c_void_p, ctypes.c_uint]
-    user32.GetWindow.restype = ctypes.c_void_p
-    return int(user32.GetWindow(handle, GW_OWNER) or 0)
-
-
-def _iconic(handle: int) -> bool:
-    user32 = ctypes.windll.user32  # type: ignore[attr-defined]
-    user32.IsIconic.argtypes = [ctypes.c_void_p]
-    return bool(user32.IsIconic(handle))
-
-
-def _is_child(handle: int) -> bool:
-    """WS_CHILD windows (controls) have a parent; GetParent through ctypes never raises."""
-    user32 = ctypes.windll.user32  # type: ignore[attr-defined]
-    user32.GetParent.argtypes = [ctypes.c_void_p]
-    user32.GetParent.restype = ctypes.c_void_p
-    user32.GetWindow.argtypes = [ctypes.c_void_p, ctypes.c_uint]
-    user32.GetWindow.restype = ctypes.c_void_p
-    parent = user32.GetParent(handle)
-    # GetParent also returns the *owner* of a top-level window: a child only if it is not the owner.
-    return bool(parent) and parent != user32.GetWindow(handle, GW_OWNER)
-
-
-def _give_focus(handle: int) -> None:
-    """Keyboard focus to a control of another process: attach to its input thread, SetFocus, detach."""
-    user32 = ctypes.windll.user32  # type: ignore[attr-defined]
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-    user32.GetWindowThreadProcessId.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
-    user32.GetWindowThreadProcessId.restype = ctypes.c_uint32
-    user32.AttachThreadInput.argtypes = [ctypes.c_uint32, ctypes.c_uint32, ctypes.c_int]
-    user32.SetFocus.argtypes = [ctypes.c_void_p]
-    target = user32.GetWindowThreadProcessId(handle, None)
-    ours = kernel32.GetCurrentThreadId()
-    attached = bool(target) and target != ours and bool(user32.AttachThreadInput(ours, target, 1))
-    try:
-        user32.SetFocus(handle)
-    finally:
-        if attached:
-            user32.AttachThreadInput(ours, target, 0)
-
-
 def _send(handle: int, message: int, wparam: int, lparam: int, *, timeout_ms: int = SEND_TIMEOUT_MS) -> int:
-    user32 = ctypes.windll.user32  # type: ignore[attr-defined]
-    result = ctypes.c_size_t()
-    user32.SendMessageTimeoutW.argtypes = [
-        ctypes.c_void_p,
-        ctypes.c_uint,
-        ctypes.c_size_t,
-        ctypes.c_ssize_t,
-        ctypes.c_uint,
-        ctypes.c_uint,
-        ctypes.POINTER(ctypes.c_size_t),
-    ]
-    ok = user32.SendMessageTimeoutW(
-        handle, message, wparam, lparam, SMTO_ABORTIFHUNG, timeout_ms, ctypes.byref(result)
-    )
-    if not ok:
+    result = user32.send(handle, message, wparam, lparam, timeout_ms)
+    if result is None:
         raise ClientBusy("客户端没有响应（消息超时）")
-    return result.value
+    return result
 
 
 @contextmanager

@@ -111,6 +111,9 @@ class RefDriver:
     def get_text(self, handle: int) -> str:
         return _text(handle)
 
+    def text_length(self, handle: int) -> int:
+        return win32gui.SendMessage(handle, win32con.WM_GETTEXTLENGTH, 0, 0)
+
     def set_text(self, handle: int, text: str) -> None:
         win32gui.SendMessage(handle, win32con.WM_SETTEXT, 0, text)
 

@@ -189,11 +189,20 @@ class ClientSession:
                     self.timeouts.login,
                     "登录窗口响应",
                 )
-                if name == "user":  # password edits cannot be read back from another process
+                # Typed keys are input, handled after any sent or posted message: before the next field
+                # takes the focus (or the button is clicked) the client must have taken these. The
+                # account reads back; a password edit only tells its length.
+                if name == "user":
                     self.timeouts.wait(
                         lambda h=edit.handle: self.driver.get_text(h) == credentials.user,
                         self.timeouts.field,
                         "账号写入",
+                    )
+                else:
+                    self.timeouts.wait(
+                        lambda h=edit.handle, v=values[name]: self.driver.text_length(h) == len(v),
+                        self.timeouts.field,
+                        "密码写入",
                     )
             button = next(
                 (

@@ -187,6 +187,11 @@ class FakeDesktop(DesktopSessionMixin, InputRulesMixin):
             self._tick()
             return self._read(self._get(handle))
 
+    def text_length(self, handle: int) -> int:
+        with self._lock:
+            self._tick()
+            return len(self._get(handle).text)
+
     def set_text(self, handle: int, text: str) -> None:
         with self._lock:
             self._tick()

@@ -62,3 +62,33 @@ def serve_process(cwd: Path, *args: str, port: int | None = None) -> Iterator[tu
             out, _ = proc.communicate()
         lines.extend(out.splitlines())
     assert proc.returncode == 0, out  # a clean exit on Ctrl+C
+
+
+def start_to_kill(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """``ashare-gateway serve --port <free> *args`` for a crash test: no output kept, stopped with
+    :func:`sigkill` (never a clean exit). Returns the process and its URL once it answers."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ashare_gateway", "serve", "--port", str(port), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{url}/health", timeout=1)
+            return proc, url
+        except httpx.TransportError:
+            if proc.poll() is not None:
+                raise RuntimeError("gateway exited during start-up") from None
+            time.sleep(0.05)  # polling for the child process to listen
+    proc.kill()
+    raise RuntimeError("gateway did not start")
+
+
+def sigkill(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGKILL)
+    proc.wait(10)

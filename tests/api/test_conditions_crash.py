@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,42 +21,21 @@ import httpx
 import pytest
 
 from tests.api.test_conditions import DAY, STOP, write_path
-from tests.process import free_port
+from tests.process import sigkill, start_to_kill
 
 POINTS = ("condition_triggered", "after_sent", "after_broker", "after_accepted")
 
 
 def _start(data_dir: Path, quotes: str, start_at: str, crash: str | None) -> tuple[subprocess.Popen, str]:
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASHARE_GATEWAY_CRASH")}
     if crash:
         env["ASHARE_GATEWAY_CRASH_POINTS"] = crash
-    args = ["--port", str(port), "--data-dir", str(data_dir), "--log-level", "warning"]
+    args = ["--data-dir", str(data_dir), "--log-level", "warning"]
     args += ["--quotes", quotes, "--start-at", start_at, "--speed", "0"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ashare_gateway", "serve", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{url}/health", timeout=1)
-            return proc, url
-        except httpx.TransportError:
-            if proc.poll() is not None:
-                raise RuntimeError("gateway exited during start-up") from None
-            time.sleep(0.05)  # polling for the child to listen
-    proc.kill()
-    raise RuntimeError("gateway did not start")
+    return start_to_kill(args, env)
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGKILL)
-    proc.wait(10)
+_stop = sigkill
 
 
 def _settled(url: str) -> dict:

@@ -11,64 +11,26 @@ from __future__ import annotations
 
 import os
 import random
-import signal
-import socket
 import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from ashare_gateway.service.faults import POINTS
+from tests.process import sigkill, start_to_kill
 
 # Four trials visit each crash point once and one outside kill; the stress run does twelve.
 QUICK_TRIALS, STRESS_TRIALS = 4, 12
 
 
 def _start(data_dir: Path, env_extra: dict[str, str], broker: str) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, **env_extra}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ashare_gateway",
-            "serve",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(data_dir),
-            "--log-level",
-            "warning",
-            "--broker",
-            broker,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{url}/health", timeout=1)
-            return proc, url
-        except httpx.TransportError:
-            if proc.poll() is not None:
-                raise RuntimeError("gateway exited during start-up") from None
-            time.sleep(0.05)
-    raise RuntimeError("gateway did not start")
+    args = ["--data-dir", str(data_dir), "--log-level", "warning", "--broker", broker]
+    return start_to_kill(args, {**os.environ, **env_extra})
 
 
-def _kill(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGKILL)
-    proc.wait(10)
+_kill = sigkill
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -211,45 +211,68 @@ def to_status(remark: str, quantity: int, filled: int, cancelled: int) -> OrderS
 # --- tables → models ---------------------------------------------------------------------------------
 
 
-def positions(table: Table) -> list[Position]:
-    result = []
-    for row in expect(table, "positions").rows:
+@dataclass(frozen=True, slots=True)
+class _Security:
+    """What every row of positions, entrusts and trades starts with: the security and how much of it."""
+
+    row: Mapping[str, str]
+    code: str
+    name: str
+    market: Market
+    quantity: int
+    price: Decimal
+
+    def total(self, field: str) -> Decimal:
+        """A 市值 / 成交金额 cell; price × quantity on builds that lack the column."""
+        value = _get(self.row, field)
+        return to_decimal(value) if value else self.price * self.quantity
+
+
+def _securities(table: Table, kind: str, quantity: str, price: str) -> Iterator[_Security]:
+    """The rows of a ``kind`` table that name a security (total and blank rows have no code)."""
+    for row in expect(table, kind).rows:
         code = to_code(_get(row, "code"))
-        if not code:
-            continue
-        quantity = to_int(_get(row, "quantity"))
-        last = to_decimal(_get(row, "last_price"))
-        value = _get(row, "market_value")
-        result.append(
-            Position(
-                code=code,
-                name=_get(row, "name"),
-                market=to_market(_get(row, "market"), code),
-                quantity=quantity,
-                available=to_int(_get(row, "available")),
-                frozen=to_int(_get(row, "frozen")),
-                cost_price=to_decimal(_get(row, "cost_price")),
-                last_price=last,
-                market_value=to_decimal(value) if value else last * quantity,
-                today_bought=to_int(_get(row, "today_bought")),
-                today_sold=to_int(_get(row, "today_sold")),
+        if code:
+            yield _Security(
+                row,
+                code,
+                _get(row, "name"),
+                to_market(_get(row, "market"), code),
+                to_int(_get(row, quantity)),
+                to_decimal(_get(row, price)),
             )
+
+
+def positions(table: Table) -> list[Position]:
+    return [
+        Position(
+            code=s.code,
+            name=s.name,
+            market=s.market,
+            quantity=s.quantity,
+            available=to_int(_get(s.row, "available")),
+            frozen=to_int(_get(s.row, "frozen")),
+            cost_price=to_decimal(_get(s.row, "cost_price")),
+            last_price=s.price,
+            market_value=s.total("market_value"),
+            today_bought=to_int(_get(s.row, "today_bought")),
+            today_sold=to_int(_get(s.row, "today_sold")),
         )
-    return result
+        for s in _securities(table, "positions", "quantity", "last_price")
+    ]
 
 
 def entrusts(table: Table, today: dt.date) -> list[Entrust]:
     result = []
-    for row in expect(table, "entrusts").rows:
-        code = to_code(_get(row, "code"))
+    for s in _securities(table, "entrusts", "entrust_quantity", "entrust_price"):
+        row = s.row
         contract = _get(row, "contract_no")
-        if not code or not contract:
+        if not contract:
             continue
-        quantity = to_int(_get(row, "entrust_quantity"))
         filled = to_int(_get(row, "filled_quantity"))
         cancelled = to_int(_get(row, "cancelled_quantity"))
         remark = _get(row, "remark")
-        status = to_status(remark, quantity, filled, cancelled)
+        status = to_status(remark, s.quantity, filled, cancelled)
         order_type = _get(row, "order_type")
         result.append(
             Entrust(
@@ -257,12 +280,12 @@ def entrusts(table: Table, today: dt.date) -> list[Entrust]:
                 time=to_time(_get(row, "entrust_time")),
                 entrust_no=_get(row, "entrust_no", contract),
                 contract_no=contract,
-                code=code,
-                name=_get(row, "name"),
-                market=to_market(_get(row, "market"), code),
+                code=s.code,
+                name=s.name,
+                market=s.market,
                 side=to_side(_get(row, "side")),
-                price=to_decimal(_get(row, "entrust_price")),
-                quantity=quantity,
+                price=s.price,
+                quantity=s.quantity,
                 filled_quantity=filled,
                 filled_avg_price=to_decimal(_get(row, "filled_avg_price")),
                 cancelled_quantity=cancelled,
@@ -275,33 +298,25 @@ def entrusts(table: Table, today: dt.date) -> list[Entrust]:
 
 
 def trades(table: Table, today: dt.date) -> list[Trade]:
-    result = []
-    for row in expect(table, "trades").rows:
-        code = to_code(_get(row, "code"))
-        if not code:
-            continue
-        quantity = to_int(_get(row, "filled_quantity"))
-        price = to_decimal(_get(row, "trade_price"))
-        amount = _get(row, "trade_amount")
-        result.append(
-            Trade(
-                trade_date=to_date(_get(row, "trade_date"), today),
-                time=to_time(_get(row, "trade_time")),
-                trade_no=_get(row, "trade_no"),
-                contract_no=_get(row, "contract_no"),
-                code=code,
-                name=_get(row, "name"),
-                market=to_market(_get(row, "market"), code),
-                side=to_side(_get(row, "side")),
-                price=price,
-                quantity=quantity,
-                amount=to_decimal(amount) if amount else price * quantity,
-                commission=to_decimal(_get(row, "commission")),
-                stamp_duty=to_decimal(_get(row, "stamp_duty")),
-                transfer_fee=to_decimal(_get(row, "transfer_fee")),
-            )
+    return [
+        Trade(
+            trade_date=to_date(_get(s.row, "trade_date"), today),
+            time=to_time(_get(s.row, "trade_time")),
+            trade_no=_get(s.row, "trade_no"),
+            contract_no=_get(s.row, "contract_no"),
+            code=s.code,
+            name=s.name,
+            market=s.market,
+            side=to_side(_get(s.row, "side")),
+            price=s.price,
+            quantity=s.quantity,
+            amount=s.total("trade_amount"),
+            commission=to_decimal(_get(s.row, "commission")),
+            stamp_duty=to_decimal(_get(s.row, "stamp_duty")),
+            transfer_fee=to_decimal(_get(s.row, "transfer_fee")),
         )
-    return result
+        for s in _securities(table, "trades", "filled_quantity", "trade_price")
+    ]
 
 
 def ipo_offers(table: Table) -> list[IpoApplied]:

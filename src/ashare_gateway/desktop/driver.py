@@ -83,6 +83,14 @@ class DesktopDriver(Protocol):
         """Visible descendants of ``parent``, in Z/tab order."""
         ...
 
+    def child(self, parent: int, control_id: int) -> int | None:
+        """``GetDlgItem``: the direct child of ``parent`` with this id, shown or not; None if none.
+
+        How the client's active pane is reached (``GetDlgItem(GetDlgItem(main, 0xE900), 0xE901)``):
+        only the page on screen carries the pane id, while the other pages keep the same control ids.
+        """
+        ...
+
     def get_text(self, handle: int) -> str: ...
 
     def text_length(self, handle: int) -> int:

@@ -52,6 +52,7 @@ def _user32() -> Any:
     u.IsWindowVisible.argtypes = [hwnd]
     u.IsWindowEnabled.argtypes = [hwnd]
     u.GetDlgCtrlID.argtypes = [hwnd]
+    u.GetDlgItem.argtypes, u.GetDlgItem.restype = [hwnd, ctypes.c_int], hwnd
     u.GetForegroundWindow.restype = hwnd
     u.SetForegroundWindow.argtypes = [hwnd]
     u.GetWindowThreadProcessId.argtypes = [hwnd, ctypes.POINTER(dword)]
@@ -105,6 +106,11 @@ def enabled(handle: int) -> bool:
 
 def control_id(handle: int) -> int:
     return int(_user32().GetDlgCtrlID(handle))
+
+
+def dlg_item(parent: int, control_id: int) -> int:
+    """GetDlgItem: the direct child with this id (shown or hidden), 0 when there is none."""
+    return int(_user32().GetDlgItem(parent, control_id) or 0)
 
 
 def class_name(handle: int) -> str:

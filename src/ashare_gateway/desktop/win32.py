@@ -172,6 +172,10 @@ class Win32Driver:
                 for h in user32.descendants(parent)
             ]
 
+    def child(self, parent: int, control_id: int) -> int | None:
+        with _win32_errors("查找子窗口"):
+            return user32.dlg_item(parent, control_id) or None
+
     def get_text(self, handle: int) -> str:
         handleprops = self._pw["handleprops"]
         with _win32_errors("读取文字"):

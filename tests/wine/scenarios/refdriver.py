@@ -90,6 +90,12 @@ class RefDriver:
             return h
         return None
 
+    def child(self, parent: int, control_id: int) -> int | None:
+        try:
+            return win32gui.GetDlgItem(parent, control_id) or None
+        except win32gui.error:  # pywin32 raises where GetDlgItem returns NULL
+            return None
+
     def children(self, parent: int) -> list[ControlInfo]:
         out = []
         for h in self._descendants(parent):

@@ -90,8 +90,7 @@ class CancelPageMixin:
     def _cancel_rows(self, code: str) -> list[Entrust]:
         """The 撤单 grid's rows, filtered by ``code`` ("" = all) where the page has the code filter."""
         self.session.navigate("cancel", self.layout.grid_id)
-        main = self.session.main
-        edit = self.driver.find_control(main, control_id=self.layout.cancel_filter_id) if main else None
+        edit = self.session.find(self.layout.cancel_filter_id)
         if edit is not None and (code or self.driver.get_text(edit)):
             self.entry.write(self.layout.cancel_filter_id, code, "撤单代码筛选")
             self.driver.click(self.session.control(self.layout.cancel_query_id, "撤单查询按钮"))
@@ -111,7 +110,8 @@ class CancelPageMixin:
         return table
 
     def _clear_cancel_filter(self) -> None:
-        main = self.session.main
-        edit = self.driver.find_control(main, control_id=self.layout.cancel_filter_id) if main else None
+        if self.session.main is None:
+            return
+        edit = self.session.find(self.layout.cancel_filter_id)
         if edit is not None and self.driver.get_text(edit):
             self.entry.write(self.layout.cancel_filter_id, "", "撤单代码筛选")

@@ -88,6 +88,9 @@ class Layout:
     login_button_titles: tuple[str, ...] = ("确定", "登录", "登 录")
     # Navigation.
     tree_id: int = 129
+    # The page on screen: GetDlgItem(GetDlgItem(main, 0xE900), 0xE901) (puppet's PAGE = 59648, 59649).
+    # Every page control is looked up inside it; () searches the whole main window (a build without it).
+    pane_path: tuple[int, ...] = (0xE900, 0xE901)
     menu: MappingProxyType = field(default_factory=lambda: _frozen({}))  # page -> tree path
     commands: MappingProxyType = field(default_factory=lambda: _frozen({}))  # page -> WM_COMMAND id
     navigation: Literal["tree", "command"] = "tree"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ...desktop.driver import DesktopDriver
 from .layouts import Layout
 
 SIDE_WORDS = {"buy": "买", "sell": "卖"}
@@ -32,3 +33,19 @@ def page_shown(
     if page in ("entrusts", "trades"):
         return find(layout.cancel_one_id) is None
     return True
+
+
+def active_pane(driver: DesktopDriver, main: int, path: tuple[int, ...]) -> int | None:
+    """The page on screen: GetDlgItem at each step of ``path`` from the main window; None if absent.
+
+    Why not the whole main window: the client keeps its other pages alive with the same control ids
+    (a page just left can still be shown while the switch completes), and a search of every
+    descendant takes whichever comes first. Only the page on screen carries the pane id 0xE901
+    (puppet: ``PAGE = 59648, 59649``, every control taken with GetDlgItem from it).
+    """
+    handle: int | None = main
+    for control_id in path:
+        handle = driver.child(handle, control_id)
+        if handle is None:
+            return None
+    return handle

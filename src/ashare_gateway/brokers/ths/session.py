@@ -28,7 +28,7 @@ from ...domain.errors import (
 from ..base import ConnectInfo, Credentials
 from .dialogs import DialogKind
 from .layouts import DATA_PAGES, Layout
-from .pageproof import page_shown
+from .pageproof import active_pane, page_shown
 from .popups import Popup, Popups
 from .timeouts import Timeouts
 
@@ -352,12 +352,15 @@ class ClientSession:
         return handle
 
     def find(self, control_id: int) -> int | None:
-        """The visible control ``control_id`` of the main window; the grid by its class as well."""
-        main = self.main
-        if main is None:
+        """The visible control ``control_id`` of the active pane (``pageproof.active_pane``); the grid
+        by its class as well. None while no page is the pane (the id moves between two pages)."""
+        if self.main is None:
             raise NotConnected(msg.NOT_CONNECTED)
+        pane = active_pane(self.driver, self.main, self.layout.pane_path)
+        if pane is None:
+            return None
         cls = self.layout.grid_class if control_id == self.layout.grid_id else None
-        return self.driver.find_control(main, control_id=control_id, class_name=cls)
+        return self.driver.find_control(pane, control_id=control_id, class_name=cls)
 
     def control(self, control_id: int, what: str, timeout: float | None = None) -> int:
         return self.timeouts.wait(

@@ -182,6 +182,13 @@ class FakeDesktop(DesktopSessionMixin, InputRulesMixin):
                 if self._visible(w)
             ]
 
+    def child(self, parent: int, control_id: int) -> int | None:
+        """GetDlgItem: the first direct child with this id, shown or hidden."""
+        with self._lock:
+            self._tick()
+            found = next((w for w in self._get(parent).children if w.control_id == control_id), None)
+            return found.handle if found is not None else None
+
     def get_text(self, handle: int) -> str:
         with self._lock:
             self._tick()

@@ -34,7 +34,7 @@ from ..desktop.widgets import Widget
 from . import texts as tx
 from .builds import HT_BUILD, FakeBuild
 from .faults import Faults
-from .pages import DATA_PAGES, ORDER_PAGES, PagesMixin
+from .pages import DATA_PAGES, FRAME_ID, ORDER_PAGES, PagesMixin
 from .trading import PageState, TradingMixin
 
 
@@ -73,6 +73,7 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
         self._password = password
         self._rng = random.Random(self.faults.seed)
         self._controls: dict[str, dict[str, Widget]] = {}
+        self._panes: dict[str, Widget] = {}  # page → the dialog holding its controls (0xE901 when shown)
         self._state: dict[str, PageState] = {}
         self._grid_data: dict[str, tuple[list[str], list[list[str]], list[Any]]] = {}
         self._ipo_ticked = False  # 批量新股申购 rows ticked (by 全选)
@@ -232,7 +233,7 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
     def _accepts_settext(self, w: Widget) -> bool:
         if w.role.startswith("login_"):
             return not self.build.login_settext_ignored
-        return not (self.build.settext_ignored and w.page in ORDER_PAGES)
+        return not (self.build.settext_ignored and self._page_of(w) in ORDER_PAGES)
 
     def _edit_ctrl_a(self) -> bool:
         return self.build.edit_ctrl_a
@@ -288,12 +289,15 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
         self._last_input = self.clock()
         tree = main.add(self._w.make("SysTreeView32", 129, role="tree"))
         tree.items = ["/".join(p) for p in self.build.tree]
+        frame = main.add(self._w.make("AfxMDIFrame42s", FRAME_ID, role="frame"))
         self._controls = {}
+        self._panes = {}
         self._state = {}
         for page in (*ORDER_PAGES, *DATA_PAGES):
-            self._controls[page] = self._build_page(main, page)
+            self._controls[page] = self._build_page(frame, page)
             self._state[page] = PageState()
-        self._page = "buy"
+        self._page = None
+        self._show_pane("buy")
 
     def _close_main(self) -> None:
         if self.faults.exit_confirm:

@@ -43,6 +43,9 @@ class Faults:
     # The 提示 after an order or cancel is a client setting (easytrader #275, #457): off, nothing shows
     # after the confirm unless the broker refuses.
     result_popups: bool = True
+    # The page just left stays alive and shown (off screen, first in Z order) with the same control ids
+    # until the next switch; only the page on screen is the pane 0xE901 (GetDlgItem(frame, 0xE901)).
+    stale_page: bool = False
     # Keys aimed at the grid are lost: it has no keyboard focus (pywinauto's set_focus brings only the
     # window forward), so the selection stays on the first row whatever the adapter sends.
     grid_keys_lost: bool = False

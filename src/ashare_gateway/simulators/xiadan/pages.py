@@ -21,10 +21,13 @@ from . import texts as tx
 
 ORDER_PAGES = {"buy": Side.BUY, "sell": Side.SELL, "market_buy": Side.BUY, "market_sell": Side.SELL}
 DATA_PAGES = {"balance", "entrusts", "trades", "cancel", "ipo"}
+# main → frame 0xE900 → the page on screen 0xE901 (puppet: PAGE = 59648, 59649); the other pages are
+# parked under other ids, with the same control ids inside.
+FRAME_ID, PANE_ID, PARKED_PANE_ID = 0xE900, 0xE901, 0xE910
 
 
 class PagesMixin:
-    def _build_page(self, main: Widget, page: str) -> dict[str, Widget]:
+    def _build_page(self, frame: Widget, page: str) -> dict[str, Widget]:
         ids = self.build.order_ids
         spec: list[tuple[str, str, int, str]] = []  # (role, class, id, text)
         if page in ORDER_PAGES:
@@ -67,12 +70,16 @@ class PagesMixin:
         else:
             spec += [("grid", "CVirtualGridCtrl", self.build.grid_id, "")]
         controls: dict[str, Widget] = {}
+        box = frame.add(
+            self._w.make("#32770", PARKED_PANE_ID + len(self._panes), role=f"pane:{page}", hidden=True)
+        )
+        self._panes[page] = box
         for role, cls, cid, text in spec:
-            parent = main
+            parent = box
             if role == "grid" and self.build.grid_nesting:
-                parent = main.add(self._w.make("AfxWnd42s", cid, role="grid_container", page=page))
+                parent = box.add(self._w.make("AfxWnd42s", cid, role="grid_container"))
                 parent = parent.add(self._w.make("AfxWnd42s", 200, role="grid_frame"))
-            w = parent.add(self._w.make(cls, cid, text, role=role, page=None if parent is not main else page))
+            w = parent.add(self._w.make(cls, cid, text, role=role))
             if cid in self.faults.missing_controls:
                 w.hidden = True
             controls[role] = w
@@ -94,9 +101,24 @@ class PagesMixin:
             c["ipo_submit"].on_click = self._apply_ipos
             c["ipo_select_all"].on_click = self._select_all_ipos
 
+    def _show_pane(self, page: str) -> None:
+        """``page`` becomes the pane 0xE901. With ``Faults.stale_page`` the page left stays alive and
+        shown (off screen, first in Z order) under its parked id until the next switch."""
+        left = self._page
+        stale = left if self.faults.stale_page and left not in (None, page) else None
+        for n, (name, box) in enumerate(self._panes.items()):
+            box.hidden = name not in (page, stale)
+            box.control_id = PANE_ID if name == page else PARKED_PANE_ID + n
+        if stale is not None:
+            box = self._panes[stale]
+            frame = box.parent
+            frame.children.remove(box)
+            frame.children.insert(0, box)
+        self._page = page
+
     def _navigate(self, page: str) -> None:
         lat = self.faults.latency
-        self._page = page
+        self._show_pane(page)
         now = self.clock()
         for w in self._controls[page].values():
             w.shown_at = now + lat.page + self.faults.control_delay.get(w.control_id, 0.0)
@@ -155,18 +177,19 @@ class PagesMixin:
         if page == "ipo":
             self._ipo_ticked = False  # a reload clears the ticks
 
-    def _grid_page(self, grid: Widget) -> str:
-        node: Widget | None = grid
-        while node is not None and node.page is None:
+    def _page_of(self, w: Widget) -> str:
+        """The page a control lives on ("" for a window outside the main window's panes)."""
+        node: Widget | None = w
+        while node is not None and not node.role.startswith("pane:"):
             node = node.parent
-        return node.page if node is not None and node.page else ""
+        return node.role.removeprefix("pane:") if node is not None else ""
 
     def _grid_copy(self, grid: Widget, rows_selected: list[list[str]] | None = None) -> None:
         """Copy the grid's rows (the selection, else all) to the clipboard, through the captcha if due."""
         if self.faults.copy_refused:
             self._record("copy_refused", "")
             return
-        header, rows, _ = self._grid_data.get(self._grid_page(grid), ([], [], []))
+        header, rows, _ = self._grid_data.get(self._page_of(grid), ([], [], []))
         text = grids.to_tsv(
             header, rows if rows_selected is None else rows_selected, trailing_tab=self.build.trailing_tab
         )
@@ -189,7 +212,7 @@ class PagesMixin:
             self._record("grid_command_ignored", hex(command_id))
 
     def _grid_keys(self, grid: Widget, keys: list[Key]) -> None:
-        page = self._grid_page(grid)
+        page = self._page_of(grid)
         header, rows, _ = self._grid_data.get(page, ([], [], []))
         chords = 0
         for key in keys:

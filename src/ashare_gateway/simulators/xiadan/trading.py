@@ -29,7 +29,7 @@ class PageState:
 
 class TradingMixin:
     def _edited(self, w: Widget, *, typed: bool) -> None:
-        page = w.page
+        page = self._page_of(w)
         if page not in ORDER_PAGES:
             return
         state = self._state[page]

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
+from ashare_gateway.domain.errors import OrderRejected
 from ashare_gateway.domain.models import OrderRequest, Side
 from ashare_gateway.domain.statuses import OrderStatus
 from ashare_gateway.simulators.xiadan import FakeXiadan, Faults
@@ -63,3 +66,29 @@ def test_a_cancel_reads_the_cancel_grid_not_the_entrusts_grid_left_behind(make, 
     status = {e.contract_no: e.status for e in sim.today_entrusts()}
     assert status[acks[1].contract_no] is OrderStatus.CANCELLED
     assert status[acks[0].contract_no] is OrderStatus.REPORTED
+
+
+# ----------------------------------------------------------------------------------- the cancel race
+
+
+def test_the_cancel_proves_its_row_is_selected_before_it_clicks(make, sim, flavour) -> None:
+    """Selection keys are queued input, the 撤单 click a posted message the client handles first: with the
+    keys still pending, the click would cancel (or, through the 撤单确认 check, refuse) the wrong row."""
+    broker = make(flavour, latency={"grid_keys": 0.05})
+    acks = [broker.place_order(_limit("600000", Side.BUY, 100, p)) for p in ("8.41", "8.42", "8.43")]
+    broker.cancel(acks[2].contract_no)
+    status = {e.contract_no: e.status for e in sim.today_entrusts()}
+    assert status[acks[2].contract_no] is OrderStatus.CANCELLED
+    assert {status[a.contract_no] for a in acks[:2]} == {OrderStatus.REPORTED}
+    fake = broker.driver
+    assert not [e for e in fake.events if e.kind == "grid_keys_lost"]
+
+
+def test_a_selection_the_keys_never_reached_is_refused_before_the_click(make, sim, flavour) -> None:
+    """Keys lost on the way: the copy of the selected row names another order, so 撤单 is never clicked."""
+    broker = make(flavour, grid_keys_lost=True)
+    acks = [broker.place_order(_limit("600000", Side.BUY, 100, p)) for p in ("8.50", "8.51")]
+    with pytest.raises(OrderRejected, match=f"选中的是合同编号{acks[0].contract_no}的委托.*未点击撤单"):
+        broker.cancel(acks[1].contract_no)
+    assert {e.status for e in sim.today_entrusts()} == {OrderStatus.REPORTED}
+    assert not [e for e in broker.driver.events if e.kind == "dialog" and "撤单" in e.detail]

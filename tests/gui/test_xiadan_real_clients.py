@@ -41,8 +41,9 @@ def statuses(sim) -> dict[str, OrderStatus]:
 
 
 def test_the_cancel_confirm_shows_no_contract_number_and_a_wrong_row_is_refused(make, sim, flavour) -> None:
-    """Keys that never reach the grid leave the first row selected: the confirm shows its price, so no."""
-    broker = make(flavour, grid_keys_lost=True)
+    """Keys that never reach the grid leave the first row selected: the confirm shows its price, so no.
+    (A build that refuses copy: the selection cannot be proved before the click, the confirm is the guard.)"""
+    broker = make(flavour, grid_keys_lost=True, copy_refused=True)
     acks = [broker.place_order(limit("600000", Side.BUY, 100, p)) for p in ("8.50", "8.51", "8.52")]
     with pytest.raises(OrderRejected, match=r"撤单确认框的价格.*不符，已取消撤单"):
         broker.cancel(acks[1].contract_no)

@@ -8,14 +8,18 @@ row is selected, and is emptied again afterwards so every later read lists all c
 
 from __future__ import annotations
 
+import logging
+
 from ...domain import messages as msg
-from ...domain.errors import OperationTimeout, OrderRejected, OutcomeUnknown
+from ...domain.errors import BrokerUnavailable, OperationTimeout, OrderRejected, OutcomeUnknown
 from ...domain.models import Entrust
 from . import tables
 from .confirms import cancel_confirm_mismatch, cancel_confirm_shown, cancel_many_count
 from .dialogs import DialogKind
 from .outcome import run_flow
 from .popups import Popup
+
+log = logging.getLogger(__name__)
 
 
 class CancelPageMixin:
@@ -37,6 +41,7 @@ class CancelPageMixin:
                 keys = self.layout.keys
                 # Select the row with the keyboard: no screen coordinates (DPI and row heights differ).
                 self.driver.type_keys(grid, keys.row_first + keys.row_next * index)
+                self._prove_selected(grid, contract_no)
                 self.driver.click(self.session.control(self.layout.cancel_one_id, "撤单按钮"))
                 quiet = self.timeouts.result_quiet if self.result_popups is False else None
                 end = run_flow(
@@ -62,6 +67,25 @@ class CancelPageMixin:
             end = run_flow(self.popups, self.session, self.timeouts, "全部撤单", lambda popup: None)
             said = cancel_many_count(end.confirm.classified.text) if end.confirm is not None else None
             return said if said is not None else len(rows)
+
+    def _prove_selected(self, grid: int, contract_no: str) -> None:
+        """The selection keys have been handled, and the selected row is this order, before 撤单.
+
+        The keys are queued input; the click is a posted message, which the client handles first: sent
+        at once, it could act on the row selected before. A Ctrl+C queued behind the keys proves they
+        landed; a one-row copy also names the selected row. A build that refuses copy proves nothing
+        here: the 撤单确认 check (code, price, amount) is then the only guard.
+        """
+        try:
+            table = tables.parse_grid(self.grids.copy_selection(grid))
+        except (OperationTimeout, BrokerUnavailable, tables.TableError) as exc:
+            log.info("the selected row could not be copied (%s): relying on the 撤单确认 check", exc)
+            return
+        rows = tables.entrusts(table, self._today()) if table.kind == "entrusts" else []
+        if len(rows) == 1 and rows[0].contract_no != contract_no:
+            raise OrderRejected(
+                f"选中的是合同编号{rows[0].contract_no}的委托，不是{contract_no}（按键未送达表格？），未点击撤单"
+            )
 
     def _check_cancel(self, popup: Popup, row: Entrust) -> None:
         if popup.kind is not DialogKind.CANCEL_CONFIRM:

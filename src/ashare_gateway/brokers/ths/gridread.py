@@ -128,6 +128,21 @@ class GridReader:
                 log.info("copy attempt %d produced nothing (keys lost?), retrying", attempt + 1)
         raise OperationTimeout(f"复制表格失败（已尝试{COPY_ATTEMPTS}次）")
 
+    def copy_selection(self, grid: int) -> str:
+        """Ctrl+C alone: the selected row (or, on builds that copy everything, the whole grid).
+
+        Keys are queued input, handled in order: once this copy arrives, every key sent to the grid
+        before it has been handled. How a cancel proves its row is selected before it clicks 撤单.
+        """
+        for attempt in range(COPY_ATTEMPTS):
+            self.driver.clear_clipboard()
+            self.driver.type_keys(grid, self.layout.keys.copy)
+            try:
+                return self._await_clipboard("所选行复制到剪贴板")
+            except OperationTimeout:
+                log.info("selection copy attempt %d produced nothing, retrying", attempt + 1)
+        raise OperationTimeout(f"复制所选行失败（已尝试{COPY_ATTEMPTS}次）")
+
     def _await_clipboard(self, what: str) -> str:
         got = self.timeouts.wait(
             lambda: self.driver.get_clipboard() or self._captcha_popup(), self.timeouts.copy, what

@@ -204,10 +204,23 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
         if w.class_name == "Edit":
             self._type_into_edit(w, keys)
         elif w.role == "grid":
-            self._grid_keys(w, keys)
+            lag = self.faults.latency.grid_keys
+            if lag > 0:
+                self._later(lag, lambda: self._queued_grid_keys(w, keys))
+            else:
+                self._grid_keys(w, keys)
         else:
             for key in keys:
                 self._global_key(key, w)
+
+    def _queued_grid_keys(self, grid: Widget, keys: list[Key]) -> None:
+        """Queued keys reach the grid now, unless a modal dialog opened meanwhile (then they are lost)."""
+        top = self._visible_windows()
+        if top and top[-1].role == "dialog":
+            blocker = self._title_of(top[-1])
+            self._record("grid_keys_lost", f"{len(keys)}个按键在对话框“{blocker}”出现后才到达")
+            return
+        self._grid_keys(grid, keys)
 
     def _edit_key(self, key: Key, w: Widget) -> None:
         self._global_key(key, w)

@@ -24,6 +24,9 @@ class Latency:
     start: float = 0.0  # the login window after the exe is started
     login: float = 0.0  # the main window after 确定 on the login window
     copy: float = 0.0  # the clipboard after Ctrl+C
+    # Keys typed into the grid are queued input: the client handles them this late, and a click posted
+    # meanwhile (BM_CLICK, a posted message) is handled first; keys landing under a modal dialog are lost.
+    grid_keys: float = 0.0
 
 
 @dataclass

@@ -38,6 +38,7 @@ class Config:
     ctrl_lag_ms: int = 0  # Ctrl read like GetAsyncKeyState: Ctrl+A/C within N ms of Ctrl-down is lost
     copy_refused: bool = False  # the grid refuses to copy (keys and 0xE122); Ctrl+S (save as) works
     async_switch_ms: int = 0  # a WM_COMMAND page switch lands this much later (SendMessage returns first)
+    stale_pages: bool = False  # the page left stays shown (off screen, first in Z order): panes.py
     login_button: str = "确定"  # the login button's text: 确定, 确定(Y), 登录(Y)
 
     @classmethod

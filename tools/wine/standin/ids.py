@@ -21,7 +21,8 @@ ID_CAPTCHA_EDIT, ID_CAPTCHA_IMAGE, ID_CAPTCHA_STATUS = 2404, 2405, 2406
 ID_LOCK_EDIT = 1039
 ID_EXCHANGE_COMBO = 1003
 ID_TREE = 129
-ID_PANE = 0xE901  # the frame's view pane (AFX_IDW_PANE_FIRST): every page lives inside it
+ID_FRAME = 0xE900  # the frame under the main window that holds every page (puppet: PAGE = 59648, 59649)
+ID_PANE = 0xE901  # the page on screen carries this id (panes.py); the other pages are parked
 SWITCH_TIMER = 8
 ID_GRID_CONTAINER = 200
 ID_SAVE_EDIT = 1001  # the Vista-style save dialog's file-name edit: NOT the old dialog's 1152

@@ -1,6 +1,6 @@
 """The main window ``网上股票交易系统5.0`` (an ``Afx:...`` class): the menu tree (SysTreeView32, id 129)
-on the left, the pages inside the view pane 0xE901 on the right, F1–F5 and WM_COMMAND navigation,
-退出确认 on close.
+on the left, the pages inside the frame 0xE900 on the right (the page on screen is 0xE901: panes.py),
+F1–F5 and WM_COMMAND navigation, 退出确认 on close.
 
 As in the real client, buy and sell pages share control IDs (1032, 1033, 1034, 1006…), all pages exist
 at once (hidden when not current), and with ``async_switch_ms`` a WM_COMMAND page switch lands only
@@ -18,9 +18,10 @@ import win32gui
 
 from ashare_gateway.simulators.xiadan import texts
 
+from . import panes
 from . import win as w
 from .cancel_page import CancelPage
-from .ids import ID_PANE, ID_TREE, ID_YES, REFRESH_CMD, SWITCH_TIMER
+from .ids import ID_FRAME, ID_TREE, ID_YES, REFRESH_CMD, SWITCH_TIMER
 from .ipo_page import IpoPage
 from .order_page import MarketPage, OrderPage
 from .page import BalancePage, Page, TablePage
@@ -101,7 +102,7 @@ class MainFrame:
         )
         pane_style = w.CHILD | win32con.WS_CLIPCHILDREN
         self.pane = win32gui.CreateWindowEx(
-            0, "AfxFrameOrView42s", "", pane_style, 204, 0, 900, 700, self.main, ID_PANE, w.HINST, None
+            0, "AfxFrameOrView42s", "", pane_style, 204, 0, 900, 700, self.main, ID_FRAME, w.HINST, None
         )
         self._fill_tree()
         for name, cls, table in PAGES:
@@ -153,8 +154,9 @@ class MainFrame:
         _, _, width, height = win32gui.GetClientRect(self.main)
         win32gui.MoveWindow(self.tree, 0, 0, 200, height, True)
         win32gui.MoveWindow(self.pane, 204, 0, max(50, width - 204), height, True)
-        for page in self.pages.values():
-            win32gui.MoveWindow(page.hwnd, 0, 0, max(50, width - 204), height, True)
+        for name, page in self.pages.items():
+            x = 0 if name == self.current or not self.app.config.stale_pages else panes.OFF_AREA
+            win32gui.MoveWindow(page.hwnd, x, 0, max(50, width - 204), height, True)
 
     def key(self, hwnd: int, vk: int) -> bool:
         """A key pressed anywhere in the main window: F1–F5 switch page or refresh (True: handled)."""
@@ -239,12 +241,13 @@ class MainFrame:
     def show_page(self, name: str) -> None:
         if name not in self.pages:
             return
-        for other, page in self.pages.items():
-            if other != name:
-                win32gui.ShowWindow(page.hwnd, win32con.SW_HIDE)
+        handles = {other: page.hwnd for other, page in self.pages.items()}
+        panes.show(handles, name, self.current, stale=bool(self.app.config.stale_pages))
         page = self.pages[name]
         self.current = name
         page.refresh()
+        _, _, width, height = win32gui.GetClientRect(self.pane)
+        win32gui.MoveWindow(page.hwnd, 0, 0, max(50, width), max(50, height), True)
         win32gui.ShowWindow(page.hwnd, win32con.SW_SHOW)
         target = page.focus_target()
         if target:

@@ -352,8 +352,7 @@ class ClientSession:
         return handle
 
     def find(self, control_id: int) -> int | None:
-        """The visible control ``control_id`` of the active pane (``pageproof.active_pane``); the grid
-        by its class as well. None while no page is the pane (the id moves between two pages)."""
+        """The visible control ``control_id`` of the active pane (``pageproof.active_pane``), or None."""
         if self.main is None:
             raise NotConnected(msg.NOT_CONNECTED)
         pane = active_pane(self.driver, self.main, self.layout.pane_path)

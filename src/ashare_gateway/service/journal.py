@@ -87,7 +87,7 @@ class Journal:
         # connection (``store/hot.py``: a tenth of SQLAlchemy's cost per statement).
         self.db = open_engine(path, synchronous=synchronous)
         migrations.upgrade(self.db, migrations.Database.JOURNAL)
-        self._hot = HotConnection(path)
+        self.hot = HotConnection(path)
         self._intent_sync = Sync(synchronous.upper())
         self._now = now
         self._lock = threading.Lock()
@@ -144,7 +144,7 @@ class Journal:
             events.append((state.value, message))
         at = stamp(now)
         try:
-            with self._hot.transaction(self._intent_sync) as conn:
+            with self.hot.transaction(self._intent_sync) as conn:
                 oid = conn.execute(_INSERT_ORDER, _order_row(values)).lastrowid
                 conn.executemany(_INSERT_EVENT, [(oid, at, s, detail) for s, detail in events])
         except sqlite3.IntegrityError:
@@ -188,7 +188,7 @@ class Journal:
         columns = tuple(sorted(values))
         params = [stamp(v) if isinstance(v, dt.datetime) else v for v in (values[c] for c in columns)]
         detail = detail or message or reconciled or (contract_no or "")
-        with self._hot.transaction(sync) as conn:
+        with self.hot.transaction(sync) as conn:
             done = conn.execute(_update_sql(columns, state), (*params, oid))
             if done.rowcount != 1:
                 row = conn.execute("SELECT state FROM journal_orders WHERE id = ?", (oid,)).fetchone()
@@ -199,7 +199,7 @@ class Journal:
 
     # ---- reads -----------------------------------------------------------------------------
     def get(self, oid: int) -> JournalEntry:
-        row = self._hot.one("SELECT * FROM journal_orders WHERE id = ?", (oid,))
+        row = self.hot.one("SELECT * FROM journal_orders WHERE id = ?", (oid,))
         if row is None:
             raise LookupError(f"no journal order {oid}")
         return _entry(_typed(row))
@@ -319,7 +319,7 @@ class Journal:
             ]
 
     def close(self) -> None:
-        self._hot.close()
+        self.hot.close()
         self.db.dispose()
 
 

@@ -26,7 +26,7 @@ import contextlib
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,17 @@ class HotConnection:
             cur = self._conn.execute(sql, params)
             cur.row_factory = sqlite3.Row
             return cur.fetchone()
+
+    def all(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """Every row of a read, as tuples. Outside a transaction, so it sees the latest commit of any
+        connection or process."""
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def set_trace(self, callback: Callable[[str], None] | None) -> None:
+        """Call ``callback(sql)`` for every statement run (benchmarks count them); None stops it."""
+        with self._lock:
+            self._conn.set_trace_callback(callback)
 
     def close(self) -> None:
         with self._lock:

@@ -270,7 +270,15 @@ def journal_and_statements() -> dict:
 
             listeners[name] = count
             event.listen(engine, "before_cursor_execute", count)
+        statements = ("INSERT", "UPDATE", "SELECT", "DELETE")
+
+        def count_hot(sql: str) -> None:  # the journal's plain sqlite3 connection (store/hot.py)
+            if sql.lstrip().upper().startswith(statements):
+                counts["journal"] += 1
+
+        gw.journal.hot.set_trace(count_hot)
         gw.service.cancel(None, gw.service.place(None, req).contract_no)
+        gw.journal.hot.set_trace(None)
         for name, engine in engines.items():
             event.remove(engine, "before_cursor_execute", listeners[name])
         gw.close()

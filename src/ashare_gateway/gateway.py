@@ -78,7 +78,7 @@ def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
     providers = {a.name: make_provider(settings, exchange, a) for a in accounts}
     journal = Journal(settings.journal_path, now=clock.now, synchronous=settings.journal_sync)
     default, per_account = account_limits(settings, accounts)
-    risk = RiskGuard(journal.db, default=default, per_account=per_account, now=clock.now)
+    risk = RiskGuard(journal.db, default=default, per_account=per_account, now=clock.now, hot=journal.hot)
     desk = OrderDesk(
         journal, risk, now=clock.now, deadline=settings.deadline, duplicate_window=settings.duplicate_window
     )

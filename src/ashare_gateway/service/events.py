@@ -24,8 +24,11 @@ from sqlalchemy.engine import Engine
 
 from ..store import migrations
 from ..store.event_tables import live_events
+from ..store.hot import HotConnection, Sync, stamp
 
 log = logging.getLogger(__name__)
+
+_INSERT_EVENT = "INSERT INTO live_events (at, type, account, data) VALUES (?, ?, ?, ?)"
 
 
 class EventType(StrEnum):
@@ -81,8 +84,11 @@ class _Waiter:
 
 
 class EventBus:
-    def __init__(self, db: Engine, *, now: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self, db: Engine, *, now: Callable[[], dt.datetime], hot: HotConnection | None = None
+    ) -> None:
         self.db = db
+        self._hot = hot  # when given, the journal's plain sqlite3 connection writes the events (issue 15)
         migrations.upgrade(db, migrations.Database.JOURNAL)
         self._now = now
         self._lock = threading.Lock()
@@ -94,10 +100,8 @@ class EventBus:
     def publish(self, type_: EventType, account: str, data: dict[str, Any]) -> Event:
         at = self._now().replace(tzinfo=None)
         text = json.dumps(data, ensure_ascii=False, default=str)
-        with self._lock, self.db.begin() as conn:  # the lock keeps ids in the order listeners see them
-            eid = conn.execute(
-                live_events.insert(), {"at": at, "type": str(type_), "account": account, "data": text}
-            ).inserted_primary_key[0]  # type: ignore[index]
+        with self._lock:  # the lock keeps ids in the order listeners see them
+            eid = self._write(at, str(type_), account, text)
         event = Event(eid, type_, _stamp(at), account, json.loads(text))
         for waiter in list(self._waiters):
             waiter.wake()
@@ -107,6 +111,14 @@ class EventBus:
             except Exception:  # a sink must never break the path that published
                 log.exception("event sink failed for event %s", eid)
         return event
+
+    def _write(self, at: dt.datetime, type_: str, account: str, text: str) -> int:
+        if self._hot is not None:  # an event is rebuilt-free, not an order: NORMAL, no fsync
+            with self._hot.transaction(Sync.NORMAL) as conn:
+                return conn.execute(_INSERT_EVENT, (stamp(at), type_, account, text)).lastrowid  # type: ignore[return-value]
+        with self.db.begin() as conn:
+            row = {"at": at, "type": type_, "account": account, "data": text}
+            return conn.execute(live_events.insert(), row).inserted_primary_key[0]  # type: ignore[index]
 
     # ---- reading -----------------------------------------------------------------------------
     def since(self, last_id: int, limit: int = 500) -> list[Event]:

@@ -14,18 +14,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Update, and_, bindparam, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, and_, func, select
 
 from ..domain.models import OrderRequest
 from ..store import migrations
 from ..store.db import open_engine
+from ..store.hot import HotConnection, Sync, parse_stamp, stamp
 from ..store.journal_tables import journal_events, journal_orders
 from .order_identity import fingerprint, request_json
 from .order_states import ALLOWED_FROM, FIRST_STATES, IllegalTransition, OrderState
@@ -79,12 +80,15 @@ class JournalEntry:
 
 class Journal:
     def __init__(self, path: Path, *, now: Callable[[], dt.datetime], synchronous: str = "FULL") -> None:
-        # Two connections to one file: writes before the broker sees an order are synced (an fsync each);
-        # outcomes after it are written without waiting for the disk. A power cut can lose an outcome,
-        # never an order: the row stays ``sent`` and reconciliation against the entrusts settles it.
+        # Writes before the broker sees an order are synced (``synchronous``, FULL: an fsync each);
+        # outcomes after it are committed without waiting for the disk (NORMAL). A power cut can lose an
+        # outcome, never an order: the row stays ``sent`` and reconciliation against the entrusts
+        # settles it. The engine serves the reads; the order path's writes go through one plain sqlite3
+        # connection (``store/hot.py``: a tenth of SQLAlchemy's cost per statement).
         self.db = open_engine(path, synchronous=synchronous)
-        self._outcomes = open_engine(path, synchronous="NORMAL")
         migrations.upgrade(self.db, migrations.Database.JOURNAL)
+        self.hot = HotConnection(path)
+        self._intent_sync = Sync(synchronous.upper())
         self._now = now
         self._lock = threading.Lock()
         # Told (order id, new state, settled by reconciliation?) after each write: the live events.
@@ -135,17 +139,18 @@ class Journal:
             "updated_at": now,
             "trade_date": now.strftime("%Y%m%d"),
         }
+        events = [(OrderState.RECEIVED.value, "")]
+        if state is not OrderState.RECEIVED:
+            events.append((state.value, message))
+        at = stamp(now)
         try:
-            with self.db.begin() as conn:
-                # Parameters, not .values(): the statement is compiled once and cached.
-                oid = conn.execute(journal_orders.insert(), values).inserted_primary_key[0]  # type: ignore[index]
-                events = [{"order_id": oid, "at": now, "state": OrderState.RECEIVED.value, "detail": ""}]
-                if state is not OrderState.RECEIVED:
-                    events.append({"order_id": oid, "at": now, "state": state.value, "detail": message})
-                conn.execute(journal_events.insert(), events)
-        except IntegrityError:
+            with self.hot.transaction(self._intent_sync) as conn:
+                oid = conn.execute(_INSERT_ORDER, _order_row(values)).lastrowid
+                conn.executemany(_INSERT_EVENT, [(oid, at, s, detail) for s, detail in events])
+        except sqlite3.IntegrityError:
             existing = self.find(account, key) if key else None
             raise KeyError(existing) from None
+        assert oid is not None
         for observe in self.observers:
             observe(oid, state, False)
         return JournalEntry(id=oid, **{**values, "request": request_json(req), "state": state})
@@ -179,33 +184,25 @@ class Journal:
             values["status_code"] = status_code
         if reconciled is not None:
             values["reconciled"] = reconciled
-        engine = self.db if state in (OrderState.SENT, OrderState.RECEIVED) else self._outcomes
-        with engine.begin() as conn:
-            params = {f"v_{k}": v for k, v in values.items()}
-            done = conn.execute(_update_statement(tuple(sorted(values)), state), {**params, "oid": oid})
+        sync = self._intent_sync if state in (OrderState.SENT, OrderState.RECEIVED) else Sync.NORMAL
+        columns = tuple(sorted(values))
+        params = [stamp(v) if isinstance(v, dt.datetime) else v for v in (values[c] for c in columns)]
+        detail = detail or message or reconciled or (contract_no or "")
+        with self.hot.transaction(sync) as conn:
+            done = conn.execute(_update_sql(columns, state), (*params, oid))
             if done.rowcount != 1:
-                current = conn.execute(
-                    select(journal_orders.c.state).where(journal_orders.c.id == oid)
-                ).scalar_one_or_none()
-                raise IllegalTransition(oid, current, state)
-            conn.execute(
-                journal_events.insert(),
-                {
-                    "order_id": oid,
-                    "at": now,
-                    "state": state.value,
-                    "detail": detail or message or reconciled or (contract_no or ""),
-                },
-            )
+                row = conn.execute("SELECT state FROM journal_orders WHERE id = ?", (oid,)).fetchone()
+                raise IllegalTransition(oid, row[0] if row else None, state)
+            conn.execute(_INSERT_EVENT, (oid, stamp(now), state.value, detail))
         for observe in self.observers:
             observe(oid, state, reconciled is not None)
 
     # ---- reads -----------------------------------------------------------------------------
     def get(self, oid: int) -> JournalEntry:
-        with self.db.connect() as conn:
-            return _entry(
-                conn.execute(select(journal_orders).where(journal_orders.c.id == oid)).mappings().one()
-            )
+        row = self.hot.one("SELECT * FROM journal_orders WHERE id = ?", (oid,))
+        if row is None:
+            raise LookupError(f"no journal order {oid}")
+        return _entry(_typed(row))
 
     def find(self, account: str, key: str) -> JournalEntry | None:
         with self.db.connect() as conn:
@@ -322,22 +319,55 @@ class Journal:
             ]
 
     def close(self) -> None:
+        self.hot.close()
         self.db.dispose()
-        self._outcomes.dispose()
+
+
+_ORDER_COLUMNS = (
+    "account",
+    "broker",
+    "idem_key",
+    "fingerprint",
+    "request",
+    "state",
+    "contract_no",
+    "message",
+    "status_code",
+    "reconciled",
+    "dry_run",
+    "created_at",
+    "sent_at",
+    "updated_at",
+    "trade_date",
+)
+_INSERT_ORDER = "INSERT INTO journal_orders ({}) VALUES ({})".format(
+    ", ".join(_ORDER_COLUMNS), ", ".join("?" * len(_ORDER_COLUMNS))
+)
+_INSERT_EVENT = "INSERT INTO journal_events (order_id, at, state, detail) VALUES (?, ?, ?, ?)"
+_STAMPS = ("created_at", "sent_at", "updated_at")
+
+
+def _order_row(values: dict[str, Any]) -> tuple[Any, ...]:
+    """The INSERT's parameters in column order, datetimes as SQLAlchemy stores them."""
+    return tuple(stamp(values[c]) if c in _STAMPS else values[c] for c in _ORDER_COLUMNS)
+
+
+def _typed(row: Any) -> dict[str, Any]:
+    """A plain sqlite3 row with the types the engine would have given it (datetimes, a bool)."""
+    out = dict(row)
+    for c in _STAMPS:
+        out[c] = parse_stamp(out[c])
+    out["dry_run"] = bool(out["dry_run"])
+    return out
 
 
 @functools.lru_cache(maxsize=128)
-def _update_statement(columns: tuple[str, ...], target: OrderState) -> Update:
-    """``UPDATE journal_orders SET <columns> WHERE id = :oid AND state IN <sources of target>``, built
-    once per column set and target."""
-    sources = sorted(s.value for s in ALLOWED_FROM[target])
-    return (
-        journal_orders.update()
-        .where(and_(journal_orders.c.id == bindparam("oid"), journal_orders.c.state.in_(sources)))
-        .values(
-            {c: bindparam(f"v_{c}") for c in columns}  # bind names must differ from column names
-        )
-    )
+def _update_sql(columns: tuple[str, ...], target: OrderState) -> str:
+    """``UPDATE journal_orders SET <columns> WHERE id = ? AND state IN <sources of target>``, written
+    once per column set and target (parameters: the columns' values in order, then the id)."""
+    sources = ", ".join(f"'{s.value}'" for s in sorted(ALLOWED_FROM[target], key=lambda s: s.value))
+    assignments = ", ".join(f"{c} = ?" for c in columns)
+    return f"UPDATE journal_orders SET {assignments} WHERE id = ? AND state IN ({sources})"
 
 
 def _entry(row: Any) -> JournalEntry:

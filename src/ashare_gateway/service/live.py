@@ -67,7 +67,7 @@ def start_live(
     if hooks.urls and not hooks.secret:
         log.warning("webhooks have no secret: deliveries are not signed")
     db = open_engine(settings.journal_path, synchronous="NORMAL")  # events are rebuilt-free, not orders
-    bus = EventBus(db, now=clock.now)
+    bus = EventBus(db, now=clock.now, hot=journal.hot)
     journal.observers.append(JournalEvents(journal, bus))
     risk.observers.append(kill_switch_observer(bus))
     watch = OrderWatch(clients, bus, pace=settings.events_poll, deadline=settings.deadline)

@@ -20,6 +20,7 @@ from ..domain import repo
 from ..domain.errors import GatewayError, InvalidParameter, RiskRefused
 from ..domain.models import OrderRequest, Quote, Side
 from ..domain.sessions import MarketState
+from ..store.hot import HotConnection
 from ..store.journal_tables import risk_state
 
 KILL_SWITCH = "kill_switch"
@@ -27,6 +28,7 @@ KILL_SWITCH = "kill_switch"
 QUOTE_LIMITS = ("max_order_value", "max_daily_turnover", "max_price_deviation")
 # Built once: the global switch and every per-account one ("kill_switch:<account>").
 _SWITCHES = select(risk_state.c.key, risk_state.c.value).where(risk_state.c.key.startswith(KILL_SWITCH))
+_SWITCHES_SQL = "SELECT key, value FROM risk_state WHERE key LIKE ?"
 
 TEXTS = {
     "kill": (
@@ -105,8 +107,10 @@ class RiskGuard:
         default: RiskLimits | None = None,
         per_account: dict[str, RiskLimits] | None = None,
         now: Callable[[], dt.datetime],
+        hot: HotConnection | None = None,
     ) -> None:
         self.db = db
+        self._hot = hot  # the journal's plain sqlite3 connection: the per-order read at a tenth of the cost
         self.default = default or RiskLimits()
         self.per_account = per_account or {}
         self._now = now
@@ -129,8 +133,11 @@ class RiskGuard:
         """Read from the journal on every order (one indexed select on a table of a few rows), never
         cached: a ``kill-switch on`` written by the CLI straight into the data folder takes effect in a
         running gateway at its next order."""
-        with self.db.connect() as conn:
-            rows = conn.execute(_SWITCHES).all()
+        if self._hot is not None:
+            rows = self._hot.all(_SWITCHES_SQL, (f"{KILL_SWITCH}%",))
+        else:
+            with self.db.connect() as conn:
+                rows = conn.execute(_SWITCHES).all()
         switches = {k: v == "on" for k, v in rows}
         return switches.get(KILL_SWITCH, False) or (
             account is not None and switches.get(f"{KILL_SWITCH}:{account}", False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from ...domain import repo
@@ -174,22 +174,28 @@ def _write(
     conn: Connection, order: dict, cash: Decimal, shares: int, frozen_before: Decimal | None = None
 ) -> None:
     reservations.store(conn, order, cash, shares, frozen_before=frozen_before)
-    values = {
-        k: order[k]
-        for k in (
-            "filled",
-            "filled_amount",
-            "cancelled",
-            "commission_paid",
-            "status",
-            "reason",
-            "is_open",
-            "price",
-            "reserve_price",
-            "trade_date",
-            "reserved_cash",
-            "reserved_shares",
-        )
-    }
-    values["status"] = str(values["status"])
-    conn.execute(t.orders.update().where(t.orders.c.id == order["id"]).values(**values))
+    values = {f"v_{k}": order[k] for k in _PROGRESS}
+    values["v_status"] = str(values["v_status"])
+    conn.execute(_SAVE_PROGRESS, {**values, "oid": order["id"]})
+
+
+# An order's progress columns, and the UPDATE that writes them, built once (issue 15).
+_PROGRESS = (
+    "filled",
+    "filled_amount",
+    "cancelled",
+    "commission_paid",
+    "status",
+    "reason",
+    "is_open",
+    "price",
+    "reserve_price",
+    "trade_date",
+    "reserved_cash",
+    "reserved_shares",
+)
+_SAVE_PROGRESS = (
+    t.orders.update()
+    .where(t.orders.c.id == bindparam("oid"))
+    .values({k: bindparam(f"v_{k}") for k in _PROGRESS})  # bind names must differ from column names
+)

@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String, and_, cast, func, select
+from sqlalchemy import String, and_, bindparam, cast, func, select
 
 from ...domain import messages as msg
 from ...domain.errors import InvalidParameter, OrderRejected
@@ -138,7 +138,7 @@ def place(ex: SimExchange, conn, account_id: int, req: OrderRequest, now: dt.dat
     }
     cash, shares = reservations.of_order(order, ex.fees, sec)
     order["id"] = conn.execute(
-        t.orders.insert().values(**order, reserved_cash=cash, reserved_shares=shares, **_numbered())
+        _INSERT_NUMBERED, {**order, "reserved_cash": cash, "reserved_shares": shares}
     ).inserted_primary_key[0]
     reservations.store(conn, order, cash, shares, frozen_before=frozen_before)
     contract_no = str(CONTRACT_BASE + order["id"])
@@ -168,6 +168,15 @@ def _numbered() -> dict:
         cast(func.coalesce(func.max(t.orders.c.id), 0) + 1 + CONTRACT_BASE, String)
     ).scalar_subquery()
     return {"id": next_id, "contract_no": contract}
+
+
+# Built once (issue 15): a statement built per call costs SQLAlchemy its cache key every time.
+_INSERT_NUMBERED = t.orders.insert().values(_numbered())
+_CANCEL_ROW = (
+    select(t.orders, t.accounts.c.frozen_cash.label("account_frozen_cash"))
+    .join(t.accounts, t.accounts.c.id == t.orders.c.account_id)
+    .where(and_(t.orders.c.account_id == bindparam("aid"), t.orders.c.contract_no == bindparam("contract")))
+)
 
 
 def _execute_new(
@@ -224,16 +233,7 @@ def _default_protect(sec: Security, snap: Snapshot, side: Side, band: LimitBand)
 
 def cancel(ex: SimExchange, conn, account_id: int, contract_no: str, now: dt.datetime) -> None:
     # The account's frozen total comes with the order (one statement fewer when the cancel releases it).
-    frozen = t.accounts.c.frozen_cash.label("account_frozen_cash")
-    row = (
-        conn.execute(
-            select(t.orders, frozen)
-            .join(t.accounts, t.accounts.c.id == t.orders.c.account_id)
-            .where(and_(t.orders.c.account_id == account_id, t.orders.c.contract_no == contract_no))
-        )
-        .mappings()
-        .first()
-    )
+    row = conn.execute(_CANCEL_ROW, {"aid": account_id, "contract": contract_no}).mappings().first()
     if row is None:
         raise OrderRejected(msg.CANCEL_NOT_FOUND.format(entrust_no=contract_no))
     order = dict(row)

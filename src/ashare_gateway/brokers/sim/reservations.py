@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-from sqlalchemy import and_, inspect, select, text
+from sqlalchemy import and_, bindparam, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from ...domain.fees import FeeSchedule, max_buy_fees
@@ -76,8 +76,15 @@ def store(
     order["reserved_cash"], order["reserved_shares"] = cash, shares
 
 
+# Built once (issue 15): every order entry, fill and cancel runs these.
+_FROZEN_CASH = select(t.accounts.c.frozen_cash).where(t.accounts.c.id == bindparam("aid"))
+_SET_FROZEN_CASH = (
+    t.accounts.update().where(t.accounts.c.id == bindparam("aid")).values(frozen_cash=bindparam("v_frozen"))
+)
+
+
 def frozen_cash(conn: Connection, account_id: int) -> Decimal:
-    return conn.execute(select(t.accounts.c.frozen_cash).where(t.accounts.c.id == account_id)).scalar_one()
+    return conn.execute(_FROZEN_CASH, {"aid": account_id}).scalar_one()
 
 
 def frozen_shares(conn: Connection, account_id: int) -> dict[str, int]:
@@ -92,7 +99,7 @@ def frozen_shares(conn: Connection, account_id: int) -> dict[str, int]:
 def _add_cash(conn: Connection, account_id: int, delta: Decimal, before: Decimal | None = None) -> None:
     # Read-modify-write: the amount is exact decimal text, which SQL arithmetic would turn into a float.
     current = frozen_cash(conn, account_id) if before is None else before
-    conn.execute(t.accounts.update().where(t.accounts.c.id == account_id).values(frozen_cash=current + delta))
+    conn.execute(_SET_FROZEN_CASH, {"aid": account_id, "v_frozen": current + delta})
 
 
 def _add_shares(conn: Connection, account_id: int, code: str, delta: int) -> None:

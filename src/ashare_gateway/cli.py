@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from .cli_clock import clock_command
+from .cli_commands import conditions as conditions_commands
 from .cli_commands import trading as trading_commands
 from .cli_commands.console import console, fail
 from .cli_commands.serve import serve
@@ -166,6 +167,7 @@ def version() -> None:
 
 
 trading_commands.register(app)  # balance, positions, orders, trades, quote, buy, sell, cancel, ...
+conditions_commands.register(app)  # conditions list | add | cancel
 
 
 def main() -> None:  # pragma: no cover - console entry

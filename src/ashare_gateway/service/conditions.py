@@ -48,7 +48,7 @@ from .conditions_model import (
     ConditionTerms,
 )
 from .conditions_parse import order_request, parse_terms
-from .conditions_path import SnapshotPath, judge
+from .conditions_path import SnapshotPath, Step, judge
 from .conditions_store import ConditionStore
 from .events import EventBus, EventType
 from .faults import crash_point
@@ -58,6 +58,7 @@ from .trader import TraderService
 log = logging.getLogger(__name__)
 
 LIVE_QUOTE_KINDS = ("easyquotation", "mootdx")  # real market prices; offline and replay are not
+Path = list[Step]  # the snapshots a round judges, oldest first (``list`` is a method name in the class)
 POLL_SECONDS = 1.0  # the evaluator's round; a round with nothing open costs one flag check
 CRASH_POINT = "condition_triggered"  # faults.crash_point: after the trigger commit, before the order
 MAX_OCO_LEGS = 2
@@ -194,7 +195,7 @@ class ConditionDesk:
         if not (state.demo or (state.trading_day and state.phase is Phase.CONTINUOUS)):
             return 0  # prices move and orders match only in continuous trading
         quotes: dict[str, Quote | None] = {}
-        paths: dict[str, list[tuple[int, Decimal]]] = {}
+        paths: dict[str, Path] = {}
         hits = []
         for cond in self.store.in_states((ConditionState.ARMED,)):
             handle = self._handle(cond.account)
@@ -221,7 +222,7 @@ class ConditionDesk:
             fired += self._fire(cond, quote_now, handle, crossed)
         return fired
 
-    def _safe_path(self, code: str, now: dt.datetime) -> list[tuple[int, Decimal]]:
+    def _safe_path(self, code: str, now: dt.datetime) -> Path:
         try:
             return self.path.since_last(code, now) if self.path is not None else []
         except Exception:  # a source fault: this round judges the last price alone

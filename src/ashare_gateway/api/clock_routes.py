@@ -12,18 +12,14 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from ..brokers.sim.clock_control import advance, clock_state, parse_advance, parse_target
+from ..brokers.sim.clock_control import advance, clock_state
 from . import openapi
 from .envelope import ok
+from .models import parse, request_body
+from .models.ops import ClockBody
 from .requests import body_dict
 
 PATH = "/api/admin/clock"
-ADVANCE = openapi.body(
-    {
-        "advance": {"type": "string", "enum": ["phase", "day"]},
-        "to": {"type": "string", "description": "a later moment, YYYY-MM-DD HH:MM[:SS] (Beijing time)"},
-    }
-)
 
 
 def build_router() -> APIRouter:
@@ -34,11 +30,12 @@ def build_router() -> APIRouter:
         return ok(clock_state(request.app.state.gateway.exchange), message="success")
 
     @router.post(
-        PATH, summary="模拟时钟：跳到下一阶段或下一交易日开盘（途中完成日终处理）", openapi_extra=ADVANCE
+        PATH,
+        summary="模拟时钟：跳到下一阶段或下一交易日开盘（途中完成日终处理）",
+        openapi_extra=request_body(ClockBody),
     )
     async def move(request: Request) -> JSONResponse:
-        body = await body_dict(request)
-        how = parse_target(body["to"]) if "to" in body else parse_advance(body.get("advance"))
+        how = parse(ClockBody, await body_dict(request)).target
         gateway = request.app.state.gateway
         data = await run_in_threadpool(
             advance, gateway.exchange, how, enabled=gateway.settings.broker == "sim"

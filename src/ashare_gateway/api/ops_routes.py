@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -18,6 +17,9 @@ from fastapi.responses import JSONResponse, Response
 from ..domain.errors import GatewayError, InvalidParameter
 from . import openapi
 from .envelope import ok
+from .models import parse, request_body
+from .models.ops import KillSwitchBody
+from .models.ops import kill_switch_account as _account
 from .requests import body_dict
 
 JOURNAL_PREFIX = "/api/journal"
@@ -44,20 +46,6 @@ def _day(raw: str | None) -> str | None:
     if len(text) != 8 or not text.isdigit():
         raise InvalidParameter("参数格式错误：day（应为YYYYMMDD或YYYY-MM-DD）")
     return text
-
-
-ACCOUNT_NAME = re.compile(r"[\w.-]{1,64}")  # a configured account's name or number
-BAD_ACCOUNT = "参数account错误：应为账户名或资金账号（1-64位字母、数字、汉字、._-），或省略表示全部账户"
-
-
-def _account(raw: object) -> str | None:
-    """The kill switch's account: absent (every account) or a name; anything else is refused rather
-    than stored as a switch nobody can name again."""
-    if raw is None or raw == "":
-        return None
-    if not isinstance(raw, str) or not ACCOUNT_NAME.fullmatch(raw):
-        raise InvalidParameter(BAD_ACCOUNT)
-    return raw
 
 
 def _filters(request: Request) -> dict:
@@ -163,14 +151,11 @@ def build_router() -> APIRouter:
     @router.post(
         f"{ADMIN_PREFIX}/kill-switch",
         summary="开启（撤销全部委托并拒绝新委托）或解除紧急停止",
-        openapi_extra=openapi.KILL_SWITCH,
+        openapi_extra=request_body(KillSwitchBody),
     )
     async def kill_switch(request: Request) -> JSONResponse:
-        body = await body_dict(request)
-        on = body.get("on")
-        if not isinstance(on, bool):
-            raise InvalidParameter("缺少必填参数：on（true 开启，false 解除）")
-        account = _account(body.get("account"))
+        body = parse(KillSwitchBody, await body_dict(request))
+        on, account = body.on, body.account
         gw = gateway(request)
         gw.risk.set_kill_switch(on, account)
         cancelled = await run_in_threadpool(gw.service.cancel_everything) if on else 0

@@ -10,6 +10,7 @@ listener started with ``--dialect easytrader``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -32,6 +33,15 @@ TEXTS = {
     "exit": "exit success",
     "no_ipo": "今日无新股",
 }
+
+
+# The reads answered as a list of rows: path, summary, the facade's read, the row renderer.
+TABLES: list[tuple[str, str, Callable[[SessionlessTrader], list], Callable]] = [
+    ("/position", "持仓", SessionlessTrader.positions, fields.position_row),
+    ("/today_entrusts", "当日委托", SessionlessTrader.today_entrusts, fields.entrust_row),
+    ("/today_trades", "当日成交", SessionlessTrader.today_trades, fields.trade_row),
+    ("/cancel_entrusts", "可撤委托", SessionlessTrader.cancelable_entrusts, fields.cancelable_row),
+]
 
 
 def render_error(status: int, message: str) -> Response:
@@ -69,25 +79,19 @@ def build_router(prefix: str = PREFIX, *, in_schema: bool = True) -> APIRouter:
         b = await run_in_threadpool(_trader(request).balance)
         return JSONResponse(fields.balance_row(b))
 
-    @router.get("/position", summary="持仓")
-    async def position(request: Request) -> JSONResponse:
-        rows = await run_in_threadpool(_trader(request).positions)
-        return JSONResponse([fields.position_row(p) for p in rows])
+    def table_route(
+        path: str, summary: str, read: Callable[[SessionlessTrader], list], row: Callable
+    ) -> None:
+        """A read whose answer is a bare JSON list of the spec's rows."""
 
-    @router.get("/today_entrusts", summary="当日委托")
-    async def today_entrusts(request: Request) -> JSONResponse:
-        rows = await run_in_threadpool(_trader(request).today_entrusts)
-        return JSONResponse([fields.entrust_row(e) for e in rows])
+        async def table(request: Request) -> JSONResponse:
+            rows = await run_in_threadpool(read, _trader(request))
+            return JSONResponse([row(r) for r in rows])
 
-    @router.get("/today_trades", summary="当日成交")
-    async def today_trades(request: Request) -> JSONResponse:
-        rows = await run_in_threadpool(_trader(request).today_trades)
-        return JSONResponse([fields.trade_row(t) for t in rows])
+        router.add_api_route(path, table, methods=["GET"], summary=summary, name=path.strip("/"))
 
-    @router.get("/cancel_entrusts", summary="可撤委托")
-    async def cancel_entrusts(request: Request) -> JSONResponse:
-        rows = await run_in_threadpool(_trader(request).cancelable_entrusts)
-        return JSONResponse([fields.cancelable_row(e) for e in rows])
+    for path, summary, read, row in TABLES:
+        table_route(path, summary, read, row)
 
     @router.get("/auto_ipo", summary="新股申购")
     async def auto_ipo(request: Request) -> JSONResponse:

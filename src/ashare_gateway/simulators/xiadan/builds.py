@@ -74,6 +74,12 @@ class FakeBuild:
     ipo_select_all_id: int = (
         1098  # 全选 on 批量新股申购 (easytrader config/client.py:78): nothing is ticked before it
     )
+    # The grid's geometry in its own client pixels (easytrader config/client.py:42-44): rows start
+    # under a header, ``grid_row_height`` apart; on 批量新股申购 a click in the leftmost
+    # ``ipo_check_width`` pixels of a row toggles its tick (easytrader clicks x=10, y=30+16*row).
+    grid_header_height: int = 22
+    grid_row_height: int = 16
+    ipo_check_width: int = 24
     lock_edit_id: int = 1039
     # Market-order combobox labels per kind of code.
     market_labels_sh: tuple[str, ...] = ()
@@ -200,7 +206,9 @@ UNIVERSAL_BUILD = FakeBuild(
     login_fields=("user", "password"),
     login_button="登录(Y)",
     caption_in_static=False,
-    tree={**_TREE, ("新股申购", "新股批量申购"): "ipo"},
+    # The universal IPO page is 新股申购/批量新股申购, its quota column 可申购数量 (easytrader
+    # config/client.py:80 and :193; 新股批量申购 is GJ's name, :146).
+    tree={**_TREE, ("新股申购", "批量新股申购"): "ipo"},
     commands=_COMMANDS,
     settext_triggers_lookup=True,
     balance_statics={"资金余额": 1012, "总资产": 1015, "可用金额": 1016, "可取金额": 1017},
@@ -223,7 +231,7 @@ UNIVERSAL_BUILD = FakeBuild(
         "entrusts": _ENTRUST_COLS,
         "trades": _TRADE_COLS,
         "cancel": _CANCEL_COLS,
-        "ipo": ("申购代码", "证券名称", "申购价格", "申购上限", "交易市场"),
+        "ipo": ("申购代码", "证券名称", "申购价格", "可申购数量", "交易市场"),
     },
     save_quotes_codes=False,
     trailing_tab=False,

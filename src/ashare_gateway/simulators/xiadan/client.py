@@ -75,7 +75,7 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
         self._controls: dict[str, dict[str, Widget]] = {}
         self._state: dict[str, PageState] = {}
         self._grid_data: dict[str, tuple[list[str], list[list[str]], list[Any]]] = {}
-        self._ipo_ticked = False  # 批量新股申购 rows ticked (by 全选)
+        self._ipo_ticked: set[int] = set()  # 批量新股申购 rows ticked (全选, or a click on a check cell)
         self.logged_in = False
         self.locked = False
         if running:
@@ -184,6 +184,19 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
                 raise BrokerUnavailable(f"下拉框没有第{index}项")
             w.selected = index
             w.text = w.items[index]
+
+    def click_at(self, handle: int, x: int, y: int) -> None:
+        """A click at (x, y) of the control's client area: on a grid it picks the row under the point
+        (toggling its tick when it lands in 批量新股申购's check cell); elsewhere a plain click."""
+        with self._lock:
+            self._tick()
+            w = self._get(handle)
+            if w.role != "grid":
+                if self._accept_input(w, "点击") and w.enabled and w.on_click is not None:
+                    w.on_click()
+                return
+            if self._accept_input(w, "点击"):
+                self._grid_click(w, x, y)
 
     def capture_image(self, handle: int) -> bytes:
         with self._lock:

@@ -153,7 +153,7 @@ class PagesMixin:
         self._grid_data[page] = (header, rows, items)
         c["grid"].selected = 0 if rows else -1
         if page == "ipo":
-            self._ipo_ticked = False  # a reload clears the ticks
+            self._ipo_ticked = set()  # a reload clears the ticks
 
     def _grid_page(self, grid: Widget) -> str:
         node: Widget | None = grid

@@ -96,6 +96,7 @@ class XiadanBroker(CancelPageMixin):
         self.session = ClientSession(driver, self.layout, self.timeouts, path_exists=path_exists)
         self.popups = self.session.popups
         self.grids = GridReader(driver, self.layout, self.popups, self.timeouts, recognizer, export_dir)
+        self.session.recognizer = self.grids._get_recognizer  # one recogniser for copy and login captchas
         self.entry = OrderEntry(driver, self.session, self.timeouts)
         self.ipo = IpoSubscriber(driver, self.session, self.timeouts, self._parse)
         self._known: set[str] = set()  # every 合同编号 seen in 当日委托/可撤, and every one returned

@@ -22,6 +22,12 @@ class FakeBuild:
     login_fields: tuple[str, ...] = ("user", "password", "comm_password")
     login_button: str = "确定(Y)"  # "确定(Y)" / "登录(Y)": the accelerator is part of the caption
     login_settext_ignored: bool = False  # the login edits take typed keys only
+    # 国金/广发 builds: a captcha on the login window, image Static 0x5db and Edit 0x3eb (easytrader
+    # gj_clienttrader.py:47,73; gf_clienttrader.py:48,75); a wrong code is a 提示, then a new image.
+    login_captcha: bool = False
+    # Universal builds that keep the saved password: the password edit shows it, disabled; only the
+    # account is typed and the button clicked (easytrader universal_clienttrader.py:45-48).
+    login_saved_password: bool = False
     # Captions: the ht build leaves dialog captions empty and draws the title in Static 1365.
     caption_in_static: bool = True
     # Menu tree: path → page; WM_COMMAND ids → page.

@@ -185,6 +185,10 @@ def build_router() -> APIRouter:
                 "已申购新股": [
                     {"证券代码": a.code, "证券名称": a.name, "申购数量": a.amount} for a in result.applied
                 ],
+                # Beyond the spec's example: the issues listed but not applied for, and why.
+                "未申购新股": [
+                    {"证券代码": s.code, "证券名称": s.name, "原因": s.reason} for s in result.skipped
+                ],
             },
             msg.OK_IPO,
         )

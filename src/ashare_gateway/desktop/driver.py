@@ -110,6 +110,11 @@ class DesktopDriver(Protocol):
         """Click a button (BM_CLICK) or a control, without screen coordinates."""
         ...
 
+    def click_at(self, handle: int, x: int, y: int) -> None:
+        """Click at (x, y) of the control's own client area, by posted mouse messages (never the
+        screen): a grid row's check cell on 批量新股申购, as pywinauto's ``click(coords=…)`` does."""
+        ...
+
     def send_command(self, window: int, command_id: int) -> None:
         """Post ``WM_COMMAND`` with ``command_id`` to ``window`` (menu navigation without clicks)."""
         ...

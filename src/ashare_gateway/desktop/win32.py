@@ -236,7 +236,12 @@ class Win32Driver:
             # Not a button (e.g. the captcha image): a click in the middle of the control, in the
             # control's own client coordinates (never screen coordinates).
             left, top, right, bottom = win32gui.GetClientRect(handle)
-            point = ((bottom - top) // 2 << 16) | ((right - left) // 2 & 0xFFFF)
+        self.click_at(handle, (right - left) // 2, (bottom - top) // 2)
+
+    def click_at(self, handle: int, x: int, y: int) -> None:
+        win32gui = self._pw["win32gui"]
+        with _win32_errors("点击"):
+            point = ((y & 0xFFFF) << 16) | (x & 0xFFFF)
             win32gui.PostMessage(handle, WM_LBUTTONDOWN, MK_LBUTTON, point)
             win32gui.PostMessage(handle, WM_LBUTTONUP, 0, point)
 

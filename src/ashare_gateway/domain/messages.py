@@ -46,6 +46,11 @@ CANCEL_NOT_CANCELABLE = "该委托不可撤销：合同编号{entrust_no}（{sta
 MAX_PER_ORDER = "单笔委托数量超过上限{max}"
 NOT_TRADABLE = "该证券当前不可交易：{reason}"
 IPO_NOT_SUBSCRIBABLE = "申购代码不接受普通委托，请使用新股申购"
+# Why a listed new issue was not applied for (IpoResult.skipped), and the refused 申购确认.
+IPO_NO_QUOTA = "无申购额度"
+IPO_ALREADY_APPLIED = "今日已申购"
+IPO_NOT_CONFIRMED = "客户端的申购确认中没有这只新股（未勾选）"
+IPO_CONFIRM_WRONG = "申购确认中包含没有申购额度的新股{codes}，已取消申购"
 ORDER_OK = "您的{side}委托已成功提交，合同编号：{contract_no}。"
 BSE_CODE_RETIRED = "北交所证券已于2025-10-09切换为920代码，请使用新代码"
 

@@ -135,9 +135,19 @@ class IpoApplied:
 
 
 @dataclass(frozen=True, slots=True)
+class IpoSkipped:
+    """A new issue listed but not applied for, and why (no quota, not in the client's 申购确认)."""
+
+    code: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class IpoResult:
     entitled: int  # 可申购新股数量
     applied: list[IpoApplied] = field(default_factory=list)
+    skipped: list[IpoSkipped] = field(default_factory=list)  # 未申购新股, each with its reason
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,7 +78,8 @@ def make_fake_xiadan_broker(
 
 
 def _ipo_offers_of(sim_broker: Broker):
-    """Today's new issues as the client's 新股申购 grid lists them: the account's quota, not yet applied."""
+    """Today's new issues as the client's 新股申购 grid lists them: the account's quota (0 on a market it
+    holds nothing on), the ones not yet applied for."""
     exchange = getattr(sim_broker, "exchange", None)
     if exchange is None:
         return None
@@ -97,7 +98,9 @@ def _ipo_offers_of(sim_broker: Broker):
         for offer in exchange.quotes.ipos(exchange.business_date()):
             sec = parse_security(offer.code)
             amount = min(ipo_quota(sec, values), offer.max_amount)
-            if amount > 0 and offer.code not in done:
+            # A row with no quota is listed too (可申购数量 0): the real grid shows every issue of the day
+            # and easytrader's auto_ipo unticks those rows (clienttrader.py:330-342).
+            if offer.code not in done:
                 rows.append(
                     {
                         "申购代码": offer.code,

@@ -54,8 +54,14 @@ class Backend:
         self.exchange = SimExchange(db_path, clock=self.clock, calendar=calendar)
         for acct in accounts or [{"user": "demo", "password": "demo", "comm_password": "demo"}]:
             if not self.exchange.has_account(acct["user"]):
+                # "holdings": [[code, shares, cost], …] gives an account its own (e.g. Shanghai only, so
+                # that it has no quota for Shenzhen issues); else the demo holdings.
+                held = tuple((c, int(n), Decimal(str(cost))) for c, n, cost in acct.get("holdings") or ())
                 self.exchange.create_account(
-                    acct["user"], acct["password"], acct.get("comm_password"), holdings=tuple(DEMO_HOLDINGS)
+                    acct["user"],
+                    acct["password"],
+                    acct.get("comm_password"),
+                    holdings=held or tuple(DEMO_HOLDINGS),
                 )
         self.user: str | None = None
         self._password: str | None = None
@@ -185,8 +191,8 @@ class Backend:
         for o in offers:
             sec = parse_security(o.code)
             amount = min(ipo_quota(sec, values), int(o.max_amount))
-            if amount <= 0 or o.code in done:
-                continue
+            if o.code in done:
+                continue  # a row without quota stays listed (可申购数量 0), as on the real client
             out.append(
                 {
                     "申购代码": o.code,
@@ -201,8 +207,9 @@ class Backend:
             )
         return out
 
-    def auto_ipo(self):
-        return self.broker.auto_ipo()
+    def auto_ipo(self, codes: frozenset[str] | None = None):
+        """Apply for the ticked issues (``codes``) only."""
+        return self.broker.auto_ipo(codes)
 
     def ground_truth(self) -> dict:
         """What the exchange itself says (for tests to compare the adapter's readings against)."""
@@ -229,6 +236,10 @@ class Backend:
                 for e in (self.broker.today_entrusts() if self.broker else [])
             ],
             "trades": len(self.broker.today_trades()) if self.broker else 0,
+            "ipo": [
+                {"code": r["code"], "amount": r["amount"]}
+                for r in (self.exchange.ipo_subscriptions(self.broker.account_id) if self.broker else [])
+            ],
         }
 
 

@@ -40,6 +40,9 @@ class Config:
     async_switch_ms: int = 0  # a WM_COMMAND page switch lands this much later (SendMessage returns first)
     stale_pages: bool = False  # the page left stays shown (off screen, first in Z order): panes.py
     login_button: str = "确定"  # the login button's text: 确定, 确定(Y), 登录(Y)
+    login_captcha: bool = False  # 国金/广发: a captcha on the login window (image 0x5db, Edit 0x3eb)
+    login_captcha_rejects: int = 0  # the next N login captcha answers are refused whatever they are
+    login_saved_password: bool = False  # the password edit shows the saved password, disabled
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Config:

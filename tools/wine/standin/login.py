@@ -12,6 +12,7 @@ from ashare_gateway.simulators.xiadan import texts
 
 from . import win as w
 from .ids import ID_CANCEL, ID_OK, LOGIN_EDIT_IDS, LOGIN_LABELS
+from .login_captcha import ID_LOGIN_CAPTCHA_IMAGE, LoginCaptcha
 
 if TYPE_CHECKING:
     from .app import App
@@ -33,6 +34,11 @@ class LoginWindow:
             controls.append(w.label(LOGIN_LABELS[name], (12, y + 2, 50, 10)))
             controls.append(w.edit(LOGIN_EDIT_IDS[name], (66, y, 110, 13), password=name != "user"))
             y += 20
+        captcha = LoginCaptcha(self.app) if self.app.config.login_captcha else None
+        captcha_y = y
+        if captcha is not None:
+            controls += captcha.controls(y)
+            y += 34
         controls.append(w.label("网上股票交易系统5.0", (12, 10, 160, 12)))
         # "确定", or "确定(Y)" / "登录(Y)" on other builds: drivers find it by ID 1, not by its text.
         controls.append(w.button(self.app.config.login_button, ID_OK, (50, y + 6, 50, 15), default=True))
@@ -42,10 +48,25 @@ class LoginWindow:
         def proc(hwnd: int, msg: int, wparam: int, lparam: int) -> bool:
             if msg == win32con.WM_INITDIALOG:
                 self.hwnd = hwnd
+                if captcha is not None:
+                    captcha.create(hwnd, captcha_y)
+                if self.app.config.login_saved_password and "password" in fields:
+                    # The saved password, shown masked in a disabled edit (easytrader
+                    # universal_clienttrader.py:45-48 types only the account).
+                    edit = win32gui.GetDlgItem(hwnd, LOGIN_EDIT_IDS["password"])
+                    w.set_text(edit, self.app.config.accounts[0]["password"])
+                    win32gui.EnableWindow(edit, False)
                 return True
             if msg == win32con.WM_COMMAND:
                 cid = w.loword(wparam)
+                clicked = w.hiword(wparam) == w.STN_CLICKED
+                if cid == ID_LOGIN_CAPTCHA_IMAGE and clicked and captcha is not None:
+                    captcha.new_image(hwnd)
+                    return True
                 if cid == ID_OK:
+                    if captcha is not None and not captcha.check(hwnd):
+                        self.app.dialogs.message(texts.LOGIN_CAPTCHA_WRONG, parent=hwnd)
+                        return True
                     values = {n: w.get_text(win32gui.GetDlgItem(hwnd, LOGIN_EDIT_IDS[n])) for n in fields}
                     self._try(hwnd, values)
                     return True

@@ -28,6 +28,7 @@ log = logging.getLogger("standin")
 class Page:
     kind: ClassVar[str] = "table"
     grid_top: ClassVar[int] = 10  # dialog units from the page's top to its grid
+    grid_type: ClassVar[type[Grid]] = Grid  # the IPO page's grid has check cells (ipo_page.IpoGrid)
 
     def __init__(self, app: App, name: str, table: str | None) -> None:
         self.app = app
@@ -71,7 +72,7 @@ class Page:
         self.hwnd = win32gui.CreateDialogIndirect(w.HINST, w.page_template(self.controls()), parent, proc)
         self.after_create()
         if self.table:
-            self.grid = Grid(self.app, self.hwnd, self.app.build.grid_id)
+            self.grid = self.grid_type(self.app, self.hwnd, self.app.build.grid_id)
             self.grid.top = self._dlu_to_px(self.hwnd, self.grid_top)
 
     @staticmethod

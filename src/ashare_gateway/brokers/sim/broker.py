@@ -65,8 +65,9 @@ class SimBroker:
             count += 1
         return count
 
-    def auto_ipo(self) -> IpoResult:
-        return self.exchange.auto_ipo(self.account_id)
+    def auto_ipo(self, codes: frozenset[str] | None = None) -> IpoResult:
+        """All of today's issues with a quota; only ``codes`` for a fake client's ticked rows."""
+        return self.exchange.auto_ipo(self.account_id, codes)
 
     def repo_loans(self) -> list[RepoLoan]:
         """国债逆回购 lent by this account (the ``GET /api/trader/repo`` listing)."""

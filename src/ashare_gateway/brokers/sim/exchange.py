@@ -258,8 +258,8 @@ class SimExchange:
         return self._request(lambda conn, now: self.repo.loans(conn, account_id, now))
 
     # ------------------------------------------------------------------ IPO
-    def auto_ipo(self, account_id: int) -> IpoResult:
-        return self._request(lambda conn, now: self.ipo.subscribe(conn, account_id, now))
+    def auto_ipo(self, account_id: int, codes: frozenset[str] | None = None) -> IpoResult:
+        return self._request(lambda conn, now: self.ipo.subscribe(conn, account_id, now, codes))
 
     def ipo_market_values(self, account_id: int) -> dict[Market, Decimal]:
         """Per market, the 20-trading-day average value ending T-2 that IPO quotas come from (for the

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func, select
 
+from ...domain import messages as msg
 from ...domain.instruments import Board, Kind, Market, Security, ipo_stock_code, parse_security
-from ...domain.models import IpoApplied, IpoResult
+from ...domain.models import IpoApplied, IpoResult, IpoSkipped
 from . import bookkeeping as bk
 from . import ledger as t
 from .accounts import HELD_SINCE_DAYS
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 AVERAGE_DAYS = 20  # trading days of market value averaged for eligibility
 LISTING_AFTER = 8  # trading days from subscription (T) to listing: A-share IPOs list about T+7…T+10
 MIN_VALUE = Decimal(10_000)
+NO_QUOTA = msg.IPO_NO_QUOTA  # the reasons an issue is skipped (IpoResult.skipped)
+ALREADY_APPLIED = msg.IPO_ALREADY_APPLIED
 
 
 class Ipo:
@@ -40,15 +43,20 @@ class Ipo:
             day = self.ex.calendar.next_trading_day(day)
         return day
 
-    def subscribe(self, conn, account_id: int, now: dt.datetime) -> IpoResult:
+    def subscribe(
+        self, conn, account_id: int, now: dt.datetime, codes: frozenset[str] | None = None
+    ) -> IpoResult:
+        """Apply for today's issues with a quota (only ``codes`` when given: the rows a client ticked)."""
         bdate = self.ex.business_date(now)
-        offers = self.ex.quotes.ipos(bdate)
+        offers = [o for o in self.ex.quotes.ipos(bdate) if codes is None or o.code in codes]
         values = self.average_values(conn, account_id, bdate) if offers else {}
         applied: list[IpoApplied] = []
+        skipped: list[IpoSkipped] = []
         entitled = 0
         for offer in offers:
             quota = ipo_quota(parse_security(offer.code), values)
             if quota <= 0:
+                skipped.append(IpoSkipped(offer.code, offer.name, NO_QUOTA))
                 continue
             entitled += 1
             done = conn.execute(
@@ -60,6 +68,7 @@ class Ipo:
                 )
             ).first()
             if done:
+                skipped.append(IpoSkipped(offer.code, offer.name, ALREADY_APPLIED))
                 continue  # only the first subscription per IPO counts
             amount = min(quota, offer.max_amount)
             conn.execute(
@@ -75,7 +84,7 @@ class Ipo:
                 )
             )
             applied.append(IpoApplied(offer.code, offer.name, amount))
-        return IpoResult(entitled=entitled, applied=applied)
+        return IpoResult(entitled=entitled, applied=applied, skipped=skipped)
 
     def average_values(self, conn, account_id: int, bdate: dt.date) -> dict[Market, Decimal]:
         """Per market: the mean daily value of listed stocks held over the 20 trading days ending T-2."""

@@ -46,6 +46,7 @@ from .confirms import order_confirm_mismatch
 from .dialogs import DialogKind
 from .entry import OrderEntry, price_text
 from .gridread import GridReader
+from .ipo import IpoSubscriber
 from .keepalive import KeepAlive
 from .layouts import DATA_PAGES, HT, Layout, layout_for
 from .outcome import FlowEnd, late_result, new_rows, run_flow
@@ -95,7 +96,9 @@ class XiadanBroker(CancelPageMixin):
         self.session = ClientSession(driver, self.layout, self.timeouts, path_exists=path_exists)
         self.popups = self.session.popups
         self.grids = GridReader(driver, self.layout, self.popups, self.timeouts, recognizer, export_dir)
+        self.session.recognizer = self.grids._get_recognizer  # one recogniser for copy and login captchas
         self.entry = OrderEntry(driver, self.session, self.timeouts)
+        self.ipo = IpoSubscriber(driver, self.session, self.timeouts, self._parse)
         self._known: set[str] = set()  # every 合同编号 seen in 当日委托/可撤, and every one returned
         self._entrusts_read = False
         # The client's 提示-after-an-order setting, learnt from the flows (None: not seen yet).
@@ -209,17 +212,7 @@ class XiadanBroker(CancelPageMixin):
 
     def auto_ipo(self) -> IpoResult:
         with self._op("新股申购"):
-            grid = self.session.navigate("ipo", self.layout.grid_id)
-            offers = tables.ipo_offers(self._parse(grid))
-            if not offers:
-                return IpoResult(entitled=0, applied=[])
-            # Nothing is ticked until 全选 (easytrader clienttrader.py:338 clicks it first).
-            select_all = self.session.find(self.layout.ipo_select_all_id)
-            if select_all is not None:
-                self.driver.click(select_all)
-            self.driver.click(self.session.control(self.layout.ipo_submit_id, "申购按钮"))
-            run_flow(self.popups, self.session, self.timeouts, "新股申购", lambda popup: None)
-            return IpoResult(entitled=len(offers), applied=offers)
+            return self.ipo.subscribe()  # only the rows with a quota (ipo.py)
 
     # =========================================================== outcomes
 

@@ -58,6 +58,33 @@ class DialogIds:
 
 
 @dataclass(frozen=True, slots=True)
+class GridGeometry:
+    """Where a grid row is, in the grid's own client pixels (easytrader config/client.py:42-44).
+
+    Used for the one thing the keyboard cannot do: untick a row of 批量新股申购 by clicking its check
+    cell (easytrader ``_click_grid_by_row``, clienttrader.py:349-358). At another DPI the numbers scale.
+    """
+
+    check_x: int = 10
+    first_row_y: int = 30
+    row_height: int = 16
+
+    def row_point(self, row: int) -> tuple[int, int]:
+        return self.check_x, self.first_row_y + self.row_height * row
+
+
+@dataclass(frozen=True, slots=True)
+class LoginCaptchaIds:
+    """The login captcha some brokers show (国金, 广发: easytrader gj_clienttrader.py:47,73;
+    gf_clienttrader.py:48,75): the image 0x5db (a click draws a new one) and its Edit 0x3eb."""
+
+    image: int = 0x5DB
+    edit: int = 0x3EB
+    attempts: int = 4  # wrong readings retried, each with a new image, before the login fails
+    wrong_words: tuple[str, ...] = ("验证码",)  # a pop-up naming it: the code was wrong, try again
+
+
+@dataclass(frozen=True, slots=True)
 class Keys:
     """Keystrokes in pywinauto ``type_keys`` syntax."""
 
@@ -86,6 +113,7 @@ class Layout:
     login_title_re: str = r"登录"  # 用户登录, 交易登录, ...
     login_fields: tuple[str, ...] = ("user", "password", "comm_password")
     login_button_titles: tuple[str, ...] = ("确定", "登录", "登 录")
+    login_captcha: LoginCaptchaIds = field(default_factory=LoginCaptchaIds)
     # Navigation.
     tree_id: int = 129
     # The page on screen: GetDlgItem(GetDlgItem(main, 0xE900), 0xE901) (puppet's PAGE = 59648, 59649).
@@ -113,6 +141,7 @@ class Layout:
     cancel_confirm: CancelConfirmIds = field(default_factory=CancelConfirmIds)
     ipo_submit_id: int = 1006
     ipo_select_all_id: int = 1098  # 全选 (easytrader config/client.py:78); clicked before 申购 when present
+    grid_geometry: GridGeometry = field(default_factory=GridGeometry)
     # Balance statics: field -> control ID (absent fields are derived, see tables.balance_from_statics).
     balance_ids: MappingProxyType = field(default_factory=lambda: _frozen({}))
     dialogs: DialogIds = field(default_factory=DialogIds)
@@ -176,7 +205,8 @@ UNIVERSAL = Layout(
     ),
     requires_comm_password=False,
     login_fields=("user", "password"),
-    menu=_frozen({**_COMMON_MENU, "ipo": ("新股申购", "新股批量申购")}),
+    # easytrader's universal config keeps CommonConfig's 批量新股申购 (config/client.py:80, :183-193).
+    menu=_frozen({**_COMMON_MENU, "ipo": ("新股申购", "批量新股申购")}),
     commands=_frozen(_COMMANDS),
     navigation="command",
     code_entry="set_text",

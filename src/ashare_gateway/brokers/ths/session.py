@@ -15,11 +15,10 @@ import re
 import time
 from collections.abc import Callable
 
-from ...desktop.driver import DesktopDriver, literal_keys
+from ...desktop.driver import DesktopDriver
 from ...domain import messages as msg
 from ...domain.errors import (
     BrokerUnavailable,
-    ClientBusy,
     GatewayError,
     InvalidParameter,
     NotConnected,
@@ -28,23 +27,16 @@ from ...domain.errors import (
 from ..base import ConnectInfo, Credentials
 from .dialogs import DialogKind
 from .layouts import DATA_PAGES, Layout
+from .login import LoginWindow, button_label
 from .pageproof import active_pane, page_shown
 from .popups import Popup, Popups
 from .timeouts import Timeouts
 
+__all__ = ["ClientSession", "answer_one", "button_label", "settle"]
+
 log = logging.getLogger(__name__)
 
-DIALOG_CLASS = "#32770"  # the Win32 dialog-box window class: message boxes, the login window
-
 SETTLE_LIMIT = 12  # more stray pop-ups in a row than this means something is wrong
-
-
-_ACCELERATOR = re.compile(r"\s*[(（]&?[A-Za-z][)）]\s*$|&")
-
-
-def button_label(text: str) -> str:
-    """A button's caption without its accelerator: "确定(Y)", "登录(&Y)", "确定" → "确定"/"登录"."""
-    return _ACCELERATOR.sub("", text).strip()
 
 
 def settle(popups: Popups, answer: Callable[[Popup], None], stuck: str) -> None:
@@ -92,6 +84,8 @@ class ClientSession:
         self.unlocks = 0
         self.last_input = time.monotonic()
         self._login_window: int | None = None
+        # The captcha recogniser (the adapter shares the grid reader's): for a login captcha.
+        self.recognizer: Callable[[], object] | None = None
         self.popups = Popups(driver, layout, timeouts, self._not_popups)
 
     def _not_popups(self) -> set[int]:
@@ -141,99 +135,11 @@ class ClientSession:
         if main is None:
             if not attached:
                 self.driver.start(exe)
-            main = self._fill_login_window(credentials)
+            main = LoginWindow(self, self.recognizer).run(credentials)
         self.main, self.exe_path, self.credentials, self.page = main, exe, credentials, None
         self.settle_popups()
         self.last_input = time.monotonic()
         return ConnectInfo(exe_path=exe, account=credentials.user, main_window_title=self.main_title)
-
-    def _try_write(self, handle: int, text: str) -> bool:
-        """Type a login field (easytrader types them: ht_clienttrader.py:46-47; some builds ignore
-        WM_SETTEXT). Password edits cannot be read back from another process, so this only says the
-        keys went out; False while the window is too busy to take them."""
-        try:
-            self.driver.type_keys(handle, self.layout.keys.clear_edit + literal_keys(text))
-        except ClientBusy:
-            return False
-        return True
-
-    def _fill_login_window(self, credentials: Credentials) -> int:
-        pattern = re.compile(self.layout.login_title_re)
-        window = self.timeouts.wait(
-            lambda: next((w.handle for w in self.driver.top_windows() if pattern.search(w.title)), None),
-            self.timeouts.start,
-            "登录窗口出现",
-        )
-        self._login_window = window
-        try:
-            fields = self.layout.login_fields
-            edits = self.timeouts.wait(
-                lambda: (
-                    (e := [c for c in self.driver.children(window) if c.class_name == "Edit"])
-                    and len(e) >= len(fields)
-                    and e
-                ),
-                self.timeouts.control,
-                "登录输入框出现",
-            )
-            values = {
-                "user": credentials.user,
-                "password": credentials.password,
-                "comm_password": credentials.comm_password or "",
-            }
-            for name, edit in zip(fields, edits, strict=False):
-                # A client is often busy for seconds after showing its login window (network checks):
-                # a write it does not answer in time is retried until the login deadline.
-                self.timeouts.wait(
-                    lambda h=edit.handle, v=values[name]: self._try_write(h, v),
-                    self.timeouts.login,
-                    "登录窗口响应",
-                )
-                # Typed keys are input, handled after any sent or posted message: before the next field
-                # takes the focus (or the button is clicked) the client must have taken these. The
-                # account reads back; a password edit only tells its length.
-                if name == "user":
-                    self.timeouts.wait(
-                        lambda h=edit.handle: self.driver.get_text(h) == credentials.user,
-                        self.timeouts.field,
-                        "账号写入",
-                    )
-                else:
-                    self.timeouts.wait(
-                        lambda h=edit.handle, v=values[name]: self.driver.text_length(h) == len(v),
-                        self.timeouts.field,
-                        "密码写入",
-                    )
-            button = next(
-                (
-                    c.handle
-                    for c in self.driver.children(window)
-                    if c.class_name == "Button" and button_label(c.text) in self.layout.login_button_titles
-                ),
-                None,
-            )
-            if button is None:
-                raise BrokerUnavailable("登录窗口中找不到确定按钮")
-            self.driver.click(button)
-
-            def outcome() -> tuple[str, int] | None:
-                main = self.find_main()
-                if main is not None:
-                    return ("main", main)
-                # Only real dialog boxes count as the login's answer: a main window not yet showing its
-                # title must never be taken for a pop-up (and closed).
-                dialogs = {w.handle for w in self.driver.top_windows() if w.class_name == DIALOG_CLASS}
-                popups = [h for h in self.popups.handles() if h in dialogs]
-                return ("popup", popups[0]) if popups else None
-
-            what, handle = self.timeouts.wait(outcome, self.timeouts.login, "登录完成")
-            if what == "popup":
-                popup = self.popups.read(handle)
-                self.popups.acknowledge(popup)
-                raise BrokerUnavailable(f"{msg.LOGIN_FAILED}（{popup.classified.message}）", status_code=401)
-            return handle
-        finally:
-            self._login_window = None
 
     # --- keeping it usable -------------------------------------------------------------------------
     def ensure_ready(self) -> int:

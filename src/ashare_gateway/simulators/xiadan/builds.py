@@ -22,6 +22,12 @@ class FakeBuild:
     login_fields: tuple[str, ...] = ("user", "password", "comm_password")
     login_button: str = "确定(Y)"  # "确定(Y)" / "登录(Y)": the accelerator is part of the caption
     login_settext_ignored: bool = False  # the login edits take typed keys only
+    # 国金/广发 builds: a captcha on the login window, image Static 0x5db and Edit 0x3eb (easytrader
+    # gj_clienttrader.py:47,73; gf_clienttrader.py:48,75); a wrong code is a 提示, then a new image.
+    login_captcha: bool = False
+    # Universal builds that keep the saved password: the password edit shows it, disabled; only the
+    # account is typed and the button clicked (easytrader universal_clienttrader.py:45-48).
+    login_saved_password: bool = False
     # Captions: the ht build leaves dialog captions empty and draws the title in Static 1365.
     caption_in_static: bool = True
     # Menu tree: path → page; WM_COMMAND ids → page.
@@ -74,6 +80,12 @@ class FakeBuild:
     ipo_select_all_id: int = (
         1098  # 全选 on 批量新股申购 (easytrader config/client.py:78): nothing is ticked before it
     )
+    # The grid's geometry in its own client pixels (easytrader config/client.py:42-44): rows start
+    # under a header, ``grid_row_height`` apart; on 批量新股申购 a click in the leftmost
+    # ``ipo_check_width`` pixels of a row toggles its tick (easytrader clicks x=10, y=30+16*row).
+    grid_header_height: int = 22
+    grid_row_height: int = 16
+    ipo_check_width: int = 24
     lock_edit_id: int = 1039
     # Market-order combobox labels per kind of code.
     market_labels_sh: tuple[str, ...] = ()
@@ -189,7 +201,9 @@ UNIVERSAL_CHANGES: dict[str, object] = {
     "login_fields": ("user", "password"),
     "login_button": "登录(Y)",
     "caption_in_static": False,
-    "tree": {**_TREE, ("新股申购", "新股批量申购"): "ipo"},
+    # The universal IPO page is 新股申购/批量新股申购, its quota column 可申购数量 (easytrader
+    # config/client.py:80 and :193; 新股批量申购 is GJ's name, :146).
+    "tree": {**_TREE, ("新股申购", "批量新股申购"): "ipo"},
     "settext_triggers_lookup": True,
     "balance_statics": {"资金余额": 1012, "总资产": 1015, "可用金额": 1016, "可取金额": 1017},
     "market_labels_sh": ("五档即成剩撤", "五档即成剩转限"),
@@ -209,7 +223,7 @@ UNIVERSAL_CHANGES: dict[str, object] = {
             "市值",
             "交易市场",
         ),
-        "ipo": ("申购代码", "证券名称", "申购价格", "申购上限", "交易市场"),
+        "ipo": ("申购代码", "证券名称", "申购价格", "可申购数量", "交易市场"),
     },
     "save_quotes_codes": False,
     "trailing_tab": False,

@@ -76,7 +76,7 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
         self._panes: dict[str, Widget] = {}  # page → the dialog holding its controls (0xE901 when shown)
         self._state: dict[str, PageState] = {}
         self._grid_data: dict[str, tuple[list[str], list[list[str]], list[Any]]] = {}
-        self._ipo_ticked = False  # 批量新股申购 rows ticked (by 全选)
+        self._ipo_ticked: set[int] = set()  # 批量新股申购 rows ticked (全选, or a click on a check cell)
         self.logged_in = False
         self.locked = False
         if running:
@@ -186,6 +186,19 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
             w.selected = index
             w.text = w.items[index]
 
+    def click_at(self, handle: int, x: int, y: int) -> None:
+        """A click at (x, y) of the control's client area: on a grid it picks the row under the point
+        (toggling its tick when it lands in 批量新股申购's check cell); elsewhere a plain click."""
+        with self._lock:
+            self._tick()
+            w = self._get(handle)
+            if w.role != "grid":
+                if self._accept_input(w, "点击") and w.enabled and w.on_click is not None:
+                    w.on_click()
+                return
+            if self._accept_input(w, "点击"):
+                self._grid_click(w, x, y)
+
     def capture_image(self, handle: int) -> bytes:
         with self._lock:
             self._tick()
@@ -201,6 +214,9 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
     # =========================================================== keys and idle time
 
     def _keys(self, w: Widget, keys: list[Key]) -> None:
+        if not w.enabled:
+            self._misuse("disabled_control", f"向已禁用的控件{w.control_id}（{w.role}）输入")
+            return
         if w.class_name == "Edit":
             self._type_into_edit(w, keys)
         elif w.role == "grid":
@@ -244,6 +260,9 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
         return self.build.caption_in_static
 
     def _accepts_settext(self, w: Widget) -> bool:
+        if not w.enabled:
+            self._misuse("disabled_control", f"向已禁用的控件{w.control_id}（{w.role}）写入")
+            return False
         if w.role.startswith("login_"):
             return not self.build.login_settext_ignored
         return not (self.build.settext_ignored and self._page_of(w) in ORDER_PAGES)
@@ -262,11 +281,17 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
             edits[field] = window.add(
                 self._w.make("Edit", 1011 + i, password=field != "user", role=f"login_{field}")
             )
+        if self.build.login_saved_password and "password" in edits:
+            edits["password"].text, edits["password"].enabled = self._password, False
+        check_captcha = self._login_captcha(window) if self.build.login_captcha else None
         ok = window.add(self._w.make("Button", 1006, self.build.login_button, role="login_ok"))
         window.add(self._w.make("Button", 2, "取消", role="login_cancel"))
         self._windows.append(window)
 
         def submit() -> None:
+            if check_captcha is not None and not check_captcha():
+                self._message(tx.RESULT_TITLE, tx.LOGIN_CAPTCHA_WRONG)
+                return
             comm = edits["comm_password"].text if "comm_password" in edits else None
             if "comm_password" in edits and not comm:
                 self._message(tx.RESULT_TITLE, tx.NEED_COMM)
@@ -292,6 +317,33 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
             self._later(self.faults.latency.login, enter)
 
         ok.on_click = submit
+
+    def _login_captcha(self, window: Widget) -> Callable[[], bool]:
+        """The login captcha (image 0x5db, Edit 0x3eb); the returned check says whether the typed code
+        is right, and draws a new image either way (a code is good for one try)."""
+        from ..captcha_compose import compose_captcha
+
+        image = window.add(self._w.make("Static", 0x5DB, role="login_captcha_image"))
+        edit = window.add(self._w.make("Edit", 0x3EB, role="login_captcha"))
+        answer = {"digits": ""}
+
+        def new_image() -> None:
+            answer["digits"] = "".join(self._rng.choice("0123456789") for _ in range(4))
+            buf = io.BytesIO()
+            compose_captcha(answer["digits"], self._rng.randrange(1 << 30)).save(buf, format="PNG")
+            image.image = buf.getvalue()
+
+        def check() -> bool:
+            right = edit.text == answer["digits"] and self.faults.login_captcha_rejects <= 0
+            self.faults.login_captcha_rejects = max(0, self.faults.login_captcha_rejects - 1)
+            self._record("login_captcha", "通过" if right else f"拒绝“{edit.text}”")
+            edit.text = ""
+            new_image()
+            return right
+
+        new_image()
+        image.on_click = new_image
+        return check
 
     def _open_main(self) -> None:
         main = self._w.make(self.build.main_class, 0, self.build.main_title, role="main")

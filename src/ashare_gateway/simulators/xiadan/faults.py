@@ -37,6 +37,7 @@ class Faults:
     captcha_on_copy: bool = False
     captcha_on_save: bool = False
     captcha_rejects: int = 0  # the next N captcha answers are refused whatever they are
+    login_captcha_rejects: int = 0  # the next N login captcha answers are refused whatever they are
     ime_eats_copy: int = 0  # the next N Ctrl+C keystrokes are swallowed
     copy_command_ignored: bool = False  # WM_COMMAND 0xE122 (ID_EDIT_COPY) posted to the grid does nothing
     copy_refused: bool = False  # neither 0xE122 nor Ctrl+C copies (builds that refuse copy): save-as only

@@ -175,7 +175,7 @@ class PagesMixin:
         self._grid_data[page] = (header, rows, items)
         c["grid"].selected = 0 if rows else -1
         if page == "ipo":
-            self._ipo_ticked = False  # a reload clears the ticks
+            self._ipo_ticked = set()  # a reload clears the ticks
 
     def _page_of(self, w: Widget) -> str:
         """The page a control lives on ("" for a window outside the main window's panes)."""

@@ -52,6 +52,7 @@ CAPTCHA_COPY = "检测到您正在拷贝数据，为保护您的账号数据安�
 CAPTCHA_SAVE = "检测到您正在保存数据，为保护您的账号数据安全，请先输入验证码"
 CAPTCHA_WRONG = "验证码错误！！"
 LOGIN_FAILED = "登录失败：{reason}"
+LOGIN_CAPTCHA_WRONG = "验证码错误，请重新输入"
 NEED_COMM = "请输入通讯密码"
 AGREEMENT_TITLE = "网上交易用户协议"
 AGREEMENT = "请仔细阅读网上交易用户协议，同意后方可使用本系统。"

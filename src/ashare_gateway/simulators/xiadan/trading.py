@@ -256,31 +256,51 @@ class TradingMixin:
 
     def _select_all_ipos(self) -> None:
         _, _, items = self._grid_data.get("ipo", ([], [], []))
-        self._ipo_ticked = bool(items)
+        self._ipo_ticked = set(range(len(items)))
+
+    def _grid_click(self, grid: Widget, x: int, y: int) -> None:
+        """Select the row under (x, y); on 批量新股申购 a click in the check cell also toggles its tick."""
+        page = self._grid_page(grid)
+        _, rows, _ = self._grid_data.get(page, ([], [], []))
+        b = self.build
+        row = (y - b.grid_header_height) // b.grid_row_height if y >= b.grid_header_height else -1
+        if not 0 <= row < len(rows):
+            self._record("grid_click_outside", f"({x}, {y})")
+            return
+        grid.selected = row
+        if page == "ipo" and 0 <= x < b.ipo_check_width:
+            self._ipo_ticked ^= {row}
+            self._record("ipo_tick", f"{row}:{'on' if row in self._ipo_ticked else 'off'}")
 
     def _apply_ipos(self) -> None:
         _, _, items = self._grid_data.get("ipo", ([], [], []))
         if not items:
             self._message(tx.RESULT_TITLE, tx.IPO_NONE)
             return
-        if not self._ipo_ticked:
+        chosen = [items[i] for i in sorted(self._ipo_ticked) if i < len(items)]
+        if not chosen:
             self._message(tx.RESULT_TITLE, tx.IPO_NONE_TICKED)
             return
 
         def do() -> None:
+            for o in chosen:
+                if int(o.get("可申购数量", 0) or 0) <= 0:
+                    # The real client sends it; the broker refuses it (and the user sees a failure).
+                    self._misuse("ipo_without_quota", f"申购了没有额度的新股{o.get('申购代码', '')}")
             try:
-                result = self.broker.auto_ipo()
+                result = self.broker.auto_ipo(frozenset(o.get("申购代码", "") for o in chosen))
             except GatewayError as exc:
                 self._message(tx.RESULT_TITLE, exc.message)
                 return
             self._record("ipo", f"{len(result.applied)}只")
+            self._load_page("ipo")
             self._message(tx.RESULT_TITLE, tx.IPO_OK.format(n=len(result.applied)))
 
         lines = "\n".join(
-            f"{o.get('申购代码', '')} {o.get('证券名称', '')} {o.get('可申购数量', '')}" for o in items
+            f"{o.get('申购代码', '')} {o.get('证券名称', '')} {o.get('可申购数量', '')}" for o in chosen
         )
         self._dialog(
             tx.IPO_TITLE,
-            tx.IPO_CONFIRM.format(n=len(items), lines=lines),
+            tx.IPO_CONFIRM.format(n=len(chosen), lines=lines),
             [(6, "是(&Y)", do), (7, "否(&N)", None)],
         )

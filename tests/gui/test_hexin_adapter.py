@@ -3,6 +3,14 @@
 The exchange is the judge: an order the adapter reports must be in its book with the same 合同编号,
 price and amount. Both fakes must record no misuse (input under a pop-up, appending to a field, a price
 written before the lookup, submitting before it), checked at teardown.
+
+The last part is hexin.exe as the peers that drive the real one meet it (issue 14, the hexin bullet);
+each of those tests failed on the adapter before that change (brokers/hexin at c28c7a3):
+- the flash-order dialog is an empty-titled ``#32770`` on current builds (THSAutoTrader finds it as
+  ``{'class_name': '#32770', 'title': ''}``): the adapter found it by its title and timed out on 9.x;
+- the 键盘精灵 reads virtual-key codes: ``21`` typed as VK_PACKET characters opens nothing;
+- the trading client is the xiadan.exe in hexin.exe's folder: the adapter took any window titled
+  网上股票交易系统5.0, and logged in with hexin.exe's own path as the trading client's.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from ashare_gateway.domain.instruments import resolve_code
 from ashare_gateway.domain.market_orders import MarketType
 from ashare_gateway.domain.models import Entrust, OrderRequest, Side
 from ashare_gateway.service.sizing import max_buy_amount
-from ashare_gateway.simulators.hexin import FakeHexin
+from ashare_gateway.simulators.hexin import BUILDS, FakeHexin
 from ashare_gateway.simulators.hexin_factory import HEXIN_EXE, make_fake_hexin_broker
 from ashare_gateway.simulators.xiadan.client import FakeXiadan
 
@@ -274,3 +282,93 @@ def test_pop_dialog_check_and_close(make) -> None:
     hexin_of(broker).popup("同花顺公告", "系统升级通知")
     assert broker.has_pop_dialog() is True and broker.close_pop_dialog() is True
     assert broker.has_pop_dialog() is False and broker.close_pop_dialog() is False
+
+
+# ==================================================================================================
+# hexin.exe as the real one is (issue 14)
+# ==================================================================================================
+OTHER_BROKERS_XIADAN = r"C:\htzqzyb2\xiadan.exe"  # 华泰's client: the same title, another account
+
+
+# ---- the flash-order dialog: no caption, found by owner + class + controls ------------------------
+def test_the_9x_flash_dialog_has_no_caption_and_orders_still_land(make, account) -> None:
+    broker = make("9")
+    fake = hexin_of(broker)
+    fake.press_keys(fake.top_windows()[0].handle, "21{ENTER}")
+    dialog = next(w for w in fake.top_windows() if w.class_name == "#32770")
+    assert dialog.title == "" and dialog.owner == fake.top_windows()[-1].handle  # as the real 9.x
+    fake.close_window(dialog.handle)
+    buy = broker.place_order(limit("600000", Side.BUY, 300, "8.50"))
+    sell = broker.place_order(limit("688981", Side.SELL, 201, "95.00"))
+    assert booked(account, buy.contract_no).side is Side.BUY
+    assert booked(account, sell.contract_no).side is Side.SELL
+
+
+def test_a_dialog_of_the_other_side_is_never_used(make, account) -> None:
+    """A build whose 23 opens 闪电买入 (remapped): the sell is refused, no buy is placed instead."""
+    build = BUILDS["9"].with_changes(quick_codes={"21": "buy", "23": "buy"})
+    broker = make("9", build=build)
+    before = len(account.today_entrusts())
+    with pytest.raises(BrokerUnavailable, match="同花顺未打开闪电卖出对话框"):
+        broker.place_order(limit("600000", Side.SELL, 100, "8.50"))
+    assert len(account.today_entrusts()) == before
+    assert hexin_of(broker).orders_sent == []
+
+
+# ---- quick keys as virtual-key codes --------------------------------------------------------------
+def test_vk_packet_digits_open_nothing_virtual_keys_do(account) -> None:
+    fake = FakeHexin(account, build=BUILDS["8"])
+    main = fake.top_windows()[0].handle
+    fake.type_keys(main, "21{ENTER}")  # pywinauto's default: '2', '1' as VK_PACKET
+    assert [w.class_name for w in fake.top_windows()] == [fake.build.main_class]
+    assert [e.detail for e in fake.events if e.kind == "vk_packet_ignored"] == ["2", "1"]
+    fake.press_keys(main, "21{ENTER}")
+    assert [w.title for w in fake.top_windows()] == ["闪电买入", fake.top_windows()[1].title]
+
+
+def test_the_adapter_sends_quick_codes_as_virtual_keys(make, account, version: str) -> None:
+    broker = make(version)
+    ack = broker.place_order(limit("600000", Side.BUY, 100, "8.50"))
+    assert booked(account, ack.contract_no).quantity == 100
+    assert not [e for e in hexin_of(broker).events if e.kind == "vk_packet_ignored"]
+
+
+# ---- the sibling xiadan.exe next to hexin.exe -------------------------------------------------------
+def test_another_brokers_xiadan_with_the_same_title_is_not_taken_for_hexins_own(make, account) -> None:
+    broker = make("8", trading_exe=OTHER_BROKERS_XIADAN)  # running, logged in, 网上股票交易系统5.0
+    sibling = r"同花顺交易客户端（C:\\同花顺软件\\同花顺\\xiadan\.exe）未登录"
+    with pytest.raises(BrokerUnavailable, match=sibling):
+        broker.balance()
+    other = trading_of(broker)
+    assert not [e for e in other.events if e.kind in ("key", "click", "command")]  # never touched
+
+
+def test_the_sibling_is_found_from_the_folder_of_a_hexin_attached_by_title(make, account) -> None:
+    folder = r"E:\THS"  # not one of the usual folders: hexin is attached by its title
+    broker = make("8", connect=False, hexin_exe=folder + r"\hexin.exe", trading_exe=folder + r"\xiadan.exe")
+    assert broker.connect().exe_path == ""
+    assert broker.sibling_exe() == folder + r"\xiadan.exe"
+    assert broker.balance().available == account.balance().available
+
+
+def test_login_starts_the_sibling_not_hexin_itself(make, account) -> None:
+    """Credentials carry hexin.exe's path (config.ini exe_path): the trading client is its sibling."""
+    broker = make("8", connect=False, trading_running=False)
+    hexin_exe = hexin_of(broker).exe_path
+    broker.login(Credentials(USER, PASSWORD, exe_path=hexin_exe))
+    assert broker.balance().cash == account.balance().cash
+    trading = trading_of(broker)
+    assert trading.logged_in and trading.exe_path == hexin_exe.replace("hexin.exe", "xiadan.exe")
+
+
+# ---- the driver side ------------------------------------------------------------------------------
+def test_the_win32_driver_and_the_fake_offer_what_the_hexin_adapter_needs(account) -> None:
+    import inspect
+
+    from ashare_gateway.desktop.driver import VirtualKeyDriver
+    from ashare_gateway.desktop.win32_vk import VirtualKeyWin32Driver
+
+    for name in ("press_keys", "process_exe"):
+        wanted = list(inspect.signature(getattr(VirtualKeyDriver, name)).parameters)
+        assert list(inspect.signature(getattr(VirtualKeyWin32Driver, name)).parameters) == wanted
+    assert isinstance(FakeHexin(account), VirtualKeyDriver)

@@ -143,3 +143,22 @@ class DesktopDriver(Protocol):
     def capture_image(self, handle: int) -> bytes:
         """PNG bytes of what the control shows (for the captcha)."""
         ...
+
+
+@runtime_checkable
+class VirtualKeyDriver(DesktopDriver, Protocol):
+    """A driver that can also send keys as virtual-key codes and name its process's exe.
+
+    Why apart from ``type_keys``: pywinauto sends a plain character as VK_PACKET (a WM_KEYDOWN whose
+    code is 0xE7, the character only in the WM_CHAR after it). An edit takes that; 同花顺's 键盘精灵
+    reads the virtual-key code of each WM_KEYDOWN, so quick codes such as ``21`` must go as '2'
+    (0x32) and '1' (0x31), as keybd_event sends them (THSAutoTrader window_service.py:163-185).
+    """
+
+    def press_keys(self, handle: int, keys: str) -> None:
+        """Like ``type_keys``, but every character goes as its virtual-key code (never VK_PACKET)."""
+        ...
+
+    def process_exe(self) -> str | None:
+        """The attached process's exe path (its image name), or None when none is attached."""
+        ...

@@ -8,6 +8,7 @@ hexin's F12 starts it (to its login window) when it is not running, as the real 
 
 from __future__ import annotations
 
+import ntpath
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +16,7 @@ from ..brokers.base import Broker, ConnectInfo, Credentials
 from ..brokers.hexin.adapter import HexinBroker
 from ..brokers.ths.adapter import XiadanBroker
 from ..brokers.ths.timeouts import Timeouts
-from .hexin import BUILDS, FakeHexin, HexinFaults, HexinLatency
+from .hexin import BUILDS, FakeHexin, FakeHexinBuild, HexinFaults, HexinLatency
 from .xiadan.builds import BUILDS as XIADAN_BUILDS
 from .xiadan.client import FakeXiadan
 
@@ -31,19 +32,24 @@ def make_fake_hexin_broker(
     password: str = "",
     timeouts: Timeouts | None = None,
     trading_timeout: float = 30.0,
+    hexin_exe: str = HEXIN_EXE,
+    trading_exe: str = TRADING_EXE,
+    build: FakeHexinBuild | None = None,
     **faults: Any,
 ) -> HexinBroker:
     """A HexinBroker for 同花顺 ``version`` ("8" or "9") over fakes trading on ``sim_broker``.
 
     ``faults`` are :class:`HexinFaults` fields (``latency`` may be a dict). ``broker.driver`` is the fake
     hexin and ``broker.trading.driver`` the fake xiadan: their ``events``/``misuse`` tell tests what they saw.
+    ``trading_exe`` elsewhere than hexin's folder is another broker's xiadan.exe (same title), which the
+    adapter must not take for hexin's own; F12 then starts nothing (hexin's own is not installed).
     """
     if isinstance(faults.get("latency"), dict):
         faults["latency"] = HexinLatency(**faults["latency"])
     trading_fake = FakeXiadan(
         sim_broker,
         build=XIADAN_BUILDS["universal"],
-        exe_path=TRADING_EXE,
+        exe_path=trading_exe,
         running=trading_running,
         logged_in=True,
         password=password,
@@ -53,14 +59,14 @@ def make_fake_hexin_broker(
     )
 
     def open_trading() -> None:  # F12: hexin starts its xiadan.exe, which shows its login window
-        if not trading_fake.is_alive():
-            trading_fake.start(TRADING_EXE)
+        if not trading_fake.is_alive() and ntpath.dirname(trading_exe) == ntpath.dirname(hexin_exe):
+            trading_fake.start(trading_exe)
 
     hexin = FakeHexin(
         sim_broker,
-        build=BUILDS[version],
+        build=build or BUILDS[version],
         faults=HexinFaults(**faults),
-        exe_path=HEXIN_EXE,
+        exe_path=hexin_exe,
         on_trading_key=open_trading,
     )
     return HexinBroker(

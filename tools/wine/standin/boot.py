@@ -16,6 +16,11 @@ def main() -> None:
     config = os.path.join(exe_dir, "standin.json")
     rc = 2
     try:
+        if os.path.basename(sys.executable).lower() == "hexin.exe":  # the hexin stand-in (hexin_install.py)
+            from .hexin_app import run_file
+
+            rc = run_file(os.path.join(exe_dir, "hexin.json"))
+            return
         from .app import Config, run
 
         rc = run(Config.load(config))

@@ -6,8 +6,10 @@ What goes where, and why:
   price may be left to the client (its 系统设置 default price), and the client itself says how much can
   be traded (刷新 → 可用), so this adapter offers ``max_amount`` (the service's ``ClientSizing``).
 - balance, and positions on 8.x: the sibling xiadan.exe that hexin opens with F12 (another process,
-  hence another driver), read by the xiadan adapter. With stored credentials it is started and logged in
-  when missing; without, F12 asks hexin to open it and the call waits for it.
+  hence another driver), read by the xiadan adapter. It is the xiadan.exe in hexin.exe's own folder
+  (hexin's exe path → its directory → xiadan.exe → that process's windows), never a window found by
+  its title alone: another broker's client shows the same 网上股票交易系统5.0. With stored credentials it
+  is started and logged in when missing; without, F12 asks hexin to open it and the call waits for it.
 - everything else, and whatever a version lacks (positions on 9.x), raises ``NotSupported`` with a
   Chinese message naming the version (``同花顺9.x不支持持仓查询``): a clear answer, never a crash.
 
@@ -17,7 +19,9 @@ detaches.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import ntpath
 import os
 import re
 import threading
@@ -25,7 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
-from ...desktop.driver import DesktopDriver
+from ...desktop.driver import VirtualKeyDriver
 from ...desktop.waiting import wait_until
 from ...domain import messages as msg
 from ...domain.errors import BrokerUnavailable, NotConnected, NotSupported, OperationTimeout
@@ -50,7 +54,7 @@ class HexinBroker:
 
     def __init__(
         self,
-        driver: DesktopDriver,
+        driver: VirtualKeyDriver,
         trading: Broker | None = None,
         *,
         timeouts: Timeouts | None = None,
@@ -178,14 +182,23 @@ class HexinBroker:
             self._trading_ready = True
         return self.trading
 
+    def sibling_exe(self) -> str:
+        """hexin.exe's own xiadan.exe: the folder of the attached hexin process (its exe path as
+        attached, else the process's image path), never a xiadan.exe found elsewhere."""
+        hexin = self.exe_path or self.driver.process_exe() or ""
+        if not hexin:
+            raise BrokerUnavailable(texts.NO_HEXIN_PATH)
+        return ntpath.join(ntpath.dirname(hexin), self.layout.trading_exe_name)
+
     def _open_trading(self) -> None:
-        """Attach to the trading client; log in with stored credentials, else ask hexin (F12) and wait."""
+        """Attach to the sibling; log in with stored credentials, else ask hexin (F12) and wait."""
         assert self.trading is not None
-        if self.credentials is not None:
-            self.trading.login(self.credentials)  # starts xiadan.exe when it is not running
+        trading, sibling = self.trading, self.sibling_exe()
+        if self.credentials is not None:  # their exe_path is hexin's: the trading client is the sibling
+            trading.login(dataclasses.replace(self.credentials, exe_path=sibling))
             return
         try:
-            self.trading.connect(None)
+            trading.connect(sibling)
             return
         except BrokerUnavailable:
             pass
@@ -193,7 +206,7 @@ class HexinBroker:
 
         def attached() -> bool:
             try:
-                self.trading.connect(None)  # type: ignore[union-attr]
+                trading.connect(sibling)
             except BrokerUnavailable:
                 return False
             return True
@@ -206,7 +219,7 @@ class HexinBroker:
                 max_interval=max(self.timeouts.poll_max, 0.05),
             )
         except OperationTimeout:
-            raise BrokerUnavailable(texts.TRADING_NOT_LOGGED_IN) from None
+            raise BrokerUnavailable(texts.TRADING_NOT_LOGGED_IN.format(path=sibling)) from None
 
     # =========================================================== orders (flash-order dialog)
     def place_order(self, request: OrderRequest) -> OrderAck:

@@ -1,13 +1,15 @@
 """The flash-order dialog (闪电买入/闪电卖出): hexin's one way to trade from its own window.
 
 How an order goes (each wait is a condition with a deadline): quick keys ``21``/``23`` + Enter in the main
-window → wait for the dialog → type the code over whatever the dialog shows (select-all first: the dialog
-opens with the current page's stock) → wait for the client's lookup (stock name; the client also fills
-its default price, which is why a given price is written only after it) → price when given, else the
-client's own → amount, or for "max" 刷新 (1528) and read 可用 from the amount field → 买入/卖出 (1006) →
-answer the confirm (checking it shows *our* code and amount) → the result 提示: 合同编号 from its text,
-any other text is the broker's rejection, passed through. The dialog is closed on the way out, whatever
-happened, so the next order starts from a fresh one.
+window, as virtual-key codes (the 键盘精灵 ignores VK_PACKET characters) → wait for the dialog, found as a
+``#32770`` owned by the main window holding the code/amount edits and a submit button captioned with our
+side (its caption is empty on current builds, so never by title) → type the code over whatever the dialog
+shows (select-all first: the dialog opens with the current page's stock) → wait for the client's lookup
+(stock name; the client also fills its default price, which is why a given price is written only after it) →
+price when given, else the client's own → amount, or for "max" 刷新 (1528) and read 可用 from the amount
+field → 买入/卖出 (1006) → answer the confirm (checking it shows *our* code and amount) → the result 提示:
+合同编号 from its text, any other text is the broker's rejection, passed through. The dialog is closed on
+the way out, whatever happened, so the next order starts from a fresh one.
 """
 
 from __future__ import annotations
@@ -20,14 +22,14 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from ...desktop.driver import DesktopDriver
+from ...desktop.driver import VirtualKeyDriver
 from ...desktop.waiting import wait_until
 from ...domain.errors import BrokerUnavailable, GatewayError, OperationTimeout, OrderRejected
 from ...domain.instruments import resolve_code
 from ...domain.models import OrderAck, Side
 from ...domain.rules import tick_size
 from ..ths.dialogs import DialogKind
-from ..ths.popups import Popup, Popups
+from ..ths.popups import DIALOG_CLASS, Popup, Popups
 from ..ths.timeouts import Timeouts
 from . import texts
 from .layouts import HexinLayout
@@ -43,7 +45,7 @@ _DIGITS = re.compile(r"^\d+$")
 class FlashOrders:
     """Drives the flash-order dialog of one hexin.exe. ``own`` holds the handles that are not pop-ups."""
 
-    def __init__(self, driver: DesktopDriver, popups: Popups, timeouts: Timeouts, own: set[int]) -> None:
+    def __init__(self, driver: VirtualKeyDriver, popups: Popups, timeouts: Timeouts, own: set[int]) -> None:
         self.driver = driver
         self.popups = popups
         self.timeouts = timeouts
@@ -81,10 +83,10 @@ class FlashOrders:
     @contextmanager
     def _dialog(self, main: int, layout: HexinLayout, side: Side) -> Iterator[int]:
         title = layout.flash_titles[side]
-        self.driver.type_keys(main, layout.quick_keys[side])
+        self.driver.press_keys(main, layout.quick_keys[side])
         try:
             dialog = self._wait(
-                lambda: next((w.handle for w in self.driver.top_windows() if w.title == title), None),
+                lambda: self._find_dialog(main, layout, side),
                 self.timeouts.control,
                 f"{title}对话框出现",
             )
@@ -98,6 +100,23 @@ class FlashOrders:
         finally:
             self._close(dialog, layout)
             self._own.discard(dialog)
+
+    def _find_dialog(self, main: int, layout: HexinLayout, side: Side) -> int | None:
+        """The flash dialog for ``side``: owner, class and controls, whatever its caption says.
+
+        The submit button's caption names the side (买入/卖出): a dialog of the other side (one left open,
+        or the wrong quick code) is not ours, so a sell is never placed from a 闪电买入.
+        """
+        ids = layout.flash
+        for w in self.driver.top_windows():
+            if w.class_name != DIALOG_CLASS or w.owner != main:
+                continue
+            if any(self.driver.find_control(w.handle, control_id=i) is None for i in (ids.code, ids.amount)):
+                continue
+            submit = self.driver.find_control(w.handle, control_id=ids.submit)
+            if submit is not None and side.label in self.driver.get_text(submit):
+                return w.handle
+        return None
 
     def _close(self, dialog: int, layout: HexinLayout) -> None:
         """Close the dialog if the client left it open (it does after a rejection), never raising."""

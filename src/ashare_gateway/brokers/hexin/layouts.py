@@ -60,15 +60,21 @@ class HexinLayout:
         r"D:\同花顺软件\同花顺\hexin.exe",
         r"C:\Program Files (x86)\同花顺\hexin.exe",
     )
-    # Quick keys typed into the main window (键盘精灵) to open the flash-order dialogs.
+    # Quick codes for the main window's 键盘精灵, sent as virtual-key codes (driver ``press_keys``), which
+    # open the flash-order dialogs (THSAutoTrader flask_service.py:215-219: "21 ENTER", "23 ENTER").
     quick_keys: MappingProxyType = field(
         default_factory=lambda: MappingProxyType({Side.BUY: "21{ENTER}", Side.SELL: "23{ENTER}"})
     )
+    # What the flash dialog is called (for messages): the dialog itself is found by owner, class and
+    # controls, since its caption is empty on the current builds (THSAutoTrader flask_service.py:223).
     flash_titles: MappingProxyType = field(
         default_factory=lambda: MappingProxyType({Side.BUY: "闪电买入", Side.SELL: "闪电卖出"})
     )
     flash: FlashIds = field(default_factory=FlashIds)
     trading_key: str = "{F12}"  # opens the sibling xiadan.exe (工具 → 自动委托程序)
+    # The trading client is the xiadan.exe in hexin.exe's own folder (THSAutoTrader app_model.py:16-21);
+    # a xiadan.exe elsewhere (another broker's, same title 网上股票交易系统5.0) is never used.
+    trading_exe_name: str = "xiadan.exe"
     refresh_key: str = "{F5}"
     # Pop-ups hexin shows by itself that never belong to an order (news, ads): closed on sight.
     stray_titles: tuple[str, ...] = ("消息中心", "同花顺公告", "资讯", "升级提示")

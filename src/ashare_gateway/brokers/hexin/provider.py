@@ -23,9 +23,11 @@ class HexinProvider:
     def _broker(self) -> HexinBroker:
         try:
             from ...desktop.win32 import Win32Driver  # type: ignore[import-not-found]
+            from ...desktop.win32_vk import VirtualKeyWin32Driver
         except ImportError as exc:
             raise BrokerUnavailable(f"{NO_DRIVER}（{exc}）") from exc
-        return HexinBroker(Win32Driver(), XiadanBroker(Win32Driver(), "universal"))
+        # hexin's quick codes go as virtual-key codes; its sibling xiadan.exe is driven like any xiadan.
+        return HexinBroker(VirtualKeyWin32Driver(), XiadanBroker(Win32Driver(), "universal"))
 
     def connect(self, exe_path: str | None) -> tuple[Broker, ConnectInfo]:
         broker = self._broker()

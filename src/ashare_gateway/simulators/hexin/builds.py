@@ -35,6 +35,14 @@ class FakeHexinBuild:
     )
     # 系统设置 → 快速交易: the price the dialog fills in after the code lookup ("对手价" or "最新价").
     default_price: str = "对手价"
+    # The flash dialog's caption. Empty on the current 同花顺: THSAutoTrader finds it as
+    # {'class_name': '#32770', 'title': ''} (src/service/flask_service.py:223, :304); 8.x builds as
+    # client-automation.md recorded them show 闪电买入/闪电卖出. Unverified which 8.x builds do which.
+    flash_caption: bool = True
+    # The 键盘精灵 reads WM_KEYDOWN virtual-key codes ('2' = 0x32): a digit sent as VK_PACKET (what
+    # pywinauto sends for a plain character) reaches it as 0xE7 and is not a quick code. THSAutoTrader
+    # sends each digit with keybd_event(ord(ch)) (src/service/window_service.py:163-185).
+    sprite_virtual_keys_only: bool = True
 
     @property
     def main_title_prefix(self) -> str:
@@ -45,5 +53,5 @@ class FakeHexinBuild:
 
 
 HEXIN_8 = FakeHexinBuild(version="8.90.73")
-HEXIN_9 = FakeHexinBuild(version="9.20.40")
+HEXIN_9 = FakeHexinBuild(version="9.20.40", flash_caption=False)
 BUILDS = {"8": HEXIN_8, "9": HEXIN_9}

@@ -1,14 +1,16 @@
 """An in-memory 同花顺 hexin.exe (8.x or 9.x): the DesktopDriver protocol, trading on a paper broker.
 
 What it reproduces, because the adapter's correctness depends on it: the main window titled
-``同花顺(vX.YY.ZZ) - <page>``; the 键盘精灵 that takes typed digits + Enter (``21``/``23`` open 闪电买入/
-闪电卖出, a 6-digit code shows that stock); the flash-order dialog, which opens with the shown stock's
-code, looks a typed code up after a while (name, then the client's default price, overwriting any price
-typed too early), fills 可用 into the amount field on 刷新 (1528) or a fraction of it on 全仓/半仓/…,
+``同花顺(vX.YY.ZZ) - <page>``; the 键盘精灵 that takes digits + Enter (``21``/``23`` open 闪电买入/闪电卖出,
+a 6-digit code shows that stock) — digits as virtual-key codes only (``press_keys``): the VK_PACKET
+characters ``type_keys`` stands for are not quick codes; the flash-order dialog, a ``#32770`` owned by the
+main window whose caption is empty on 9.x (``FakeHexinBuild.flash_caption``), which opens with the shown
+stock's code, looks a typed code up after a while (name, then the client's default price, overwriting any
+price typed too early), fills 可用 into the amount field on 刷新 (1528) or a fraction of it on 全仓/半仓/…,
 and on 买入/卖出 asks 委托确认 and answers with the broker's own 提示 text; F12, which opens the sibling
-trading client (a callback: that is another process). Like the fake xiadan it *records misuse a real
-client would punish silently* (input under a modal pop-up, appending to a field, a price written before
-the lookup, submitting before it, fields of two orders mixed) as ``misuse`` events tests keep empty.
+trading client (a callback: that is another process). Like the fake xiadan it *records misuse a real client
+would punish silently* (input under a modal pop-up, appending to a field, a price written before the lookup,
+submitting before it, fields of two orders mixed) as ``misuse`` events tests keep empty.
 
 The Win32 model under it (handles, visibility, modelled time, the input rules, pop-ups) is the fake
 xiadan's too: :class:`~ashare_gateway.simulators.desktop.desktop.FakeDesktop`. This file holds what is
@@ -33,7 +35,7 @@ from ...domain.instruments import resolve_code
 from ...domain.models import OrderRequest, Quote, Side
 from ...domain.rules import lot_rule, tick_size
 from ..desktop.desktop import FakeDesktop
-from ..desktop.keys import Key
+from ..desktop.keys import Key, parse_keys
 from ..desktop.widgets import Widget
 from . import texts as tx
 from .builds import HEXIN_8, FakeHexinBuild
@@ -94,6 +96,20 @@ class FakeHexin(FakeDesktop):
         with self._lock:
             self._show_stock(code)
 
+    # =========================================================== desktop.driver.VirtualKeyDriver
+    def press_keys(self, handle: int, keys: str) -> None:
+        """Keys as virtual-key codes (keybd_event/SendInput with wVk): what the 键盘精灵 reads."""
+        with self._lock:
+            self._tick()
+            w = self._get(handle)
+            if self._accept_input(w, "按键"):
+                self._keys(w, parse_keys(keys), virtual=True)
+
+    def process_exe(self) -> str | None:
+        """The running hexin.exe's image path (QueryFullProcessImageName on Windows)."""
+        with self._lock:
+            return self.exe_path if self.running else None
+
     # =========================================================== DesktopDriver: process
     def start(self, exe_path: str) -> None:
         with self._lock:
@@ -122,10 +138,11 @@ class FakeHexin(FakeDesktop):
         return buf.getvalue()
 
     # =========================================================== keys
-    def _keys(self, w: Widget, keys: list[Key]) -> None:
+    def _keys(self, w: Widget, keys: list[Key], *, virtual: bool = False) -> None:
+        """``virtual``: sent as virtual-key codes; else plain characters arrive as VK_PACKET (type_keys)."""
         if w is self._main:
             for key in keys:
-                self._main_key(key)
+                self._main_key(key, virtual=virtual)
         elif w.class_name == "Edit":
             self._type_into_edit(w, keys)
         elif w.role == "dialog" and any(k.name == "ENTER" for k in keys):
@@ -151,9 +168,12 @@ class FakeHexin(FakeDesktop):
         if self._main is not None:
             self._main.text = self._title(f"{code} {quote.name}")
 
-    def _main_key(self, key: Key) -> None:
+    def _main_key(self, key: Key, *, virtual: bool) -> None:
         if key.is_char:
-            self._sprite += key.name
+            if virtual or not self.build.sprite_virtual_keys_only:
+                self._sprite += key.name
+            else:  # WM_KEYDOWN VK_PACKET (0xE7): the 键盘精灵 sees no digit
+                self._record("vk_packet_ignored", key.name)
         elif key.name == "ENTER":
             typed, self._sprite = self._sprite, ""
             self._record("key", f"{typed}↵")
@@ -176,7 +196,9 @@ class FakeHexin(FakeDesktop):
         for flash in list(self._flashes.values()):  # one at a time: the old one goes away
             self._close(flash.window)
         ids = self.build.flash_ids
-        window = self._w.make("#32770", 0, self.build.flash_titles[side.value], role="flash")
+        caption = self.build.flash_titles[side.value] if self.build.flash_caption else ""
+        window = self._w.make("#32770", 0, caption, role="flash")
+        window.owner = self._main.handle if self._main is not None else 0
         window.shown_at = self.clock() + self.faults.latency.dialog
         spec = [
             ("code", "Edit", "code", ""),
@@ -202,7 +224,7 @@ class FakeHexin(FakeDesktop):
         c["refresh"].on_click = lambda: self._later(refresh_after, lambda: self._fill_max(flash))
         for role, share in FRACTIONS.items():
             c[role].on_click = lambda share=share: self._fill_max(flash, share)
-        self._record("dialog", window.text)
+        self._record("dialog", self.build.flash_titles[side.value])
         if self.stock is not None:  # opens with the stock being looked at, already looked up
             c["code"].text = self.stock
             self._code_changed(flash, lookup=True)

@@ -1,0 +1,230 @@
+"""Run INSIDE Windows Python under Wine: the project's hexin adapter + the real ``VirtualKeyWin32Driver``
+(pywinauto) against the hexin stand-in ``C:\\同花顺软件\\同花顺\\hexin.exe``, with the xiadan stand-in in
+the same folder as its trading client. Each step is checked against the paper exchange's own books.
+
+    python hexin_scenario.py --port P --trading-port T --exe C:\\同花顺软件\\同花顺\\hexin.exe --version 9
+                             [--bench N]
+
+Prints one JSON object on its last line: {"version", "steps": {name: {ok, ms, detail}}, "bench": {...}}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import ntpath
+import os
+import statistics
+import sys
+import time
+import traceback
+from decimal import Decimal
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the embeddable Python does not
+
+import shims
+
+shims.install()
+
+from standin.control import Client  # noqa: E402
+
+from ashare_gateway.brokers.hexin.adapter import HexinBroker  # noqa: E402
+from ashare_gateway.brokers.ths.adapter import XiadanBroker  # noqa: E402
+from ashare_gateway.desktop.waiting import wait_until  # noqa: E402
+from ashare_gateway.desktop.win32 import Win32Driver  # noqa: E402
+from ashare_gateway.desktop.win32_vk import VirtualKeyWin32Driver  # noqa: E402
+from ashare_gateway.domain.errors import GatewayError, OrderRejected  # noqa: E402
+from ashare_gateway.domain.models import OrderRequest, Side  # noqa: E402
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--port", type=int, required=True)
+parser.add_argument("--trading-port", type=int, required=True)
+parser.add_argument("--exe", required=True)
+parser.add_argument("--version", default="8")
+parser.add_argument("--bench", type=int, default=0, help="time N flash buys → 合同编号")
+args = parser.parse_args()
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+driver = VirtualKeyWin32Driver()
+broker = HexinBroker(driver, XiadanBroker(Win32Driver(), "universal"))
+ctl = Client(args.port)
+trading_ctl = Client(args.trading_port)
+steps: dict[str, dict] = {}
+bench: dict[str, object] = {}
+aborted = False
+
+
+def step(name: str, required: bool = False):
+    def deco(fn):
+        global aborted
+        if aborted:
+            return fn
+        t0 = time.perf_counter()
+        try:
+            detail = fn()
+            steps[name] = {"ok": True, "ms": round((time.perf_counter() - t0) * 1000, 1), "detail": detail}
+        except Exception as exc:
+            message = exc.message if isinstance(exc, GatewayError) else repr(exc)
+            steps[name] = {
+                "ok": False,
+                "ms": round((time.perf_counter() - t0) * 1000, 1),
+                "detail": f"{type(exc).__name__}: {message}\n{traceback.format_exc()[-2500:]}",
+            }
+            aborted = aborted or required
+        return fn
+
+    return deco
+
+
+def state() -> dict:
+    return ctl.call("state")
+
+
+def entrust(contract_no: str) -> dict:
+    return next(e for e in state()["exchange"]["entrusts"] if e["contract_no"] == contract_no)
+
+
+def quote(code: str) -> dict:
+    return ctl.call("quote", code=code)
+
+
+def wait_state(probe, what: str, timeout: float = 5.0) -> dict:
+    """The stand-in's state once ``probe(state)`` holds (keys are handled after SendInput returns)."""
+    return wait_until(
+        lambda: (s := state()) and probe(s) and s, timeout=timeout, what=what, max_interval=0.02
+    )
+
+
+def flash_windows() -> list:
+    return [x for x in driver.top_windows() if x.class_name == "#32770" and x.owner == broker.main]
+
+
+@step("connect", required=True)
+def _connect():
+    info = broker.connect(args.exe)
+    assert info.exe_path == args.exe, info
+    assert broker.layout.family == int(args.version), broker.layout.family
+    assert info.main_window_title.startswith(f"同花顺(v{args.version}."), info.main_window_title
+    assert driver.process_exe() and ntpath.normcase(driver.process_exe()) == ntpath.normcase(args.exe)
+    return info.main_window_title
+
+
+@step("vk_packet_opens_nothing")
+def _vk_packet():
+    """pywinauto's default sends '2', '1' as VK_PACKET: the 键盘精灵 sees no digit, so Enter opens nothing."""
+    before = state()
+    driver.type_keys(broker.main, "21{ENTER}")
+    after = wait_state(lambda s: len(s["keys"]) > len(before["keys"]), "Enter reaches the 键盘精灵")
+    ignored = after["stats"]["vk_packet_ignored"] - before["stats"]["vk_packet_ignored"]
+    assert ignored == 2, after["stats"]
+    assert after["keys"][-1] == "↵" and after["flash"] is None and not flash_windows(), after
+    return {"vk_packet_ignored": ignored, "read": after["keys"][-1]}
+
+
+@step("quick_code_opens_the_dialog_by_virtual_keys")
+def _quick_code():
+    driver.press_keys(broker.main, "21{ENTER}")
+    after = wait_state(lambda s: s["flash"] is not None, "闪电买入 opens")
+    dialog = wait_until(lambda: flash_windows(), timeout=5, what="the flash dialog listed")[0]
+    expected = "" if args.version == "9" else "闪电买入"
+    assert dialog.title == expected, (dialog.title, expected)
+    found = broker.flash._find_dialog(broker.main, broker.layout, Side.BUY)
+    assert found == dialog.handle == after["flash"]["hwnd"], (found, dialog, after["flash"])
+    assert broker.flash._find_dialog(broker.main, broker.layout, Side.SELL) is None  # the side is checked
+    driver.click(driver.find_control(dialog.handle, control_id=broker.layout.flash.cancel))
+    wait_until(lambda: not flash_windows(), timeout=5, what="the flash dialog closes")
+    return {"caption": dialog.title, "keys": after["keys"][-1]}
+
+
+@step("flash_buy")
+def _buy():
+    price = Decimal(quote("600000")["ask1"])
+    ack = broker.place_order(OrderRequest("600000", Side.BUY, 200, price=price))
+    e = entrust(ack.contract_no)
+    assert (e["code"], e["side"], e["quantity"], Decimal(e["price"])) == ("600000", "buy", 200, price), e
+    assert not flash_windows(), flash_windows()
+    return {"contract_no": ack.contract_no, "message": ack.message}
+
+
+@step("flash_sell")
+def _sell():
+    price = Decimal(quote("000001")["bid1"])
+    ack = broker.place_order(OrderRequest("000001", Side.SELL, 300, price=price))
+    e = entrust(ack.contract_no)
+    assert (e["code"], e["side"], e["quantity"], Decimal(e["price"])) == ("000001", "sell", 300, price), e
+    return {"contract_no": ack.contract_no}
+
+
+@step("default_price_is_the_clients")
+def _default_price():
+    ask = Decimal(quote("600519")["ask1"])
+    ack = broker.place_order(OrderRequest("600519", Side.BUY, 100, price=None))
+    e = entrust(ack.contract_no)
+    assert Decimal(e["price"]) == ask, (e, ask)
+    return {"price": e["price"]}
+
+
+@step("rejection_passes_through")
+def _rejected():
+    q = quote("000858")
+    try:
+        broker.place_order(OrderRequest("000858", Side.SELL, 5000, price=Decimal(q["bid1"])))
+    except OrderRejected as exc:
+        shown = [d for d in state()["dialog_log"] if exc.message and exc.message in d["text"]]
+        assert shown, (exc.message, state()["dialog_log"])
+        assert not flash_windows()
+        return exc.message
+    raise AssertionError("selling 5000 of 800 was accepted")
+
+
+@step("max_amount_is_the_clients")
+def _max():
+    held = {p["code"]: p["available"] for p in state()["exchange"]["positions"]}
+    most = broker.max_amount(Side.SELL, "000858", None)
+    assert most == held["000858"], (most, held)
+    return most
+
+
+@step("sibling_next_to_hexin")
+def _sibling():
+    expected = ntpath.join(ntpath.dirname(args.exe), "xiadan.exe")
+    assert broker.sibling_exe() == expected, broker.sibling_exe()
+    balance = broker.balance()
+    truth = trading_ctl.call("state")["exchange"]["balance"]
+    assert balance.available == Decimal(truth["可用金额"]), (balance, truth)
+    assert broker.trading.session.exe_path == expected, broker.trading.session.exe_path
+    return {"sibling": expected, "available": str(balance.available)}
+
+
+if args.bench and not aborted:
+    samples, failures = [], []
+    price = Decimal(quote("600000")["ask1"])
+    for _ in range(args.bench):
+        t0 = time.perf_counter()
+        try:
+            ack = broker.place_order(OrderRequest("600000", Side.BUY, 100, price=price))
+        except Exception as exc:  # recorded, not timed
+            failures.append(repr(exc)[:200])
+            continue
+        samples.append((time.perf_counter() - t0) * 1000)
+        assert entrust(ack.contract_no)["quantity"] == 100
+    ordered = sorted(samples)
+    bench = {
+        "n": len(samples),
+        "median_ms": round(statistics.median(samples), 1) if samples else None,
+        "p90_ms": round(ordered[int(0.9 * (len(ordered) - 1))], 1) if samples else None,
+        "min_ms": round(ordered[0], 1) if samples else None,
+        "max_ms": round(ordered[-1], 1) if samples else None,
+        "failures": failures,
+    }
+
+
+@step("exit")
+def _exit():
+    broker.exit()
+    assert driver.is_alive()  # /exit only detaches: 同花顺 is the user's program
+    return "detached"
+
+
+print(json.dumps({"version": args.version, "steps": steps, "bench": bench}, ensure_ascii=True, default=str))

@@ -1,0 +1,103 @@
+"""hexin.exe 8.x and 9.x through the real pywinauto driver under Wine (issue 14, "Done when").
+
+The hexin stand-in (tools/wine/standin/hexin_app.py) runs as ``C:\\同花顺软件\\同花顺\\hexin.exe`` with the
+universal xiadan stand-in beside it as its trading client, both on one paper exchange. The Windows-side
+scenario (tests/wine/scenarios/hexin_scenario.py) drives them with ``VirtualKeyWin32Driver`` +
+``HexinBroker``: quick codes as virtual-key codes (and a VK_PACKET ``21`` that must open nothing), the
+flash dialog found by owner + class + controls (empty caption on 9.x), a flash buy and sell checked in
+the exchange's books, the client's default price, a rejection passed through, 可用 from 刷新, and the
+balance read from the xiadan.exe in hexin.exe's folder. ``ASHARE_WINE_HEXIN_BENCH=N`` also times N flash
+buys → 合同编号 and prints the numbers with ``-s`` (docs/benchmarks/wine.md, "hexin"). Opt-in like every
+Wine test (ASHARE_WINE=1).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.wine.conftest import ENABLED, SCENARIOS, SKIP_REASON, Standin, free_port, run_scenario
+
+pytestmark = [pytest.mark.wine, pytest.mark.skipif(not ENABLED, reason=SKIP_REASON)]
+
+STEPS = [
+    "connect",
+    "vk_packet_opens_nothing",
+    "quick_code_opens_the_dialog_by_virtual_keys",
+    "flash_buy",
+    "flash_sell",
+    "default_price_is_the_clients",
+    "rejection_passes_through",
+    "max_amount_is_the_clients",
+    "sibling_next_to_hexin",
+    "exit",
+]
+VERSIONS = [v for v in os.environ.get("ASHARE_WINE_HEXIN", "8,9").split(",") if v]
+
+
+@pytest.fixture(scope="module", params=VERSIONS)
+def hexin_run(request, wine, wine_home, tmp_path_factory):
+    from standin.hexin_install import install_hexin
+    from winenv import winpath
+
+    version = request.param
+    db = tmp_path_factory.mktemp(f"hexin{version}") / "exchange.sqlite3"
+    wine.log_dir.mkdir(parents=True, exist_ok=True)
+    port, trading_port = free_port(), free_port()
+    account = {"user": "demo", "password": "demo", "comm_password": None}
+    hexin_config = {
+        "db": winpath(db),
+        "version": version,
+        "accounts": [account],
+        "control_port": port,
+        "log": winpath(wine.log_dir / f"hexin{version}-{port}.log"),
+    }
+    trading_config = {
+        "db": winpath(db),
+        "flavour": "universal",
+        "accounts": [account],
+        "logged_in": True,
+        "control_port": trading_port,
+        "log": winpath(wine.log_dir / f"hexin{version}-xiadan-{trading_port}.log"),
+    }
+    hexin_exe, trading_exe, folder = install_hexin(hexin_config, trading_config, home=wine_home)
+    hexin = Standin(wine, hexin_exe, folder, port, hexin_config, db)
+    trading = Standin(wine, trading_exe, folder, trading_port, trading_config, db)
+    try:
+        hexin.spawn()  # first: it creates the paper account the sibling then logs into
+        trading.spawn()
+        extra = (
+            ["--bench", os.environ["ASHARE_WINE_HEXIN_BENCH"]]
+            if os.environ.get("ASHARE_WINE_HEXIN_BENCH")
+            else []
+        )
+        result = run_scenario(
+            wine,
+            SCENARIOS / "hexin_scenario.py",
+            "--port",
+            str(port),
+            "--trading-port",
+            str(trading_port),
+            "--exe",
+            hexin_exe,
+            "--version",
+            version,
+            *extra,
+            timeout=300,
+            log_name=f"hexin{version}.log",
+        )
+        if extra and result.data:  # the numbers for docs/benchmarks/wine.md ("hexin"), with -s
+            print(f"\nhexin {version}: flash buy → 合同编号 {result.data.get('bench')}")
+        return result
+    finally:
+        hexin.stop()
+        trading.stop()
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_hexin_through_the_real_driver(hexin_run, step: str) -> None:
+    assert hexin_run.data is not None, hexin_run.explain()
+    entry = hexin_run.entries("steps").get(step)
+    assert entry is not None, f"step {step!r} did not run\n{hexin_run.explain()}"
+    assert entry["ok"], entry["detail"]

@@ -220,3 +220,39 @@ def test_the_driver_finds_each_client_by_its_process_never_by_title(wine, client
     for name in ("by_path", "own_windows", "same_title_refused", "idle_path"):
         assert name in checks, f"check {name!r} did not run\n{result.explain()}"
         assert checks[name]["ok"], f"{name}: {checks[name]['detail']}"
+
+
+def test_one_exe_running_twice_is_refused_naming_both(wine, clients, tmp_path: Path) -> None:
+    """A user who opens the same client twice: which one is logged in as whom cannot be told."""
+    import json
+
+    from winenv import winpath
+
+    a = clients["a"]
+    port = free_port()
+    db = tmp_path / "twin.sqlite3"  # its own books: only the lookup is under test
+    twin_config = {**a.config, "db": winpath(db), "control_port": port, "logged_in": True}
+    twin_config["log"] = winpath(tmp_path / "twin.log")
+    config = tmp_path / "twin.json"
+    config.write_text(json.dumps(twin_config, ensure_ascii=False), encoding="utf-8")
+    twin = Standin(wine, a.exe, a.folder, port, twin_config, db)
+    twin.proc = wine.spawn(
+        ["wine", a.exe], log_name="standin-twin.out", extra_env={"ASHARE_STANDIN_CONFIG": winpath(config)}
+    )
+    try:
+        twin.client().wait_ready(90)
+        result = run_scenario(
+            wine,
+            SCENARIOS / "accounts_scenario.py",
+            "twin",
+            str(a.port),
+            str(port),
+            a.exe,
+            timeout=120,
+            log_name="accounts_twin.log",
+        )
+        assert result.data is not None, result.explain()
+        check = result.entries("checks").get("same_exe_refused")
+        assert check is not None and check["ok"], (check or {}).get("detail") or result.explain()
+    finally:
+        twin.stop()

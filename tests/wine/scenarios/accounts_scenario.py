@@ -1,6 +1,7 @@
 """Run INSIDE Windows Python under Wine: two stand-ins at once, each found by its process (issue 18).
 
     python accounts_scenario.py PORT_A EXE_A PORT_B EXE_B EXE_IDLE
+    python accounts_scenario.py twin PORT_A PORT_TWIN EXE_A
 
 Both stand-ins show the same window titles and run from different exe paths (copies of pythonw.exe in
 their own folders); EXE_IDLE is installed but not running. Checks, each against what the stand-ins say
@@ -11,7 +12,9 @@ about themselves (their pid over the control port):
 - ``own_windows``: each driver lists only its own process's windows, although the titles are equal;
 - ``same_title_refused``: attaching by that title alone is refused, naming both pids;
 - ``idle_path``: a path with no running process attaches to nothing, and ``XiadanBroker.connect``
-  refuses it with a message that names the path.
+  refuses it with a message that names the path;
+- ``same_exe_refused`` (twin): with one exe running twice, attaching by its path is refused naming
+  both pids (pywinauto's ``connect(path=)`` would take the last one started).
 
 Prints one JSON object on its last line.
 """
@@ -37,7 +40,6 @@ from ashare_gateway.brokers.ths.adapter import XiadanBroker  # noqa: E402
 from ashare_gateway.desktop.win32 import Win32Driver  # noqa: E402
 from ashare_gateway.domain.errors import BrokerUnavailable  # noqa: E402
 
-port_a, exe_a, port_b, exe_b, exe_idle = sys.argv[1:6]
 checks: dict[str, dict] = {}
 
 
@@ -54,6 +56,23 @@ def check(name: str):
     return deco
 
 
+if sys.argv[1] == "twin":  # twin PORT_A PORT_TWIN EXE_A: one exe running twice
+    port_a, port_twin, exe_a = sys.argv[2:5]
+    pids = sorted(Client(int(p)).call("ping")["pid"] for p in (port_a, port_twin))
+
+    @check("same_exe_refused")
+    def _same_exe():
+        try:
+            Win32Driver().attach(exe_path=exe_a)
+        except BrokerUnavailable as exc:
+            assert all(str(p) in exc.message for p in pids) and exe_a in exc.message, (pids, exc.message)
+            return {"pids": pids, "message": exc.message}
+        raise AssertionError(f"attached to one of two processes of {exe_a}")
+
+    print(json.dumps({"checks": checks}, ensure_ascii=False))
+    sys.exit(0)
+
+port_a, exe_a, port_b, exe_b, exe_idle = sys.argv[1:6]
 pid_a = Client(int(port_a)).call("ping")["pid"]
 pid_b = Client(int(port_b)).call("ping")["pid"]
 drivers = {"a": Win32Driver(), "b": Win32Driver()}

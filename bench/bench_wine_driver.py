@@ -120,16 +120,7 @@ def inner(ns: argparse.Namespace) -> int:
     driver.reset()
     out["read_captcha_fixed"] = timed(broker.positions, ns.reads, "read_captcha_fixed")
     out["read_captcha_fixed_breakdown"] = driver.snapshot(max(1, len(out["read_captcha_fixed"])))
-    # What-if: pywinauto's fixed 60 ms sleep in set_focus() (every type_keys and every tree selection
-    # pays it) switched off, as Win32Driver could do with Timings.after_setfocus_wait = 0.
-    from pywinauto.timings import Timings
-
-    saved_wait = Timings.after_setfocus_wait
-    Timings.after_setfocus_wait = 0
-    out["read_captcha_nosleep"] = timed(broker.positions, ns.reads, "read_captcha_nosleep")
     ctl.call("set", captcha="off")
-    out["order_nosleep"] = timed(buy, ns.orders)
-    Timings.after_setfocus_wait = saved_wait
     driver.get_text = real_get_text
 
     # --- the fixed-sleep baseline: same client, same driver, easytrader's sleeps --------------------
@@ -254,12 +245,6 @@ def render(data: dict, seconds: float) -> str:
         ("buy → 合同编号 (limit order, confirm + result dialogs)", "order", TARGET_ORDER_S),
         ("one table read, captcha included (positions)", "read_captcha", TARGET_READ_S),
         ("— the same with the captcha race fixed (bench-only patch)", "read_captcha_fixed", TARGET_READ_S),
-        ("what-if: buy, pywinauto's set_focus sleep (60 ms) off", "order_nosleep", TARGET_ORDER_S),
-        (
-            "what-if: read with captcha, race fixed and set_focus sleep off",
-            "read_captcha_nosleep",
-            TARGET_READ_S,
-        ),
         ("one table read, no captcha (positions)", "read_no_captcha", None),
         ("balance (six statics)", "balance", None),
         ("baseline: buy with easytrader's fixed sleeps", "baseline_order", None),

@@ -130,6 +130,29 @@ def read_accounts(parser: configparser.ConfigParser, path: Path, default_broker:
                 section=section_name if any(k in risk for k in section) else None,
             )
         )
+    return check_own_clients(accounts)
+
+
+def check_own_clients(accounts: list[AccountConfig]) -> list[AccountConfig]:
+    """Several desktop accounts: each names its own client exe (refused otherwise, at start-up).
+
+    Why: their clients show one window title, so the gateway tells them apart only by the exe path
+    (exe path → pid → windows). Two accounts without a path, or with one path, would attach to one
+    client, and the second account's orders would go out under the first one's login.
+    """
+    from .desktop.win32_process import normal_exe
+
+    desktop = [a for a in accounts if registry.get(a.broker).has(registry.Capability.DESKTOP_CLIENT)]
+    if len(desktop) < 2:
+        return accounts
+    missing = [a.name for a in desktop if not a.exe_path]
+    if missing:
+        raise InvalidParameter(msg.ACCOUNT_EXE_MISSING.format(names="、".join(missing)))
+    seen: dict[str, str] = {}
+    for a in desktop:
+        other = seen.setdefault(normal_exe(a.exe_path or ""), a.name)
+        if other != a.name:
+            raise InvalidParameter(msg.ACCOUNT_EXE_SHARED.format(first=other, second=a.name, path=a.exe_path))
     return accounts
 
 

@@ -31,8 +31,8 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from ..domain.errors import BrokerUnavailable, ClientBusy, GatewayError
-from ..domain.messages import SAME_TITLE
-from . import user32
+from ..domain.messages import SAME_EXE, SAME_TITLE
+from . import user32, win32_process
 from .driver import ControlInfo, WindowInfo
 from .waiting import wait_until
 
@@ -73,30 +73,38 @@ class Win32Driver:
         self._app = app
 
     def attach(self, exe_path: str | None = None, title_re: str | None = None) -> bool:
+        """Attach to the client by its process: exe path → pid → that process's windows.
+
+        By exe path: the one process whose image path is that exe (``win32_process``); two from one
+        path are refused (two accounts must not share a client folder). By title only when exactly
+        one process shows it: several xiadan.exe all show 网上股票交易系统5.0.
+        """
         application, findwindows = self._pw["application"], self._pw["findwindows"]
-        app = application.Application(backend="win32")
         pids: list[int] = []
         try:
             if exe_path is not None:
                 if not os.path.exists(exe_path):
                     return False
-                app.connect(path=exe_path)
+                pids = win32_process.pids_of(exe_path)
+                refusal = SAME_EXE.format(count=len(pids), path=exe_path, pids="、".join(map(str, pids)))
             elif title_re is not None:
                 found = findwindows.find_elements(
                     title_re=title_re, top_level_only=True, visible_only=True, backend="win32"
                 )
-                if not found:
-                    return False
-                # Several xiadan.exe show the same title: by title alone only when one process shows it.
                 pids = sorted({e.process_id for e in found})
-                if len(pids) == 1:
-                    app.connect(handle=found[0].handle)
+                refusal = SAME_TITLE.format(count=len(pids), pids="、".join(map(str, pids)))
             else:
                 return False
         except Exception:
             return False
         if len(pids) > 1:
-            raise BrokerUnavailable(SAME_TITLE.format(count=len(pids), pids="、".join(map(str, pids))))
+            raise BrokerUnavailable(refusal)
+        if not pids:
+            return False
+        try:
+            app = application.Application(backend="win32").connect(process=pids[0])
+        except Exception:
+            return False  # gone meanwhile
         self._app = app
         return True
 

@@ -85,3 +85,12 @@ SAME_TITLE = (
     "找到{count}个标题相同的客户端窗口（进程 {pids}）：无法按标题区分，请为每个账户指定各自的 exe_path"
 )
 SAME_EXE = "找到{count}个从 {path} 启动的客户端（进程 {pids}）：每个账户请使用各自的客户端目录"
+NO_CLIENT_AT = (
+    "连接客户端失败：没有从 {path} 启动的客户端进程（请先启动并登录该客户端，"
+    "或在该账户的配置里写上 user 和 password，由网关启动并登录）"
+)
+EXE_MISSING = "连接客户端失败：客户端程序 {path} 不存在，请检查路径是否正确"
+ACCOUNT_EXE_MISSING = (
+    "配置了多个客户端账户，账户 {names} 没有写 exe_path：标题相同的客户端只能按各自的 exe_path 区分"
+)
+ACCOUNT_EXE_SHARED = "账户 {first} 和 {second} 的 exe_path 相同（{path}）：每个账户请使用各自的客户端目录"

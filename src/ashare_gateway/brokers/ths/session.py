@@ -110,6 +110,9 @@ class ClientSession:
         found = next((p for p in self.candidates(exe_path) if self.driver.attach(exe_path=p)), None)
         if found is None and not exe_path and self.driver.attach(title_re=self.layout.main_title_re):
             found = ""
+        if found is None and exe_path:  # the path names the client: say what is wrong with it
+            text = msg.NO_CLIENT_AT if self.path_exists(exe_path) else msg.EXE_MISSING
+            raise BrokerUnavailable(text.format(path=exe_path))
         if found is None:
             raise BrokerUnavailable(msg.CONNECT_FAILED)
         main = self.find_main()

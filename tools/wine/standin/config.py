@@ -39,6 +39,7 @@ class Config:
     copy_refused: bool = False  # the grid refuses to copy (keys and 0xE122); Ctrl+S (save as) works
     async_switch_ms: int = 0  # a WM_COMMAND page switch lands this much later (SendMessage returns first)
     login_button: str = "确定"  # the login button's text: 确定, 确定(Y), 登录(Y)
+    compact: bool = False  # 精简模式: the menu tree hidden, a small window (compact.py)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Config:

@@ -7,6 +7,8 @@ Opt-in like every Wine test (ASHARE_WINE=1).
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.wine.conftest import ENABLED, SCENARIOS, SKIP_REASON, run_scenario
@@ -26,6 +28,11 @@ def fingerprint_run(wine, make_standin):
     (standin.folder / "xiadan.ini").write_bytes(INI.encode("gb18030"))
     try:
         standin.spawn()
+        # Its control port answers before its main window exists: the scenario attaches to that window.
+        ping = standin.client()
+        deadline = time.monotonic() + 60
+        while not ping.call("ping").get("main") and time.monotonic() < deadline:
+            time.sleep(0.1)
         return run_scenario(
             wine,
             SCENARIOS / "fingerprint_scenario.py",

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from ashare_gateway.brokers.client_check import ClientMismatch
 from ashare_gateway.brokers.ths.adapter import XiadanBroker
 from ashare_gateway.brokers.ths.dialogs import DialogKind
 from ashare_gateway.brokers.ths.layouts import HT
@@ -39,8 +40,17 @@ def test_modelled_latencies_everywhere(make, sim, flavour, cash) -> None:
     assert broker.cancelable_entrusts() == []
 
 
-def test_a_missing_control_times_out_with_a_chinese_message(make, sim) -> None:
-    broker = make("ht", missing_controls=frozenset({1034}))
+def test_a_missing_control_is_refused_with_a_chinese_message(make, sim) -> None:
+    broker = make("ht", missing_controls=frozenset({1034}))  # found at connect (fingerprint.py)
+    with pytest.raises(ClientMismatch, match="买入页缺少控件 1034"):
+        broker.place_order(BUY)
+    assert sim.today_entrusts() == []
+
+
+def test_a_control_that_goes_missing_later_times_out_with_a_chinese_message(make, sim) -> None:
+    broker = make("ht")
+    for page in ("buy", "sell"):
+        broker.driver._controls[page]["amount"].hidden = True
     with pytest.raises(OperationTimeout, match="委托数量"):
         broker.place_order(BUY)
     assert sim.today_entrusts() == []
@@ -54,7 +64,8 @@ def test_a_result_dialog_that_never_comes_leaves_the_outcome_unknown(make, sim) 
 
 @pytest.mark.parametrize("rejects", [0, 2])
 def test_copy_captcha_is_solved_offline(make, sim, rejects) -> None:
-    broker = make("ht", captcha_on_copy=True, captcha_rejects=rejects)
+    broker = make("ht")  # the captcha comes after the connect-time check (it reads two tables)
+    broker.driver.faults.captcha_on_copy, broker.driver.faults.captcha_rejects = True, rejects
     assert [p.code for p in broker.positions()] == [p.code for p in sim.positions()]
     assert broker.grids.captchas_solved == 1
     assert len([e for e in events(broker, "captcha") if e.startswith("拒绝")]) >= rejects

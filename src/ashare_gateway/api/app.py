@@ -14,6 +14,7 @@ import logging
 from fastapi import FastAPI
 
 from .. import __version__
+from ..brokers import client_check
 from ..gateway import Gateway
 from . import (
     accounts,
@@ -147,6 +148,8 @@ def account_status(gateway: Gateway) -> list[dict]:
             "auto_login": service.sessions.auto_for(a.name) is not None,
             "auto_login_error": service.auto_login_errors.get(a.name),
             "clients": [h.key for h in service.clients.of_account(a.name)],
+            # The GUI client's connect-time fingerprint and settings (brokers/ths/fingerprint.py).
+            "client_checks": client_check.reports([h.broker for h in service.clients.of_account(a.name)]),
         }
         for a in gateway.accounts
     ]

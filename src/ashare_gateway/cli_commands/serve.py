@@ -27,6 +27,7 @@ from ..config import (
 from ..domain.errors import GatewayError
 from ..instance import DataDirInUse, hold_data_dir
 from ..secrets import BadToken, check_token
+from . import client_banner
 from .console import console, fail
 
 # The same text as brokers.sim.sources.SPEC_HELP (a test keeps them equal): importing that package here
@@ -249,6 +250,8 @@ def _run(settings: Settings, listeners: list, config_path: Path | None, log_leve
             else f"失败：{gateway.service.auto_login_error}"
         )
         console.print(f"自动登录（{config_path}）{status}")
+    for line in client_banner.lines(gateway):  # each GUI client's fingerprint and settings
+        console.print(line)
     for item in listeners:
         url = f"http://{shown_host}:{item.port}"
         console.print(f"API  {url}/api/trader   页面 {url}/   文档 {url}/docs")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..brokers.base import Operation, Trading
 from ..domain.errors import NotSupported
+from .client_guard import refuse_operation
 
 
 def supports(broker: Trading, operation: Operation) -> bool:
@@ -18,3 +19,4 @@ def require(broker: Trading, operation: Operation | None) -> None:
     """Raise ``NotSupported`` (501) with the adapter's text when ``broker`` declares it cannot."""
     if operation is not None and not broker.capabilities.supports(operation):
         raise NotSupported(broker.capabilities.refusal(operation))
+    refuse_operation(broker, operation)  # what the client's connect-time check stopped (409)

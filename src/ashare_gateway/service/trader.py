@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from ..brokers.base import ConnectInfo, Credentials, Operation
+from ..brokers.client_check import Guarded
 from ..domain import messages as msg
 from ..domain.clock import Clock, SystemClock
 from ..domain.errors import (
@@ -25,7 +26,7 @@ from ..domain.errors import (
 from ..domain.instruments import parse_security
 from ..domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
 from ..domain.sessions import MarketState
-from . import client_quotes, entrust_pages, validation
+from . import client_guard, client_quotes, entrust_pages, validation
 from .capabilities import require, supports
 from .clients import ClientHandle, ClientRegistry
 from .entrust_pages import EntrustPage, PagedEntrusts
@@ -266,6 +267,8 @@ class TraderService:
         handle = self.handle_for(session_id)
         if isinstance(request, OrderRequest) and request.is_market:
             require(handle.broker, Operation.MARKET_ORDER)
+        else:
+            client_guard.refuse(handle.broker, Guarded.ORDERS)  # the client's fingerprint (409)
         try:
             if self.orders is None:
                 concrete = request if isinstance(request, OrderRequest) else request()

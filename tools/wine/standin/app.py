@@ -30,7 +30,7 @@ import win32gui
 
 from ashare_gateway.simulators.xiadan import builds
 
-from . import control
+from . import compact, control
 from . import win as w
 from .backend import Backend
 from .captcha_dialog import CaptchaDialog
@@ -112,6 +112,7 @@ class App:
             log.info("login cancelled")
             return 0
         self.frame.create()
+        compact.apply(self)  # 精简模式 when the knob says so
         self._loop()
         return self.exit_code
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 import win32con
 import win32gui
 
+from . import compact
+
 if TYPE_CHECKING:
     from .app import App
 
@@ -82,6 +84,7 @@ class Hooks:
             if key != "cmd" and hasattr(config, key):
                 setattr(config, key, value)
         self.app.frame.apply_structure()
+        compact.apply(self.app)
         return {"ok": True}
 
     def cmd_advance(self, req: dict) -> dict:

@@ -45,6 +45,7 @@ from .cancel_page import CancelPageMixin
 from .confirms import order_confirm_mismatch
 from .dialogs import DialogKind
 from .entry import OrderEntry, price_text
+from .fingerprint import FingerprintMixin
 from .gridread import GridReader
 from .ipo import IpoSubscriber
 from .keepalive import KeepAlive
@@ -66,7 +67,7 @@ def _default_recognizer() -> object:
     return CaptchaRecognizer.default()
 
 
-class XiadanBroker(CancelPageMixin):
+class XiadanBroker(CancelPageMixin, FingerprintMixin):
     """One xiadan.exe client (one account). An internal lock serialises calls and the keep-alive."""
 
     kind = "xiadan"
@@ -117,12 +118,14 @@ class XiadanBroker(CancelPageMixin):
     def connect(self, exe_path: str | None = None) -> ConnectInfo:
         with self._op("连接客户端"):
             info = self.session.connect(exe_path)
+            self.fingerprint_client()  # fingerprint.py: what differs from the layout refuses trading
         self._start_keepalive()
         return info
 
     def login(self, credentials: Credentials) -> ConnectInfo:
         with self._op("登录"):
             info = self.session.login(credentials)
+            self.fingerprint_client()
         self._start_keepalive()
         return info
 

@@ -148,6 +148,8 @@ class Layout:
     keys: Keys = field(default_factory=Keys)
     # The market-order combobox entry of a client that has none.
     no_market_order_label: str = "不支持市价委托"
+    # The main window's class (the connect-time fingerprint, fingerprint.py): MFC's generated Afx:… name.
+    main_class_re: str = r"^Afx:"
 
     def with_changes(self, **changes: object) -> Layout:
         """A copy with some entries replaced: how a new client build is described."""

@@ -86,6 +86,7 @@ class ClientSession:
         self._login_window: int | None = None
         # The captcha recogniser (the adapter shares the grid reader's): for a login captcha.
         self.recognizer: Callable[[], object] | None = None
+        self.page_guard: Callable[[str], None] = lambda page: None  # refuses a page (fingerprint.py)
         self.popups = Popups(driver, layout, timeouts, self._not_popups)
 
     def _not_popups(self) -> set[int]:
@@ -233,6 +234,7 @@ class ClientSession:
         Re-selecting the tree item already selected does nothing in a real tree view, so a data page
         that is already shown is refreshed with F5 instead; a fresh grid is what the caller wants.
         """
+        self.page_guard(page)
         main = self.ensure_ready()
         layout = self.layout
         if layout.navigation == "command" and page in layout.commands:

@@ -34,11 +34,12 @@ from ..desktop.widgets import Widget
 from . import texts as tx
 from .builds import HT_BUILD, FakeBuild
 from .faults import Faults
+from .modes import ModesMixin
 from .pages import DATA_PAGES, FRAME_ID, ORDER_PAGES, PagesMixin
 from .trading import PageState, TradingMixin
 
 
-class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
+class FakeXiadan(ModesMixin, PagesMixin, TradingMixin, FakeDesktop):
     """The fake client. Construct it running and logged in (attach/connect) or stopped (start/login)."""
 
     VALUE_RULES: ClassVar[dict[str, tuple[str, str]]] = {
@@ -77,6 +78,7 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
         self._state: dict[str, PageState] = {}
         self._grid_data: dict[str, tuple[list[str], list[list[str]], list[Any]]] = {}
         self._ipo_ticked: set[int] = set()  # 批量新股申购 rows ticked (全选, or a click on a check cell)
+        self.compact = self.faults.compact_mode  # 精简模式 (modes.py)
         self.logged_in = False
         self.locked = False
         if running:
@@ -157,6 +159,8 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
                 self._grid_command(w, command_id)
                 return
             page = self.build.commands.get(command_id)
+            if w is self._main and self._compact_ignores(command_id):
+                return
             if page is not None and w is self._main and page in self._controls:
                 self._switch(page)
 
@@ -355,6 +359,7 @@ class FakeXiadan(PagesMixin, TradingMixin, FakeDesktop):
         tree = main.add(self._w.make("SysTreeView32", 129, role="tree"))
         tree.items = ["/".join(p) for p in self.build.tree]
         frame = main.add(self._w.make("AfxMDIFrame42s", FRAME_ID, role="frame"))
+        self._apply_compact()
         self._controls = {}
         self._panes = {}
         self._state = {}

@@ -66,3 +66,4 @@ class Faults:
     exit_confirm: bool = True  # closing the main window asks 是否退出
     crash_on_submit: int = 0  # the next N clicks on 买入/卖出 kill the client
     crash_after_send: int = 0  # the next N orders reach the broker, then the client dies before its result
+    compact_mode: bool = False  # 精简模式 at start: no menu tree, menu commands ignored (modes.py)

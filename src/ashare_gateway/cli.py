@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from .cli_clock import clock_command
+from .cli_commands import conditions as conditions_commands
 from .cli_commands import trading as trading_commands
 from .cli_commands.console import console, fail
 from .cli_commands.serve import serve
@@ -70,13 +71,20 @@ def encrypt_config(path: Annotated[Path, typer.Argument(help="The config.ini to 
 @app.command("kill-switch")
 def kill_switch(
     state: Annotated[str, typer.Argument(help="on: cancel open orders and refuse new ones; off: lift it.")],
-    account: Annotated[str | None, typer.Option(help="Only this account (default: all).")] = None,
+    account: Annotated[
+        str | None,
+        typer.Option(help="Only this gateway account (config.ini [Account:NAME]; default: all)."),
+    ] = None,
     url: Annotated[
         str | None,
         typer.Option(help="The running gateway to tell (default: the one holding --data-dir, if any)."),
     ] = None,
     token: Annotated[str | None, typer.Option(help="Its API token, if it has one.")] = None,
     data_dir: Annotated[Path, typer.Option("--data-dir", help="Its data folder.")] = Path("data"),
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Its config.ini, to find --account's broker account when it is not running."),
+    ] = None,
 ) -> None:
     """Turn the kill switch on or off: through the gateway running on --data-dir (which also cancels
     open orders), else straight in its journal, which a running gateway reads at every order."""
@@ -92,6 +100,13 @@ def kill_switch(
         token = token or os.environ.get("ASHARE_GATEWAY_TOKEN") or read_token_file(data_dir)
         if _kill_switch_through(url, token, on, account):
             return
+    if account is not None:
+        from .cli_commands.kill_switch_account import broker_account
+
+        try:
+            account = broker_account(account, config)
+        except ValueError as exc:
+            fail(str(exc))
     _kill_switch_in_journal(data_dir, on, account)
     word = "开启" if on else "解除"
     if running is not None or url is not None:
@@ -152,6 +167,7 @@ def version() -> None:
 
 
 trading_commands.register(app)  # balance, positions, orders, trades, quote, buy, sell, cancel, ...
+conditions_commands.register(app)  # conditions list | add | cancel
 
 
 def main() -> None:  # pragma: no cover - console entry

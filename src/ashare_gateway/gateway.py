@@ -16,6 +16,7 @@ from .config import Settings, parse_ini
 from .domain.clock import Clock, SimulatedClock, SystemClock, parse_start
 from .domain.errors import InvalidParameter
 from .domain.sessions import TradingCalendar, read_closures
+from .service.account_directory import AccountDirectory
 from .service.clients import BrokerProvider, ClientRegistry
 from .service.conditions import ConditionDesk, start_conditions
 from .service.journal import Journal
@@ -97,6 +98,7 @@ def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
         # (``--quotes``): the paper's own offline walk would be made-up prices for a real account.
         service.quote_source = exchange.quote
     live = start_live(settings, journal, risk, clients, clock)  # before reconciliation: its events count
+    live.bus.account_name = AccountDirectory.of(clients, accounts).name_of  # events name their account
     for account in accounts:
         service.auto_login(account.credentials, account=account.name)
     settled = service.reconcile_all()  # orders whose outcome a crash lost are settled before new ones

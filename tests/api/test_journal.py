@@ -208,8 +208,12 @@ def test_kill_switch_refuses_an_account_that_is_not_a_name(served: Served, accou
 
 
 def test_kill_switch_for_one_account_holds_only_that_account(served: Served) -> None:
-    on = httpx.post(f"{served.url}/api/admin/kill-switch", json={"on": True, "account": "acct-1"}).json()
-    assert on["data"]["account"] == "acct-1"
-    state = httpx.get(f"{served.url}/api/admin/kill-switch", params={"account": "acct-1"}).json()["data"]
+    # The one account's name is "default"; its broker account number (the old form) names it too.
+    number = served.gateway.service.clients.all()[0].account
+    on = httpx.post(f"{served.url}/api/admin/kill-switch", json={"on": True, "account": number}).json()
+    assert (on["data"]["account"], on["data"]["broker_account"]) == ("default", number)
+    state = httpx.get(f"{served.url}/api/admin/kill-switch", params={"account": "default"}).json()["data"]
     assert state["on"] is True
     assert httpx.get(f"{served.url}/api/admin/kill-switch").json()["data"]["on"] is False
+    ghost = httpx.post(f"{served.url}/api/admin/kill-switch", json={"on": True, "account": "acct-1"})
+    assert ghost.status_code == 404  # a switch under a name no account has would stop nothing

@@ -3,7 +3,8 @@
 Each event: ``id: <increasing int>``, ``event: <type>``, ``data: <JSON with id, type, time, account, ...>``.
 ``Last-Event-ID`` (the header EventSource sends on reconnect, or ``?last_event_id=``) resumes after
 that id from the journal database; without one a stream starts with the next event. The WebSocket
-sends the same JSON objects as text messages.
+sends the same JSON objects as text messages. ``?account=NAME`` (or ``X-Account``) keeps one gateway
+account's events and the gateway-wide ones; every event names its account (``account_name``).
 
 The WebSocket passes the same perimeter as every request (``api/perimeter/gate.py``: Host, Origin,
 allowed addresses and the token; a refused handshake is closed with 1008 before it reaches this route).
@@ -18,8 +19,9 @@ from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.background import BackgroundTask
 
-from ..domain.errors import InvalidParameter
+from ..domain.errors import GatewayError, InvalidParameter
 from ..service.live import LiveHub
+from . import account_filter
 
 PATH = "/api/events"
 READY_TIMEOUT = 35.0  # the first look at the clients (a GUI read each) before the stream starts
@@ -55,13 +57,14 @@ def build_router() -> APIRouter:
         last = _last_id(
             request.headers.get("last-event-id") or request.query_params.get("last_event_id"), hub
         )
+        chosen = account_filter.requested(request)
         waiter = hub.bus.listen()
         await asyncio.to_thread(hub.watch.wait_ready, READY_TIMEOUT)
 
         async def stream():
             try:
                 async for event in hub.bus.stream(waiter, last):
-                    if event is not None:
+                    if event is not None and account_filter.belongs(event.account, event.data, chosen):
                         yield ServerSentEvent(data=event.body(), event=str(event.type), id=str(event.id))
             finally:
                 hub.bus.leave(waiter)
@@ -78,7 +81,8 @@ def build_router() -> APIRouter:
             last = _last_id(
                 websocket.headers.get("last-event-id") or websocket.query_params.get("last_event_id"), hub
             )
-        except InvalidParameter as exc:
+            chosen = account_filter.requested(websocket)
+        except GatewayError as exc:
             await websocket.close(code=1008, reason=exc.message[:120])
             return
         await websocket.accept()
@@ -89,7 +93,7 @@ def build_router() -> APIRouter:
             async for event in hub.bus.stream(waiter, last):
                 if gone.done():
                     break
-                if event is not None:
+                if event is not None and account_filter.belongs(event.account, event.data, chosen):
                     await websocket.send_text(event.body())
         except (WebSocketDisconnect, RuntimeError):
             pass

@@ -2,6 +2,10 @@
 
 Same ``{code, message, data}`` envelope as ``/api/trader``. These are for the operator, not for the
 spec's clients, so they live under ``/api/journal`` and ``/api/admin``.
+
+``account`` (query, ``X-Account``, or the kill switch's body) is a gateway account name, or the broker
+account of exactly one account (:mod:`.account_filter`); the journal keeps broker accounts, and each
+row it shows also names its gateway account (``account_name``).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from ..domain.errors import GatewayError, InvalidParameter
-from . import openapi
+from . import account_filter, openapi
 from .envelope import ok
 from .requests import body_dict
 
@@ -50,25 +54,47 @@ ACCOUNT_NAME = re.compile(r"[\w.-]{1,64}")  # a configured account's name or num
 BAD_ACCOUNT = "参数account错误：应为账户名或资金账号（1-64位字母、数字、汉字、._-），或省略表示全部账户"
 
 
-def _account(raw: object) -> str | None:
-    """The kill switch's account: absent (every account) or a name; anything else is refused rather
-    than stored as a switch nobody can name again."""
+def _account(request: Request, raw: object) -> tuple[str, str] | None:
+    """The kill switch's account: absent (every account), or a gateway account name or the broker
+    account of exactly one account, resolved to (name, broker account). Anything else is refused rather
+    than stored as a switch no account reads."""
     if raw is None or raw == "":
         return None
     if not isinstance(raw, str) or not ACCOUNT_NAME.fullmatch(raw):
         raise InvalidParameter(BAD_ACCOUNT)
-    return raw
+    return account_filter.resolve(request, raw)
+
+
+def _switch(on: bool, account: tuple[str, str] | None, **more: object) -> dict:
+    name, broker = account if account else (None, None)
+    return {"on": on, "account": name, "broker_account": broker, **more}
 
 
 def _filters(request: Request) -> dict:
     q = request.query_params
+    chosen = account_filter.requested(request)
     state = q.get("state") or None
     if state is not None and state not in STATES:
         raise InvalidParameter(f"参数格式错误：state（可选：{'、'.join(STATES)}）")
     code = q.get("code") or None
     if code is not None and not (len(code) == 6 and code.isdigit()):
         raise InvalidParameter("参数格式错误：code（应为6位数字）")
-    return {"day": _day(q.get("day")), "code": code, "state": state, "account": q.get("account") or None}
+    account = chosen[1] if chosen else None
+    return {"day": _day(q.get("day")), "code": code, "state": state, "account": account}
+
+
+def _rows(request: Request, entries) -> list[dict]:
+    """The journal rows as shown: each with the gateway account it belongs to."""
+    name_of = account_filter.directory(request).name_of
+    names: dict[str, str | None] = {}
+    rows = []
+    for entry in entries:
+        row = entry.public()
+        if entry.account not in names:
+            names[entry.account] = name_of(entry.account)
+        row["account_name"] = names[entry.account]
+        rows.append(row)
+    return rows
 
 
 def build_router() -> APIRouter:
@@ -80,7 +106,7 @@ def build_router() -> APIRouter:
     @router.get(f"{JOURNAL_PREFIX}/orders", summary="委托日志查询（按日期、代码、状态）")
     async def journal_orders(request: Request) -> JSONResponse:
         rows = gateway(request).journal.query(**_filters(request))
-        return ok([r.public() for r in rows])
+        return ok(_rows(request, rows))
 
     @router.get(JOURNAL_PREFIX + "/orders/{order_id}", summary="一笔委托的日志与审计轨迹")
     async def journal_order(request: Request, order_id: str) -> JSONResponse:
@@ -91,7 +117,7 @@ def build_router() -> APIRouter:
             entry = journal.get(int(order_id))
         except Exception:
             raise GatewayError(f"委托日志不存在：{order_id}", status_code=404) from None
-        return ok({**entry.public(), "events": journal.events(order_id=entry.id)})
+        return ok({**_rows(request, [entry])[0], "events": journal.events(order_id=entry.id)})
 
     @router.get(f"{JOURNAL_PREFIX}/events", summary="审计事件")
     async def journal_events(request: Request) -> JSONResponse:
@@ -114,7 +140,7 @@ def build_router() -> APIRouter:
         fmt = request.query_params.get("format", "csv")
         if fmt not in ("csv", "json"):
             raise InvalidParameter("参数格式错误：format（csv 或 json）")
-        rows = [r.public() for r in gateway(request).journal.query(**_filters(request), limit=100_000)]
+        rows = _rows(request, gateway(request).journal.query(**_filters(request), limit=100_000))
         if fmt == "json":
             body = json.dumps(rows, ensure_ascii=False, indent=1)
             return Response(
@@ -130,6 +156,7 @@ def build_router() -> APIRouter:
             "sent_at",
             "updated_at",
             "account",
+            "account_name",
             "broker",
             "idempotency_key",
             "state",
@@ -157,8 +184,9 @@ def build_router() -> APIRouter:
 
     @router.get(f"{ADMIN_PREFIX}/kill-switch", summary="紧急停止状态")
     async def kill_switch_state(request: Request) -> JSONResponse:
-        account = _account(request.query_params.get("account"))
-        return ok({"on": gateway(request).risk.kill_switch(account), "account": account})
+        account = _account(request, request.query_params.get("account"))
+        on = gateway(request).risk.kill_switch(account[1] if account else None)
+        return ok(_switch(on, account))
 
     @router.post(
         f"{ADMIN_PREFIX}/kill-switch",
@@ -170,13 +198,12 @@ def build_router() -> APIRouter:
         on = body.get("on")
         if not isinstance(on, bool):
             raise InvalidParameter("缺少必填参数：on（true 开启，false 解除）")
-        account = _account(body.get("account"))
+        account = _account(request, body.get("account"))
+        broker = account[1] if account else None
         gw = gateway(request)
-        gw.risk.set_kill_switch(on, account)
-        cancelled = await run_in_threadpool(gw.service.cancel_everything) if on else 0
-        return ok(
-            {"on": on, "account": account, "撤销数量": cancelled},
-            "紧急停止已开启" if on else "紧急停止已解除",
-        )
+        gw.risk.set_kill_switch(on, broker)
+        # One account's switch cancels that account's open orders only, never the others'.
+        cancelled = await run_in_threadpool(gw.service.cancel_everything, broker) if on else 0
+        return ok(_switch(on, account, 撤销数量=cancelled), "紧急停止已开启" if on else "紧急停止已解除")
 
     return router

@@ -22,6 +22,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from ..domain.errors import (
@@ -32,14 +33,12 @@ from ..domain.errors import (
     OperationTimeout,
 )
 from ..domain.instruments import parse_security
-from ..domain.models import Quote, Side
-from ..domain.rules import tick_size
+from ..domain.models import Quote
 from ..domain.sessions import MarketState, Phase
 from .clients import ClientHandle
 from .conditions_model import (
     OPEN_STATES,
     ORDER_KEY,
-    PRICE_KINDS,
     STATE_LABELS,
     TEXTS,
     VALID_UNTIL_CLOSE,
@@ -48,7 +47,8 @@ from .conditions_model import (
     ConditionState,
     ConditionTerms,
 )
-from .conditions_parse import order_request, parse_terms, trailing_stop_price
+from .conditions_parse import order_request, parse_terms
+from .conditions_path import SnapshotPath, Step, judge
 from .conditions_store import ConditionStore
 from .events import EventBus, EventType
 from .faults import crash_point
@@ -58,6 +58,7 @@ from .trader import TraderService
 log = logging.getLogger(__name__)
 
 LIVE_QUOTE_KINDS = ("easyquotation", "mootdx")  # real market prices; offline and replay are not
+Path = list[Step]  # the snapshots a round judges, oldest first (``list`` is a method name in the class)
 POLL_SECONDS = 1.0  # the evaluator's round; a round with nothing open costs one flag check
 CRASH_POINT = "condition_triggered"  # faults.crash_point: after the trigger commit, before the order
 MAX_OCO_LEGS = 2
@@ -87,6 +88,7 @@ class ConditionDesk:
         bus: EventBus | None = None,
         refusal: str | None = None,
         interval: float = POLL_SECONDS,
+        path: SnapshotPath | None = None,
     ) -> None:
         self.store = store
         self.service = service
@@ -96,6 +98,7 @@ class ConditionDesk:
         self.bus = bus
         self.refusal = refusal
         self.interval = interval
+        self.path = path  # the snapshots between rounds; None: the last price only
         self._lock = threading.Lock()  # one evaluation at a time (scheduler and callers alike)
         self._open = bool(store.in_states(OPEN_STATES))  # anything to evaluate?
         self._created = 0  # counts creations: a round only clears ``_open`` if none came meanwhile
@@ -192,7 +195,8 @@ class ConditionDesk:
         if not (state.demo or (state.trading_day and state.phase is Phase.CONTINUOUS)):
             return 0  # prices move and orders match only in continuous trading
         quotes: dict[str, Quote | None] = {}
-        fired = 0
+        paths: dict[str, Path] = {}
+        hits = []
         for cond in self.store.in_states((ConditionState.ARMED,)):
             handle = self._handle(cond.account)
             if handle is None:
@@ -200,33 +204,34 @@ class ConditionDesk:
             code = cond.terms.code
             if code not in quotes:
                 quotes[code] = self._safe_quote(code)
+                paths[code] = self._safe_path(code, now)
             quote = quotes[code]
             if quote is None or not quote.last or quote.suspended:
                 continue
-            if self._fires(cond, quote, now):
-                fired += self._fire(cond, quote, handle)
+            # Every snapshot since the last round, in order (conditions_path.py), not just the last one.
+            path = paths[code]
+            steps = self.path.after_creation(cond, path, now) if self.path and path else [(0, quote.last)]
+            step, extreme = judge(cond, steps, now)
+            if extreme is not None:
+                self.store.set_extreme(cond.id, extreme)
+            if step is not None:
+                hits.append((step[0], cond.id, cond, quote, handle, step[1]))
+        fired = 0
+        # The earliest crossing first: of an OCO pair crossed in one round, the leg that crossed first wins.
+        for _, _, cond, quote_now, handle, crossed in sorted(hits, key=lambda h: h[:2]):
+            fired += self._fire(cond, quote_now, handle, crossed)
         return fired
 
-    def _fires(self, cond: Condition, quote: Quote, now: dt.datetime) -> bool:
-        terms, last = cond.terms, quote.last
-        if terms.kind in PRICE_KINDS:
-            trigger = terms.trigger_price
-            assert trigger is not None
-            if terms.kind in (ConditionKind.STOP_LOSS, ConditionKind.BREAKOUT_BELOW):
-                return last <= trigger
-            return last >= trigger
-        if terms.kind is ConditionKind.TRAILING_STOP:
-            extreme = cond.extreme if cond.extreme is not None else last
-            sell = terms.side is Side.SELL
-            if (sell and last > extreme) or (not sell and last < extreme):
-                self.store.set_extreme(cond.id, last)
-                return False
-            stop = trailing_stop_price(terms, extreme, tick_size(parse_security(terms.code)))
-            return last <= stop if sell else last >= stop
-        at = dt.datetime.combine(now.date(), terms.at or dt.time(0))
-        return now.replace(tzinfo=None) >= at > cond.created_at
+    def _safe_path(self, code: str, now: dt.datetime) -> Path:
+        try:
+            return self.path.since_last(code, now) if self.path is not None else []
+        except Exception:  # a source fault: this round judges the last price alone
+            log.exception("condition price path for %s failed", code)
+            return []
 
-    def _fire(self, cond: Condition, quote: Quote, handle: ClientHandle) -> int:
+    def _fire(self, cond: Condition, quote: Quote, handle: ClientHandle, crossed: Decimal) -> int:
+        """Fire on ``crossed`` (the price that crossed, shown as ``trigger_last``); the order is worked
+        out from the quote *now*, as it is sent now (a price from before a recross could be caged)."""
         try:
             amount = cond.terms.amount or self._sellable(handle, cond.terms)
             order = order_request(cond.terms, quote, amount)
@@ -235,7 +240,7 @@ class ConditionDesk:
                 self._publish(EventType.CONDITION_FAILED, self.store.get(cond.id))
             return 0
         key = ORDER_KEY.format(id=cond.id)
-        won, siblings = self.store.begin_trigger(cond.id, key=key, order=order, last=str(quote.last))
+        won, siblings = self.store.begin_trigger(cond.id, key=key, order=order, last=str(crossed))
         if not won:
             return 0  # cancelled, expired, or its OCO sibling fired first
         fired = self.store.get(cond.id)
@@ -370,6 +375,7 @@ def start_conditions(
         quote=service.quote_source,
         bus=bus,
         refusal=synthetic_refusal(broker, quotes),
+        path=SnapshotPath(exchange),
     )
     desk.start()
     return desk

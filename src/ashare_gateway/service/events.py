@@ -95,9 +95,15 @@ class EventBus:
         self._waiters: set[_Waiter] = set()
         self.sinks: list[Callable[[Event], None]] = []  # called after each write (webhooks)
         self.on_listening: list[Callable[[bool], None]] = []  # True: first listener came; False: last left
+        # broker account → gateway account name (config.ini [Account:NAME]); every event carries both
+        self.account_name: Callable[[str], str | None] | None = None
 
     # ---- publishing --------------------------------------------------------------------------
     def publish(self, type_: EventType, account: str, data: dict[str, Any]) -> Event:
+        """Write and fan out one event; ``account`` is the broker account (empty: gateway-wide), and the
+        data gains ``account_name``, the gateway account it belongs to (None if gateway-wide/unknown)."""
+        if self.account_name is not None and "account_name" not in data:
+            data = {**data, "account_name": self.account_name(account) if account else None}
         at = self._now().replace(tzinfo=None)
         text = json.dumps(data, ensure_ascii=False, default=str)
         with self._lock:  # the lock keeps ids in the order listeners see them

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select
 
+from ..domain import repo
 from ..domain.models import OrderRequest
 from ..store import migrations
 from ..store.db import open_engine
@@ -257,7 +258,8 @@ class Journal:
             return {r[0] for r in rows}
 
     def day_totals(self, account: str, trade_date: str) -> tuple[int, float]:
-        """Orders sent today and their notional value (for the daily risk limits)."""
+        """Orders sent today and their notional value (for the daily risk limits): price × amount, a
+        国债逆回购 its principal, as ``risk._value`` values a new order."""
         count, value = 0, 0.0
         with self.db.connect() as conn:
             rows = conn.execute(
@@ -272,7 +274,9 @@ class Journal:
             for (raw,) in rows:
                 req = json.loads(raw)
                 count += 1
-                if req["price"]:
+                if repo.is_repo(req["code"]):  # its price is a rate: what it moves is 张 × ¥100
+                    value += float(repo.principal(req["amount"]))
+                elif req["price"]:
                     value += float(req["price"]) * req["amount"]
         return count, value
 

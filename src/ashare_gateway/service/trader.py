@@ -321,10 +321,10 @@ class TraderService:
             session_id, "全部撤单", lambda h: h.broker.cancel_all(), PRIORITY_CANCEL, Operation.CANCEL_ALL
         )
 
-    def cancel_everything(self) -> int:
-        """Cancel open orders on every connected client (the kill switch)."""
+    def cancel_everything(self, account: str | None = None) -> int:
+        """Cancel open orders on every connected client (the kill switch), or only on ``account``'s."""
         total = 0
-        for handle in self.clients.all():
+        for handle in [h for h in self.clients.all() if account is None or h.account == account]:
             if not supports(handle.broker, Operation.CANCEL_ALL):
                 log.error(
                     "kill switch cannot cancel on %s: %s",

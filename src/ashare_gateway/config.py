@@ -18,6 +18,8 @@ from .brokers.base import Credentials
 from .domain.errors import InvalidParameter
 from .registry import BrokerKind
 from .secrets import check_token, decrypt, is_encrypted
+from .token_file import TOKEN_FILE
+from .token_file import read_token_file as read_token_file  # shared with the SDK, which stands alone
 
 log = logging.getLogger(__name__)
 
@@ -140,16 +142,6 @@ def find_config(explicit: Path | None) -> Path | None:
         return explicit
     here = Path("config.ini")
     return here if here.is_file() else None
-
-
-TOKEN_FILE = "api-token"
-
-
-def read_token_file(data_dir: Path) -> str | None:
-    """The token ``ashare-gateway token`` stored for this data folder, if any ("" when the file is blank:
-    serve refuses it rather than running without the token the user meant to set)."""
-    path = data_dir / TOKEN_FILE
-    return path.read_text(encoding="utf-8").strip() if path.is_file() else None
 
 
 def write_token_file(data_dir: Path, token: str) -> Path:

@@ -18,6 +18,7 @@ import pytest
 from ashare_gateway.api.ops_routes import csv_cell
 from ashare_gateway.config import Settings
 from ashare_gateway.domain.clock import ManualClock
+from tests.cli_inprocess import run_cli as run_cli_here
 from tests.conftest import Served, serve
 from tests.process import serve_process
 
@@ -163,27 +164,25 @@ def test_csv_export_neutralises_formulas(gw: Served) -> None:
 
 
 # ---- the client address -----------------------------------------------------------------------------
-def test_x_forwarded_for_is_ignored_unless_the_proxy_is_named(tmp_path: Path) -> None:
+def test_x_forwarded_for_is_ignored_unless_the_proxy_is_named(tmp_path: Path, clock: ManualClock) -> None:
+    """The real ``serve`` command with no proxy named (uvicorn's own default would trust loopback), then
+    the app as ``serve`` builds it (the same ``proxy_options``) with a rate limit, and with a named proxy."""
     spoof = {"X-Forwarded-For": "10.1.2.3"}
     with serve_process(tmp_path, "--allow-ip", "10.0.0.0/8", "--data-dir", str(tmp_path / "a")) as (url, _):
         resp = httpx.get(f"{url}/api/trader/balance", headers=spoof)
         assert resp.status_code == 403 and "允许列表" in resp.json()["message"]
-    with serve_process(tmp_path, "--rate-limit", "0.01", "--data-dir", str(tmp_path / "b")) as (url, _):
-        codes = [
-            httpx.get(f"{url}/ping", headers={"X-Forwarded-For": f"10.0.0.{i}"}).status_code
-            for i in range(60)
-        ]
+    limited = Settings(data_dir=tmp_path / "b", demo_market=False, rate_limit=0.01)
+    with serve(limited, clock) as s, httpx.Client(base_url=s.url) as c:
+        codes = [c.get("/ping", headers={"X-Forwarded-For": f"10.0.0.{i}"}).status_code for i in range(60)]
         assert 429 in codes  # a new claimed address is not a new bucket
-    args = (
-        "--allow-ip",
-        "10.0.0.0/8",
-        "--forwarded-allow-ips",
-        "127.0.0.1",
-        "--data-dir",
-        str(tmp_path / "c"),
+    named = Settings(
+        data_dir=tmp_path / "c",
+        demo_market=False,
+        allow_ips=["10.0.0.0/8"],
+        forwarded_allow_ips=["127.0.0.1"],
     )
-    with serve_process(tmp_path, *args) as (url, _):
-        assert httpx.get(f"{url}/api/trader/balance", headers=spoof).status_code == 200  # a named proxy
+    with serve(named, clock) as s:
+        assert httpx.get(f"{s.api}/balance", headers=spoof).status_code == 200  # a named proxy
 
 
 # ---- tokens ------------------------------------------------------------------------------------------
@@ -198,7 +197,7 @@ def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     [("short-token", "太短"), ("   ", "不能为空"), ("", "不能为空"), ("x" * 20 + " y", "ASCII")],
 )
 def test_serve_refuses_a_weak_token(tmp_path: Path, token: str, reason: str) -> None:
-    proc = run_cli("serve", "--data-dir", str(tmp_path), "--port", "1", "--token", token)
+    proc = run_cli_here("serve", "--data-dir", str(tmp_path), "--port", "1", "--token", token)
     assert proc.returncode == 2 and reason in proc.stderr + proc.stdout
 
 

@@ -19,22 +19,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from .. import registry
-from ..brokers.sim.clock_control import advance, clock_state, parse_advance, parse_target
+from ..brokers.sim.clock_control import advance, clock_state
 from ..domain.errors import Conflict
 from . import openapi
 from .envelope import ok
+from .models import parse, request_body
+from .models.ops import ClockBody
 from .requests import body_dict
 
 PATH = "/api/admin/clock"
 DESKTOP_ACCOUNT = (
     "模拟时钟不能调整：账户{names}是券商客户端（时间由券商系统决定），"
     "整个网关只有一个市场时钟，只有全部账户都是纸面交易所（broker = sim）时才能调整"
-)
-ADVANCE = openapi.body(
-    {
-        "advance": {"type": "string", "enum": ["phase", "day"]},
-        "to": {"type": "string", "description": "a later moment, YYYY-MM-DD HH:MM[:SS] (Beijing time)"},
-    }
 )
 
 
@@ -46,11 +42,12 @@ def build_router() -> APIRouter:
         return ok(clock_state(request.app.state.gateway.exchange), message="success")
 
     @router.post(
-        PATH, summary="模拟时钟：跳到下一阶段或下一交易日开盘（途中完成日终处理）", openapi_extra=ADVANCE
+        PATH,
+        summary="模拟时钟：跳到下一阶段或下一交易日开盘（途中完成日终处理）",
+        openapi_extra=request_body(ClockBody),
     )
     async def move(request: Request) -> JSONResponse:
-        body = await body_dict(request)
-        how = parse_target(body["to"]) if "to" in body else parse_advance(body.get("advance"))
+        how = parse(ClockBody, await body_dict(request)).target
         gateway = request.app.state.gateway
         real = [a for a in gateway.accounts if not _on_simulated_clock(a.broker)]
         if real:

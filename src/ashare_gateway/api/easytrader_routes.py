@@ -10,6 +10,7 @@ listener started with ``--dialect easytrader``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -21,6 +22,8 @@ from ..domain import messages as msg
 from ..domain.models import Side
 from ..service.sessionless import SessionlessTrader
 from . import accounts
+from .models import M, parse, request_body
+from .models.easytrader import EtCancelBody, EtLimitOrderBody, EtMarketOrderBody, PrepareBody
 from .requests import body_dict
 
 PREFIX = "/easytrader"
@@ -32,6 +35,15 @@ TEXTS = {
 }
 
 
+# The reads answered as a list of rows: path, summary, the facade's read, the row renderer.
+TABLES: list[tuple[str, str, Callable[[SessionlessTrader], list], Callable]] = [
+    ("/position", "持仓", SessionlessTrader.positions, fields.position_row),
+    ("/today_entrusts", "当日委托", SessionlessTrader.today_entrusts, fields.entrust_row),
+    ("/today_trades", "当日成交", SessionlessTrader.today_trades, fields.trade_row),
+    ("/cancel_entrusts", "可撤委托", SessionlessTrader.cancelable_entrusts, fields.cancelable_row),
+]
+
+
 def render_error(status: int, message: str) -> Response:
     return JSONResponse({"error": message}, status_code=status if status >= 300 else 400)
 
@@ -40,20 +52,26 @@ def _trader(request: Request) -> SessionlessTrader:
     return accounts.sessionless(request)  # account=, X-Account or /accounts/NAME/ (api/accounts.py)
 
 
-async def _body(request: Request) -> dict[str, Any]:
-    """The JSON body with its ``kwargs`` lifted to the top (explicit top-level fields win)."""
-    body = await body_dict(request)
-    nested = body.pop("kwargs", None)
-    return {**nested, **body} if isinstance(nested, dict) else body
+async def _call(request: Request, model: type[M]) -> tuple[SessionlessTrader, M]:
+    """The account's facade and the body checked by ``model`` (``kwargs`` lifted, top-level fields
+    winning). In this order, as before the models: malformed JSON, then the account, then the fields."""
+    raw = await body_dict(request)
+    trader = _trader(request)
+    return trader, parse(model, raw)
 
 
 def build_router(prefix: str = PREFIX, *, in_schema: bool = True) -> APIRouter:
     router = APIRouter(prefix=prefix, tags=["easytrader"], include_in_schema=in_schema)
 
-    @router.post("/prepare", status_code=201, summary="登录（或连接已登录的客户端）")
+    @router.post(
+        "/prepare",
+        status_code=201,
+        summary="登录（或连接已登录的客户端）",
+        openapi_extra=request_body(PrepareBody),
+    )
     async def prepare(request: Request) -> JSONResponse:
-        body = await _body(request)
-        await run_in_threadpool(_trader(request).prepare, body)
+        trader, body = await _call(request, PrepareBody)
+        await run_in_threadpool(trader.prepare, body.credentials(), body.exe_path)
         return JSONResponse({"msg": TEXTS["login"]}, status_code=201)
 
     @router.get("/balance", summary="资金")
@@ -61,25 +79,19 @@ def build_router(prefix: str = PREFIX, *, in_schema: bool = True) -> APIRouter:
         b = await run_in_threadpool(_trader(request).balance)
         return JSONResponse(fields.balance_row(b))
 
-    @router.get("/position", summary="持仓")
-    async def position(request: Request) -> JSONResponse:
-        rows = await run_in_threadpool(_trader(request).positions)
-        return JSONResponse([fields.position_row(p) for p in rows])
+    def table_route(
+        path: str, summary: str, read: Callable[[SessionlessTrader], list], row: Callable
+    ) -> None:
+        """A read whose answer is a bare JSON list of the spec's rows."""
 
-    @router.get("/today_entrusts", summary="当日委托")
-    async def today_entrusts(request: Request) -> JSONResponse:
-        rows = await run_in_threadpool(_trader(request).today_entrusts)
-        return JSONResponse([fields.entrust_row(e) for e in rows])
+        async def table(request: Request) -> JSONResponse:
+            rows = await run_in_threadpool(read, _trader(request))
+            return JSONResponse([row(r) for r in rows])
 
-    @router.get("/today_trades", summary="当日成交")
-    async def today_trades(request: Request) -> JSONResponse:
-        rows = await run_in_threadpool(_trader(request).today_trades)
-        return JSONResponse([fields.trade_row(t) for t in rows])
+        router.add_api_route(path, table, methods=["GET"], summary=summary, name=path.strip("/"))
 
-    @router.get("/cancel_entrusts", summary="可撤委托")
-    async def cancel_entrusts(request: Request) -> JSONResponse:
-        rows = await run_in_threadpool(_trader(request).cancelable_entrusts)
-        return JSONResponse([fields.cancelable_row(e) for e in rows])
+    for path, summary, read, row in TABLES:
+        table_route(path, summary, read, row)
 
     @router.get("/auto_ipo", summary="新股申购")
     async def auto_ipo(request: Request) -> JSONResponse:
@@ -89,10 +101,18 @@ def build_router(prefix: str = PREFIX, *, in_schema: bool = True) -> APIRouter:
         return JSONResponse({"message": text, "已申购新股": applied})
 
     def order_route(path: str, side: Side, *, market: bool, summary: str) -> None:
-        @router.post(path, status_code=201, summary=summary, name=f"easytrader{prefix}{path}")
+        model = EtMarketOrderBody if market else EtLimitOrderBody
+
+        @router.post(
+            path,
+            status_code=201,
+            summary=summary,
+            name=f"easytrader{prefix}{path}",
+            openapi_extra=request_body(model),
+        )
         async def place(request: Request) -> JSONResponse:
-            body = await _body(request)
-            trader = _trader(request)
+            trader, checked = await _call(request, model)
+            body = checked.as_body()
             fn = trader.market_order if market else trader.limit_order
             key = request.headers.get("idempotency-key")
             ack = await run_in_threadpool(lambda: fn(side, body, key=key))
@@ -108,10 +128,10 @@ def build_router(prefix: str = PREFIX, *, in_schema: bool = True) -> APIRouter:
     order_route("/market_buy", Side.BUY, market=True, summary="市价买入（kwargs: ttype, limit_price）")
     order_route("/market_sell", Side.SELL, market=True, summary="市价卖出（kwargs: ttype, limit_price）")
 
-    @router.post("/cancel_entrust", status_code=201, summary="撤单")
+    @router.post("/cancel_entrust", status_code=201, summary="撤单", openapi_extra=request_body(EtCancelBody))
     async def cancel_entrust(request: Request) -> JSONResponse:
-        body = await _body(request)
-        contract_no = await run_in_threadpool(_trader(request).cancel, body.get("entrust_no"))
+        trader, body = await _call(request, EtCancelBody)
+        contract_no = await run_in_threadpool(trader.cancel, body.entrust_no)
         return JSONResponse({"message": msg.OK_CANCEL, "entrust_no": contract_no}, status_code=201)
 
     @router.get("/exit", summary="退出客户端")

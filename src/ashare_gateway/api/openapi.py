@@ -1,8 +1,9 @@
 """What the OpenAPI document says about the ``/api/trader`` dialect: bodies and every status it answers.
 
-The ``/api/trader`` bodies are declared by their request models (``api/models/trader.py``, through
-``models.request_body``); what stays here is the envelope every status answers in, and ``body()`` for
-the few ops routes whose bodies are not models yet. A complete document lets a schema fuzzer
+Request bodies are declared by their request models (``api/models/<dialect>.py``, through
+``models.request_body``: /api/trader, ths, easytrader, the kill switch, the clock); what stays here is
+the envelope every status answers in, and ``body()`` for the two routes whose bodies are not models yet
+(conditions and repo lending, whose parsing lives in their services). A complete document lets a schema fuzzer
 (schemathesis) check that every response matches what is documented.
 """
 
@@ -51,6 +52,3 @@ def body(properties: dict[str, Any], required: list[str] | None = None) -> dict[
     if required:
         schema["required"] = required
     return {"requestBody": {"required": bool(required), "content": {"application/json": {"schema": schema}}}}
-
-
-KILL_SWITCH = body({"on": {"type": "boolean"}, "account": {"type": "string"}}, ["on"])

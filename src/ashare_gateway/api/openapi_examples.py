@@ -152,7 +152,7 @@ _THS_POSITION = {
     },
 }
 _THS_BUY_QUERY = {"stock_code": "600160", "price": "21.21", "amount": "100"}
-_THS_BUY_BODY = {"stock_code": "600160", "price": 21.21, "amount": 100}
+THS_BUY_BODY: dict[str, Any] = {"stock_code": "600160", "price": 21.21, "amount": 100}
 _THS_BUY_OK = {"message": "您的买入委托已成功提交，合同编号：4025982646。", "status": 1}
 _THS_SELL_FAIL = {"message": "委托失败，可交易股数为0", "status": -1}
 
@@ -163,9 +163,9 @@ def _ths(prefix: str) -> dict[tuple[str, str], dict[str, Any]]:
         out[(method, f"{prefix}/balance")] = {"response": _THS_BALANCE}
         out[(method, f"{prefix}/position")] = {"response": _THS_POSITION}
     out[("get", f"{prefix}/buy")] = {"query": _THS_BUY_QUERY, "response": _THS_BUY_OK}
-    out[("post", f"{prefix}/buy")] = {"request": _THS_BUY_BODY, "response": _THS_BUY_OK}
+    out[("post", f"{prefix}/buy")] = {"request": THS_BUY_BODY, "response": _THS_BUY_OK}
     out[("get", f"{prefix}/sell")] = {"query": _THS_BUY_QUERY, "response": _THS_SELL_FAIL}
-    out[("post", f"{prefix}/sell")] = {"request": _THS_BUY_BODY, "response": _THS_SELL_FAIL}
+    out[("post", f"{prefix}/sell")] = {"request": THS_BUY_BODY, "response": _THS_SELL_FAIL}
     return out
 
 
@@ -206,13 +206,15 @@ def _easytrader(prefix: str) -> dict[tuple[str, str], dict[str, Any]]:
     }
 
 
+EASYTRADER = _easytrader("")  # the request models' examples (api/models/easytrader.py)
+
 EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     **HT,
     **condition_examples.EXAMPLES,
     **_ths("/ths"),
     **_ths(""),
     **_easytrader("/easytrader"),
-    **_easytrader(""),
+    **EASYTRADER,
 }
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -22,6 +21,8 @@ from fastapi.responses import JSONResponse, Response
 from ..domain.errors import GatewayError, InvalidParameter
 from . import account_filter, openapi
 from .envelope import ok
+from .models import parse, request_body
+from .models.ops import KillSwitchBody, kill_switch_account
 from .requests import body_dict
 
 JOURNAL_PREFIX = "/api/journal"
@@ -50,19 +51,12 @@ def _day(raw: str | None) -> str | None:
     return text
 
 
-ACCOUNT_NAME = re.compile(r"[\w.-]{1,64}")  # a configured account's name or number
-BAD_ACCOUNT = "参数account错误：应为账户名或资金账号（1-64位字母、数字、汉字、._-），或省略表示全部账户"
-
-
 def _account(request: Request, raw: object) -> tuple[str, str] | None:
     """The kill switch's account: absent (every account), or a gateway account name or the broker
     account of exactly one account, resolved to (name, broker account). Anything else is refused rather
     than stored as a switch no account reads."""
-    if raw is None or raw == "":
-        return None
-    if not isinstance(raw, str) or not ACCOUNT_NAME.fullmatch(raw):
-        raise InvalidParameter(BAD_ACCOUNT)
-    return account_filter.resolve(request, raw)
+    name = kill_switch_account(raw)
+    return None if name is None else account_filter.resolve(request, name)
 
 
 def _switch(on: bool, account: tuple[str, str] | None, **more: object) -> dict:
@@ -191,14 +185,12 @@ def build_router() -> APIRouter:
     @router.post(
         f"{ADMIN_PREFIX}/kill-switch",
         summary="开启（撤销全部委托并拒绝新委托）或解除紧急停止",
-        openapi_extra=openapi.KILL_SWITCH,
+        openapi_extra=request_body(KillSwitchBody),
     )
     async def kill_switch(request: Request) -> JSONResponse:
-        body = await body_dict(request)
-        on = body.get("on")
-        if not isinstance(on, bool):
-            raise InvalidParameter("缺少必填参数：on（true 开启，false 解除）")
-        account = _account(request, body.get("account"))
+        body = parse(KillSwitchBody, await body_dict(request))
+        on = body.on
+        account = _account(request, body.account)
         broker = account[1] if account else None
         gw = gateway(request)
         gw.risk.set_kill_switch(on, broker)

@@ -1,7 +1,8 @@
 """Reading what a caller sent: a JSON (or form) body as a dict, the session id from query or header.
 
-Bodies are parsed by hand rather than by pydantic models so that a missing field yields the spec's own
-message (``缺少必填参数：comm_password``) with a 400, never pydantic's 422. The JSON reader is strict
+The body read here is then checked by the route's pydantic model (``api/models/``), whose validators
+raise the spec's own messages (``缺少必填参数：comm_password``) with a 400, never pydantic's 422.
+The JSON reader is strict
 where Python's ``json`` is lenient and the lenience costs money or a 500: a key given twice (which one
 is the amount?), ``NaN``/``Infinity``, nesting deep enough to raise RecursionError, lone UTF-16
 surrogates (which later fail to encode into SQLite or a response), and numbers long enough to be slow.
@@ -30,7 +31,6 @@ TEXTS = {
     "constant": "请求体包含不支持的数值：{name}（NaN或无穷大）",
     "number": "请求体中的数字过长",
     "surrogate": "请求体包含无效的Unicode字符（孤立的代理项）",
-    "field": "参数格式错误：{name}（应为字符串）",
 }
 
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
@@ -156,16 +156,6 @@ async def body_dict(request: Request) -> dict[str, Any]:
             raise InvalidParameter(duplicate_refusal(name))
         return {k: v for k, v in items if isinstance(v, str)}
     return parse_json_object(raw)
-
-
-def optional_text(body: dict[str, Any], name: str) -> str | None:
-    """An optional string field (``exe_path``): absent or blank is None; a number or a list is a 400."""
-    value = body.get(name)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise InvalidParameter(TEXTS["field"].format(name=name))
-    return value.strip() or None
 
 
 def session_id(request: Request) -> str | None:

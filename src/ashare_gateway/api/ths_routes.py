@@ -21,6 +21,8 @@ from ..domain import messages as msg
 from ..domain.models import Balance, OrderAck, Position, Side
 from ..service.sessionless import SessionlessTrader
 from . import accounts
+from .models import RequestModel, parse, query_parameters, request_body
+from .models.ths import ThsOrderBody
 from .requests import body_dict
 
 PREFIX = "/ths"
@@ -90,13 +92,24 @@ async def _params(request: Request) -> dict[str, Any]:
 def build_router(prefix: str = PREFIX, *, in_schema: bool = True) -> APIRouter:
     router = APIRouter(prefix=prefix, tags=["ths_http_trader"], include_in_schema=in_schema)
 
-    def both(path: str, summary: str):
-        """Register one handler for GET and POST, as two routes (one OpenAPI operation each)."""
+    def both(path: str, summary: str, *, model: type[RequestModel] | None = None):
+        """Register one handler for GET and POST, as two routes (one OpenAPI operation each); ``model``
+        documents the parameters: in the query string for GET, as the body for POST."""
 
         def register(handler):
             for method in METHODS:
+                extra = (
+                    None
+                    if model is None
+                    else (query_parameters(model) if method == "GET" else request_body(model))
+                )
                 router.add_api_route(
-                    path, handler, methods=[method], summary=summary, name=f"ths{prefix}{path}:{method}"
+                    path,
+                    handler,
+                    methods=[method],
+                    summary=summary,
+                    name=f"ths{prefix}{path}:{method}",
+                    openapi_extra=extra,
                 )
             return handler
 
@@ -113,11 +126,13 @@ def build_router(prefix: str = PREFIX, *, in_schema: bool = True) -> APIRouter:
         return render(position_message(await run_in_threadpool(_trader(request).positions)))
 
     def order(path: str, side: Side, summary: str) -> None:
-        @both(path, summary)
+        @both(path, summary, model=ThsOrderBody)
         async def place(request: Request) -> JSONResponse:
-            params = await _params(request)
+            raw = await _params(request)
+            trader = _trader(request)  # malformed JSON, then the account, then the fields, as before
+            params = parse(ThsOrderBody, raw).as_body()
             key = request.headers.get("idempotency-key")
-            ack = await run_in_threadpool(lambda: _trader(request).flexible_order(side, params, key=key))
+            ack = await run_in_threadpool(lambda: trader.flexible_order(side, params, key=key))
             return render(order_message(side, ack))
 
     order("/buy", Side.BUY, "买入（price 可省略；amount 可为 max）")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -103,6 +103,27 @@ def _confirm(question: str, yes: bool) -> None:
         _die(Exit.NOT_CONFIRMED, "未确认，未发送")
 
 
+T = TypeVar("T")
+
+
+def _act(
+    question: str, act: Callable[[GatewayClient], T], *, yes: bool, url: str | None, token: str | None,
+    data_dir: Path, session: str | None, account: str | None,
+) -> T:  # fmt: skip
+    """What every command that changes something does: open the gateway, ask (unless --yes), act."""
+    with _gateway(url, token, data_dir, session, account) as gw:
+        _confirm(question, yes)
+        return act(gw)
+
+
+def _answer(json: bool, data: Any, text: str) -> None:
+    """``data`` as JSON with --json, else the sentence for a person."""
+    if json:
+        render.print_json(out, data)
+    else:
+        out.print(text)
+
+
 def _table_command(name: str, title: str, fetch: Callable[[Any], list]) -> Callable[..., None]:
     def command(url: Url = None, token: Token = None, data_dir: DataDir = Path("data"), json: Json = False,
                 session: Session = None, account: AccountName = None) -> None:  # fmt: skip
@@ -156,22 +177,21 @@ def _order_command(side: str, label: str) -> Callable[..., None]:
         url: Url = None, token: Token = None, data_dir: DataDir = Path("data"), json: Json = False,
         yes: Yes = False, session: Session = None, account: AccountName = None,
     ) -> None:  # fmt: skip
-        with _gateway(url, token, data_dir, session, account) as gw:
-            where = f"在账户 {account} " if account else ""
-            _confirm(f"确认{where}{label} {code} {amount}股，价格 {price} 元？", yes)
-            result = getattr(gw, side)(code, price, amount, key=key)
+        where = f"在账户 {account} " if account else ""
+        question = f"确认{where}{label} {code} {amount}股，价格 {price} 元？"
+        result = _act(question, lambda gw: getattr(gw, side)(code, price, amount, key=key), yes=yes, url=url,
+                      token=token, data_dir=data_dir, session=session, account=account)  # fmt: skip
         data = {
             "合同编号": result.contract_no,
             "委托编号": result.entrust_no,
             "message": result.message,
             "idempotency_key": result.idempotency_key,
         }
-        if json:
-            render.print_json(out, data)
-        elif result.dry_run:
-            out.print(f"{result.message}（未发送）")
+        if result.dry_run:
+            text = f"{result.message}（未发送）"
         else:
-            out.print(f"{label}委托已提交：合同编号 {result.contract_no}（幂等键 {result.idempotency_key}）")
+            text = f"{label}委托已提交：合同编号 {result.contract_no}（幂等键 {result.idempotency_key}）"
+        _answer(json, data, text)
 
     command.__doc__ = f"Place a limit {side} order (asks first unless --yes)."
     return command
@@ -183,13 +203,9 @@ def cancel(
     yes: Yes = False, session: Session = None, account: AccountName = None,
 ) -> None:  # fmt: skip
     """Cancel one order by its 合同编号."""
-    with _gateway(url, token, data_dir, session, account) as gw:
-        _confirm(f"确认撤销委托 {contract_no}？", yes)
-        done = gw.cancel(contract_no)
-    if json:
-        render.print_json(out, {"合同编号": done})
-    else:
-        out.print(f"撤单成功：合同编号 {done}")
+    done = _act(f"确认撤销委托 {contract_no}？", lambda gw: gw.cancel(contract_no), yes=yes, url=url,
+                token=token, data_dir=data_dir, session=session, account=account)  # fmt: skip
+    _answer(json, {"合同编号": done}, f"撤单成功：合同编号 {done}")
 
 
 def cancel_all(
@@ -197,13 +213,9 @@ def cancel_all(
     yes: Yes = False, session: Session = None, account: AccountName = None,
 ) -> None:  # fmt: skip
     """Cancel every open order."""
-    with _gateway(url, token, data_dir, session, account) as gw:
-        _confirm("确认撤销所有可撤委托？", yes)
-        count = gw.cancel_all()
-    if json:
-        render.print_json(out, {"撤销数量": count})
-    else:
-        out.print(f"已撤销 {count} 笔委托")
+    count = _act("确认撤销所有可撤委托？", lambda gw: gw.cancel_all(), yes=yes, url=url, token=token,
+                 data_dir=data_dir, session=session, account=account)  # fmt: skip
+    _answer(json, {"撤销数量": count}, f"已撤销 {count} 笔委托")
 
 
 def ipo(
@@ -211,16 +223,13 @@ def ipo(
     yes: Yes = False, session: Session = None, account: AccountName = None,
 ) -> None:  # fmt: skip
     """Subscribe to every new share (新股申购) available today."""
-    with _gateway(url, token, data_dir, session, account) as gw:
-        _confirm("确认申购今日全部可申购新股？", yes)
-        result = gw.auto_ipo()
+    result = _act("确认申购今日全部可申购新股？", lambda gw: gw.auto_ipo(), yes=yes, url=url, token=token,
+                  data_dir=data_dir, session=session, account=account)  # fmt: skip
     applied = [{"证券代码": a.code, "证券名称": a.name, "申购数量": a.amount} for a in result.applied]
-    if json:
-        render.print_json(out, {"可申购新股数量": result.entitled, "已申购新股": applied})
-    else:
-        out.print(f"可申购新股 {result.entitled} 只，本次申购 {len(applied)} 只")
-        if applied:
-            out.print(render.rows_table("已申购新股", ("证券代码", "证券名称", "申购数量"), applied))
+    text = f"可申购新股 {result.entitled} 只，本次申购 {len(applied)} 只"
+    _answer(json, {"可申购新股数量": result.entitled, "已申购新股": applied}, text)
+    if not json and applied:
+        out.print(render.rows_table("已申购新股", ("证券代码", "证券名称", "申购数量"), applied))
 
 
 def register(app: typer.Typer) -> None:

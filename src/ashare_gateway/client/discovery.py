@@ -11,6 +11,7 @@ import json
 import os
 from pathlib import Path
 
+from ..token_file import read_token_file  # the one reader of that file (standard library only)
 from .transport import DEFAULT_URL
 
 STATE_FILE = "gateway.json"
@@ -33,8 +34,6 @@ def gateway_token(data_dir: Path, explicit: str | None = None) -> str | None:
         return explicit
     if os.environ.get(TOKEN_ENV):
         return os.environ[TOKEN_ENV]
-    from ..config import read_token_file  # the one reader of that file; imported only when needed
-
     return read_token_file(data_dir)
 
 

@@ -2,6 +2,12 @@
 
 Each keeps the gateway's row as ``raw`` (the Chinese column names), so a column this version does not
 model is still there.
+
+Why not ``domain/models.py``'s classes, which share the names: these are the *wire* contract, parsed from
+the spec's rows on a machine that may run no gateway (httpx and the standard library only), while the
+domain's are the gateway's inner values (a ``Market``, an ``OrderStatus`` enum, today's bought and sold,
+no ``raw``). One class for both would make every inner rename a break for scripts using the SDK, and
+would load the gateway's packages into them. The ``sdk`` contract in ``.importlinter`` keeps it so.
 """
 
 from __future__ import annotations

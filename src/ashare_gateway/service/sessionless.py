@@ -16,12 +16,11 @@ from typing import Any
 
 from ..brokers.base import Credentials
 from ..domain import messages as msg
-from ..domain.errors import InvalidParameter, NotConnected
+from ..domain.errors import NotConnected
 from ..domain.fees import FeeSchedule
 from ..domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Side, Trade
 from .sizing import MAX, parse_flex_order, resolve
 from .trader import TraderService
-from .validation import account_name, require
 
 
 class SessionlessTrader:
@@ -55,26 +54,16 @@ class SessionlessTrader:
         return sid
 
     # ------------------------------------------------------------------ login and exit
-    def prepare(self, body: Mapping[str, Any]) -> None:
-        """easytrader's /prepare: log in with the given account, or attach to the running client.
+    def prepare(self, credentials: Credentials | None, exe_path: str | None = None) -> None:
+        """easytrader's /prepare: log in with ``credentials``, or (None) attach to the running client.
 
-        The session it makes becomes the auto-login session, which every later call uses. ``broker``
-        (easytrader's client type) is not needed: the gateway was started for one kind of client.
+        The session it makes becomes the auto-login session, which every later call uses. The body is
+        checked by the dialect's model (``api/models/easytrader.py``) before it gets here.
         """
-        user = body.get("user")
-        exe_path = body.get("exe_path") or None
-        if exe_path is not None and not isinstance(exe_path, str):
-            raise InvalidParameter(msg.BAD_PARAM.format(name="exe_path", detail="（应为字符串）"))
-        if user is None or not str(user).strip():
+        if credentials is None:
             self.service.connect(exe_path, auto=True, account=self.account)
             return
-        creds = Credentials(
-            user=account_name(user),  # the same rule as /api/trader/login
-            password=str(require(body, "password")),
-            comm_password=str(body["comm_password"]) if body.get("comm_password") else None,
-            exe_path=exe_path,
-        )
-        self.service.login(creds, auto=True, account=self.account)
+        self.service.login(credentials, auto=True, account=self.account)
 
     def exit(self) -> None:
         self.service.exit(self._session())

@@ -73,7 +73,7 @@ class ClientSizing(Protocol):
 def parse_flex_order(side: Side, body: Mapping[str, Any], *, code_field: str = "stock_code") -> FlexOrder:
     """Check a ths-style order: a code (bare or with sh/sz/bj), an optional price, an amount or "max"."""
     sec = tradable_security(require(body, code_field))
-    price = _optional_price(body.get("price"), sec)
+    price = optional_price(body.get("price"), sec)
     raw_amount = require(body, "amount")
     if isinstance(raw_amount, str) and raw_amount.strip().lower() == MAX:
         return FlexOrder(sec, side, price, None)
@@ -87,7 +87,8 @@ def parse_flex_order(side: Side, body: Mapping[str, Any], *, code_field: str = "
     return FlexOrder(sec, side, price, amount)
 
 
-def _optional_price(raw: object, sec: Security) -> Decimal | None:
+def optional_price(raw: object, sec: Security) -> Decimal | None:
+    """A ths price: absent or a spelling of "none" is the client's default (None); else on the tick."""
     if raw is None or (isinstance(raw, str) and raw.strip().lower() in NO_PRICE):
         return None
     price = to_price(raw)

@@ -63,4 +63,23 @@ def request_body(model: type[RequestModel], *, required: bool = True) -> dict[st
     return {"requestBody": {"required": required, "content": {"application/json": {"schema": schema}}}}
 
 
-__all__ = ["RequestModel", "parse", "request_body"]
+def query_parameters(model: type[RequestModel]) -> dict[str, Any]:
+    """``openapi_extra`` declaring ``model``'s fields as query parameters (the ths dialect's GET form)."""
+    schema = model.model_json_schema(mode="validation")
+    required = set(schema.get("required", []))
+    parameters = []
+    for name, prop in schema["properties"].items():
+        field = {k: v for k, v in prop.items() if k not in ("title", "default", "description")}
+        parameters.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": name in required,
+                "description": prop.get("description", ""),
+                "schema": field,
+            }
+        )
+    return {"parameters": parameters}
+
+
+__all__ = ["M", "RequestModel", "parse", "query_parameters", "request_body"]

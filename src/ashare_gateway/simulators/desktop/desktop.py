@@ -1,11 +1,11 @@
-"""The Win32 model both fake clients (xiadan.exe, hexin.exe) stand on: windows, controls, time, input rules.
+"""The Win32 model both fake clients (xiadan.exe, hexin.exe) stand on: windows, controls, time.
 
-Why one base: the two fakes must answer the DesktopDriver protocol the way Windows does for *any*
-client — handles that die with the process, controls that are not there until they are shown, input
-that is lost under a modal pop-up, WM_GETTEXT that reads "" from a password edit — and they must flag
-the same misuse (typing into the wrong field, appending to a field, input under a modal dialog). Kept
-in one place, a fix to that model reaches both fakes; what differs (pages, keys, dialogs, the process
-start) stays in each client through the hooks below.
+Composed of parts, each in its own module: ``inputs`` (the input rules and misuse), ``session`` (the
+Windows-session lock), ``popups`` (dialogs and messages). Why one base: the two fakes must answer the
+DesktopDriver protocol as Windows does for *any* client — handles that die with the process, controls
+that are not there until shown, input lost under a modal pop-up, WM_GETTEXT reading "" from a password
+edit — and flag the same misuse. Kept in one place, a fix reaches both fakes; what differs (pages,
+keys, dialogs, the process start) stays in each client through the hooks of :class:`FakeDesktop`.
 
 Time: every latency is "not visible until T" (``Widget.shown_at``) or a pending action due at T,
 settled lazily on the next driver call (``_tick``), so a fake never sleeps and the adapter's polling
@@ -18,21 +18,22 @@ import ntpath
 import re
 import threading
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ...brokers.base import Broker
 from ...desktop.driver import ControlInfo, WindowInfo
-from ...domain.errors import BrokerUnavailable, GatewayError
+from ...domain.errors import BrokerUnavailable
 from ...domain.models import OrderAck, OrderRequest
-from .events import STRAY_WINDOWS, DialogFaults, Event
-from .inputs import InputRulesMixin
+from .events import DialogFaults, Event
+from .inputs import InputRules
 from .keys import Key, parse_keys
-from .session import DesktopSessionMixin
+from .popups import Popups
+from .session import DEFAULT_REASON, SessionSwitch
 from .timeline import Timeline
 from .widgets import Widget, WidgetFactory, read_text, root_of, title_of
 
 
-class FakeDesktop(DesktopSessionMixin, InputRulesMixin):
+class FakeDesktop:
     """The driver surface and Windows rules shared by the fake clients; subclasses add the client.
 
     Hooks a subclass provides: ``_keys`` (what keystrokes do to a control that accepted them),
@@ -68,6 +69,11 @@ class FakeDesktop(DesktopSessionMixin, InputRulesMixin):
         self._minimised: Widget | None = None  # the main window while minimised
         self._page: str | None = None  # main-window controls tagged with another page are not shown
         self._last_input = clock()
+        # The composed parts: the input rules (what input reaches, what is misuse), the session lock, the
+        # pop-ups (dialogs and messages as the clients build them).
+        self.inputs = InputRules(self, value_rules=self.VALUE_RULES, blocked=self.BLOCKED)
+        self.session = SessionSwitch(self._lock, self._record)
+        self.popups = Popups(self)
 
     # =========================================================== test-facing API
 
@@ -92,17 +98,8 @@ class FakeDesktop(DesktopSessionMixin, InputRulesMixin):
 
     def stray(self, kind: str, lifetime: float = 0.05) -> int:
         """Show a window that is no pop-up of the client's (``events.STRAY_WINDOWS``): never waited on."""
-        cls, title, text = STRAY_WINDOWS[kind]
         with self._lock:
-            window = self._w.make(cls, 0, title, role="stray")
-            window.shown_at = self.clock()
-            if text:
-                window.add(self._w.make("Static", 1004, text))
-            self._windows.append(window)
-            self._record("stray", title)
-            if kind == "toast":
-                self._later(lifetime, lambda: self._close(window))
-            return window.handle
+            return self.popups.stray(kind, lifetime).handle
 
     def minimise(self) -> None:
         """The user minimises the main window: the dialogs it owns are hidden until it is restored."""
@@ -142,6 +139,20 @@ class FakeDesktop(DesktopSessionMixin, InputRulesMixin):
         with self._lock:
             self._record("kill", "")
             self._exit_process()
+
+    def process_id(self) -> int | None:
+        """Made up, but new with every start, as a restarted client's is."""
+        with self._lock:
+            return 4000 + 4 * self.starts if self.running else None
+
+    def session_locked(self) -> str | None:
+        return self.session.reason()
+
+    def lock_desktop(self, reason: str = DEFAULT_REASON) -> None:
+        self.session.lock(reason)
+
+    def unlock_desktop(self) -> None:
+        self.session.unlock()
 
     # =========================================================== DesktopDriver: windows
 
@@ -204,7 +215,7 @@ class FakeDesktop(DesktopSessionMixin, InputRulesMixin):
             if not self._accepts_settext(w):
                 self._record("settext_ignored", f"控件{w.control_id}忽略了WM_SETTEXT（“{text}”）")
                 return
-            self._check_value(w, text)
+            self.inputs.check_value(w, text)
             w.text = text
             w.select_all = False
             self._edited(w, typed=False)
@@ -292,6 +303,18 @@ class FakeDesktop(DesktopSessionMixin, InputRulesMixin):
         roots = [w for w in self._windows if w.role not in ("dialog", "stray")]
         return roots[-1].handle if roots else 0
 
+    # =========================================================== input, through the rules
+
+    def _accept_input(self, w: Widget, action: str) -> bool:
+        self._last_input = self.clock()
+        return self.inputs.accept(w, action)
+
+    def _misuse(self, what: str, detail: str) -> None:
+        self.inputs.misuse(what, detail)
+
+    def _type_into_edit(self, w: Widget, keys: list[Key]) -> None:
+        self.inputs.type_into_edit(w, keys)
+
     # =========================================================== time and visibility
 
     def _tick(self) -> None:
@@ -339,70 +362,21 @@ class FakeDesktop(DesktopSessionMixin, InputRulesMixin):
     def _record(self, kind: str, detail: str) -> None:
         self.events.append(Event(kind, detail))
 
-    # =========================================================== pop-ups and the process
+    # =========================================================== pop-ups (``popups.py``) and the process
 
-    def _dialog(
-        self,
-        title: str,
-        text: str,
-        buttons: list[tuple[int, str, Callable[[], None] | None]],
-        *,
-        delay: float | None = None,
-        text_id: int = 1004,
-        closable: bool = True,
-        caption: str | None = None,
-    ) -> Widget:
-        """A modal pop-up; clicking any button closes it, then runs that button's action."""
-        in_static = self._caption_in_static() and caption is None
-        window = self._w.make(
-            "#32770", 0, caption if caption is not None else ("" if in_static else title), role="dialog"
-        )
-        window.shown_at = self.clock() + (self.faults.latency.dialog if delay is None else delay)
-        window.owner = self._owner_handle()
-        if in_static:
-            window.add(self._w.make("Static", 1365, title, role="title"))
-        window.add(self._w.make("Static", text_id, text, role="text"))
-        for cid, label, action in buttons:
-            button = window.add(self._w.make("Button", cid, label))
-            button.on_click = self._closing(window, action)
-        if closable:
-            # WM_CLOSE acts like OK on a one-button message, like 否/取消 (no action) otherwise.
-            fallback = buttons[0][2] if len(buttons) == 1 else None
-            self._on_close[window.handle] = self._closing(window, fallback)
-        self._windows.append(window)
-        self._record("dialog", f"{title}：{text}")
-        return window
+    def _dialog(self, title: str, text: str, buttons: list, **options: Any) -> Widget:
+        return self.popups.dialog(title, text, buttons, **options)
 
     def _closing(self, window: Widget, action: Callable[[], None] | None) -> Callable[[], None]:
-        def run() -> None:
-            self._close(window)
-            if action is not None:
-                action()
+        return self.popups.closing(window, action)
 
-        return run
+    def _message(self, title: str, text: str, **options: Any) -> Widget:
+        return self.popups.message(title, text, **options)
 
-    def _message(
-        self, title: str, text: str, *, delay: float | None = None, then: Callable[[], None] | None = None
-    ) -> Widget:
-        text_id = self.MESSAGE_TEXT_IDS.get(title, 1004)
-        return self._dialog(title, text, [(1, "确定", then)], delay=delay, text_id=text_id)
-
-    def _press_default(self, window: Widget) -> None:
-        """Enter on a dialog presses its first button."""
-        for b in window.children:
-            if b.class_name == "Button" and b.on_click is not None:
-                b.on_click()
-                return
+    _press_default = staticmethod(Popups.press_default)
 
     def _place_order(self, request: OrderRequest, result_title: str) -> OrderAck | None:
-        """Send an order to the paper broker; a rejection is shown as the client shows it (its own text)."""
-        try:
-            ack = self.broker.place_order(request)
-        except GatewayError as exc:
-            self._message(result_title, exc.message)
-            return None
-        self.orders_sent.append(request)
-        return ack
+        return self.popups.order(request, result_title)
 
     def _close(self, window: Widget) -> None:
         if window in self._windows:

@@ -1,60 +1,74 @@
 """The input rules of the fake Windows: where input goes, and the misuse a real client punishes silently.
 
-A mixin of :class:`~ashare_gateway.simulators.desktop.desktop.FakeDesktop`: input aimed under a modal
-dialog is lost, input to a hidden control is lost, a value that does not fit the field was typed into
-the wrong one, typing appends unless the text was selected ({HOME}+{END} or Ctrl+A where the build
-honours it). Each misuse is recorded as an event that the tests require to stay empty.
+A part the :class:`~ashare_gateway.simulators.desktop.desktop.FakeDesktop` holds (``desktop.inputs``),
+not a base class: input aimed under a modal dialog is lost, input to a hidden control is lost, a value
+that does not fit the field was typed into the wrong one, typing appends unless the text was selected
+({HOME}+{END} or Ctrl+A where the build honours it). Each misuse is recorded as an event that the tests
+require to stay empty. What the rules need to see of the desktop is :class:`InputHost`; what differs per
+client (the value rules, the "blocked" text, what Ctrl+A and other keys do) comes from the client.
 """
 
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import Protocol
 
 from .keys import Key
-from .widgets import Widget
+from .widgets import Widget, root_of, title_of
 
 
-class InputRulesMixin:
-    VALUE_RULES: ClassVar[dict[str, tuple[str, str]]] = {}
-    BLOCKED: ClassVar[str] = ""
+class InputHost(Protocol):
+    """What the input rules read and call on the desktop that holds them."""
 
-    def _accept_input(self, w: Widget, action: str) -> bool:
+    _minimised: Widget | None
+
+    def _visible_windows(self) -> list[Widget]: ...
+    def _visible(self, w: Widget) -> bool: ...
+    def _record(self, kind: str, detail: str) -> None: ...
+    def _edit_ctrl_a(self) -> bool: ...
+    def _edit_key(self, key: Key, w: Widget) -> None: ...
+    def _edited(self, w: Widget, *, typed: bool) -> None: ...
+
+
+class InputRules:
+    def __init__(self, host: InputHost, *, value_rules: dict[str, tuple[str, str]], blocked: str) -> None:
+        self.host = host
+        self.value_rules = value_rules  # field role → (full-match pattern, label)
+        self.blocked = blocked  # formatted with action, window, control and blocker
+
+    def accept(self, w: Widget, action: str) -> bool:
         """Real input goes to the topmost modal window: anything aimed below it is lost."""
-        self._last_input = self.clock()
-        visible = self._visible_windows()
-        root = self._root(w)
+        host = self.host
+        visible = host._visible_windows()
+        root = root_of(w)
         if visible and visible[-1] is not root and visible[-1].role == "dialog":
-            detail = self.BLOCKED.format(
-                action=action,
-                window=self._title_of(root),
-                control=w.control_id,
-                blocker=self._title_of(visible[-1]),
+            detail = self.blocked.format(
+                action=action, window=title_of(root), control=w.control_id, blocker=title_of(visible[-1])
             )
-            self._misuse("input_while_modal", detail)
+            self.misuse("input_while_modal", detail)
             return False
-        if self._minimised is not None and self._root(w) is self._minimised and action == "按键":
-            self._misuse("keys_while_minimised", f"{action}最小化窗口的控件{w.control_id}（按键丢失）")
+        if host._minimised is not None and root is host._minimised and action == "按键":
+            self.misuse("keys_while_minimised", f"{action}最小化窗口的控件{w.control_id}（按键丢失）")
             return False
-        if not self._visible(w):
-            self._misuse("invisible_control", f"{action}不可见的控件{w.control_id}（{w.role}）")
+        if not host._visible(w):
+            self.misuse("invisible_control", f"{action}不可见的控件{w.control_id}（{w.role}）")
             return False
         return True
 
-    def _misuse(self, what: str, detail: str) -> None:
-        self._record("misuse", f"{what}: {detail}")
+    def misuse(self, what: str, detail: str) -> None:
+        self.host._record("misuse", f"{what}: {detail}")
 
-    def _check_value(self, w: Widget, text: str) -> None:
-        if w.role in self.VALUE_RULES:
-            pattern, label = self.VALUE_RULES[w.role]
+    def check_value(self, w: Widget, text: str) -> None:
+        if w.role in self.value_rules:
+            pattern, label = self.value_rules[w.role]
             if not re.fullmatch(pattern, text):
-                self._misuse("wrong_field", f"{label}框（{w.control_id}）收到“{text}”")
+                self.misuse("wrong_field", f"{label}框（{w.control_id}）收到“{text}”")
 
-    def _type_into_edit(self, w: Widget, keys: list[Key]) -> None:
+    def type_into_edit(self, w: Widget, keys: list[Key]) -> None:
         typed = changed = False
         for key in keys:
             if key.mods == {"ctrl"} and key.name == "a":
-                w.select_all = self._edit_ctrl_a()
+                w.select_all = self.host._edit_ctrl_a()
             elif key.name == "HOME" and not key.mods:
                 w.caret_home, w.select_all = True, False
             elif key.name == "END" and key.mods == {"shift"}:
@@ -75,12 +89,12 @@ class InputRulesMixin:
                     w.select_all = False
                 else:
                     if not typed and w.text:
-                        self._misuse("appended", f"向已有内容“{w.text}”的输入框{w.control_id}追加输入")
+                        self.misuse("appended", f"向已有内容“{w.text}”的输入框{w.control_id}追加输入")
                     w.text = key.name + w.text if w.caret_home else w.text + key.name
                 w.caret_home = False
                 typed = changed = True
             else:
-                self._edit_key(key, w)
+                self.host._edit_key(key, w)
         if changed:
-            self._check_value(w, w.text)
-            self._edited(w, typed=True)
+            self.check_value(w, w.text)
+            self.host._edited(w, typed=True)

@@ -1,40 +1,35 @@
-"""The fake desktop's process id and Windows-session lock: what ``client.restarted`` and
-``client.locked`` are seen from (the real ones: ``desktop/win32.py`` and ``desktop/win32_session.py``).
+"""The fake desktop's Windows-session lock: what ``client.locked`` is seen from (the real one:
+``desktop/win32_session.py``).
 
-A mixin of :class:`~.desktop.FakeDesktop`, which supplies ``_lock``, ``running``, ``starts`` and
-``_record``. The pid is made up but changes with every start, as a restarted client's does; the
-desktop lock is a switch a test turns (Win+L, a screen saver, an RDP session closed).
+A part the :class:`~.desktop.FakeDesktop` holds (``desktop.session``), not a base class: it owns the one
+fact it is about, whether the whole desktop takes no input and why, a switch a test turns (Win+L, a
+screen saver, an RDP session closed). It shares the desktop's lock and event log, given at creation.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from typing import Any
 
 DEFAULT_REASON = "工作站已锁定（锁屏）"
 
 
-class DesktopSessionMixin:
-    desktop_locked: str | None = None  # why the whole desktop takes no input (not the client's lock)
-    _lock: Any
-    running: bool
-    starts: int
-    _record: Callable[[str, str], None]
+class SessionSwitch:
+    def __init__(self, lock: threading.RLock, record: Callable[[str, str], None]) -> None:
+        self._lock = lock
+        self._record = record
+        self.locked: str | None = None  # why the whole desktop takes no input (not the client's lock)
 
-    def process_id(self) -> int | None:
+    def reason(self) -> str | None:
         with self._lock:
-            return 4000 + 4 * self.starts if self.running else None
+            return self.locked
 
-    def session_locked(self) -> str | None:
+    def lock(self, reason: str = DEFAULT_REASON) -> None:
         with self._lock:
-            return self.desktop_locked
-
-    def lock_desktop(self, reason: str = DEFAULT_REASON) -> None:
-        with self._lock:
-            self.desktop_locked = reason
+            self.locked = reason
             self._record("desktop_lock", reason)
 
-    def unlock_desktop(self) -> None:
+    def unlock(self) -> None:
         with self._lock:
-            self.desktop_locked = None
+            self.locked = None
             self._record("desktop_unlock", "")

@@ -129,27 +129,13 @@ _TRADE_COLS = (
     "成交编号",
     "交易市场",
 )
-_CANCEL_COLS = (
-    "委托时间",
-    "证券代码",
-    "证券名称",
-    "操作",
-    "备注",
-    "委托数量",
-    "成交数量",
-    "委托价格",
-    "成交均价",
-    "合同编号",
-    "交易市场",
-)
+# 可撤委托: the 当日委托 columns without 撤消数量 and 股东帐户.
+_CANCEL_COLS = tuple(c for c in _ENTRUST_COLS if c not in ("撤消数量", "股东帐户"))
 
 HT_BUILD = FakeBuild(
     flavour="ht",
-    login_fields=("user", "password", "comm_password"),
-    caption_in_static=True,
     tree={**_TREE, ("新股申购", "批量新股申购"): "ipo"},
     commands=_COMMANDS,
-    settext_triggers_lookup=False,
     balance_statics={
         "资金余额": 1012,
         "冻结资金": 1013,
@@ -195,19 +181,22 @@ HT_BUILD = FakeBuild(
     },
 )
 
-UNIVERSAL_BUILD = FakeBuild(
-    flavour="universal",
-    login_fields=("user", "password"),
-    login_button="登录(Y)",
-    caption_in_static=False,
-    tree={**_TREE, ("新股申购", "新股批量申购"): "ipo"},
-    commands=_COMMANDS,
-    settext_triggers_lookup=True,
-    balance_statics={"资金余额": 1012, "总资产": 1015, "可用金额": 1016, "可取金额": 1017},
-    market_labels_sh=("五档即成剩撤", "五档即成剩转限"),
-    market_labels_sz=("对手方最优", "本方最优", "即成剩撤", "五档即成剩撤", "全额成交或撤"),
-    market_labels_star=("五档即成剩撤", "五档即成剩转限", "对手方最优", "本方最优"),
-    columns={
+# The 同花顺 universal build, as its differences from the 华泰 one: two login fields and 登录(Y),
+# captions in the caption, WM_SETTEXT into the code edit starts the lookup, fewer balance statics, the
+# short market-order labels, its own position and IPO columns, a plain export, another success text.
+UNIVERSAL_CHANGES: dict[str, object] = {
+    "flavour": "universal",
+    "login_fields": ("user", "password"),
+    "login_button": "登录(Y)",
+    "caption_in_static": False,
+    "tree": {**_TREE, ("新股申购", "新股批量申购"): "ipo"},
+    "settext_triggers_lookup": True,
+    "balance_statics": {"资金余额": 1012, "总资产": 1015, "可用金额": 1016, "可取金额": 1017},
+    "market_labels_sh": ("五档即成剩撤", "五档即成剩转限"),
+    "market_labels_sz": ("对手方最优", "本方最优", "即成剩撤", "五档即成剩撤", "全额成交或撤"),
+    "market_labels_star": ("五档即成剩撤", "五档即成剩转限", "对手方最优", "本方最优"),
+    "columns": {
+        **HT_BUILD.columns,
         "positions": (
             "证券代码",
             "证券名称",
@@ -220,15 +209,13 @@ UNIVERSAL_BUILD = FakeBuild(
             "市值",
             "交易市场",
         ),
-        "entrusts": _ENTRUST_COLS,
-        "trades": _TRADE_COLS,
-        "cancel": _CANCEL_COLS,
         "ipo": ("申购代码", "证券名称", "申购价格", "申购上限", "交易市场"),
     },
-    save_quotes_codes=False,
-    trailing_tab=False,
-    order_ok="委托已提交，合同编号为：{contract_no}",
-)
+    "save_quotes_codes": False,
+    "trailing_tab": False,
+    "order_ok": "委托已提交，合同编号为：{contract_no}",
+}
+UNIVERSAL_BUILD = HT_BUILD.with_changes(**UNIVERSAL_CHANGES)
 
 # The newer universal build users report (easytrader #447/#449): WM_SETTEXT into the order edits does
 # nothing, Ctrl+A in an edit does nothing, and the success text reads "合同编号: N".

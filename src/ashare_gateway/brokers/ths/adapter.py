@@ -8,8 +8,8 @@ lookup would overwrite) → type price/amount (read back) → submit → answer 
 or, when the client shows no result pop-up (a setting), the new row in 当日委托 (``outcome.py``); any
 other result text is the broker's rejection, raised as ``OrderRejected`` verbatim.
 
-Cancel: read 可撤, filter it by the order's code (3348 + 3349), read again, select the row whose 合同编号
-matches, and check the 撤单确认's code/price/amount against that row before answering 是.
+Cancel (``cancel_page.py``): read 可撤, filter it by the order's code (3348 + 3349), read again, select
+the row whose 合同编号 matches, and check the 撤单确认's code/price/amount against that row before 是.
 
 Reads navigate to the page (or F5 when it is already shown), wait for the grid, copy or export it
 (captcha solved offline), and check the header names the expected table before parsing.
@@ -42,7 +42,7 @@ from ..base import Capabilities, ConnectInfo, Credentials, Operation
 from ..client_state import ClientState, driver_state
 from . import tables
 from .cancel_page import CancelPageMixin
-from .confirms import cancel_many_count, order_confirm_mismatch
+from .confirms import order_confirm_mismatch
 from .dialogs import DialogKind
 from .entry import OrderEntry, price_text
 from .gridread import GridReader
@@ -206,50 +206,6 @@ class XiadanBroker(CancelPageMixin):
             mark = self.popups.noted
             self.driver.click(self.session.control(ids.submit, "委托按钮"))
             return self._order_outcome(request, known, mark)
-
-    def cancel(self, contract_no: str) -> None:
-        with self._op("撤单"):
-            rows = self._cancel_rows("")
-            row = next((e for e in rows if e.contract_no == contract_no), None)
-            if row is None:
-                raise OrderRejected(msg.CANCEL_NOT_FOUND.format(entrust_no=contract_no))
-            try:
-                # The peers' way (easyths order_cancel.py:101-109): list only this code's orders, read
-                # again, and select the row whose 合同编号 matches (rows may have moved meanwhile).
-                rows = self._cancel_rows(row.code)
-                index = next((i for i, e in enumerate(rows) if e.contract_no == contract_no), None)
-                if index is None:
-                    raise OrderRejected(msg.CANCEL_NOT_FOUND.format(entrust_no=contract_no))
-                row = rows[index]
-                grid = self.session.control(self.layout.grid_id, "撤单表格")
-                keys = self.layout.keys
-                # Select the row with the keyboard: no screen coordinates (DPI and row heights differ).
-                self.driver.type_keys(grid, keys.row_first + keys.row_next * index)
-                self.driver.click(self.session.control(self.layout.cancel_one_id, "撤单按钮"))
-                quiet = self.timeouts.result_quiet if self.result_popups is False else None
-                end = run_flow(
-                    self.popups,
-                    self.session,
-                    self.timeouts,
-                    "撤单",
-                    lambda p: self._check_cancel(p, row),
-                    after_confirm=quiet,
-                )
-                self._learn(end)
-                if end.popup is None:
-                    self._prove_cancelled(contract_no, confirmed=end.confirm is not None)
-            finally:
-                self._clear_cancel_filter()
-
-    def cancel_all(self) -> int:
-        with self._op("全部撤单"):
-            rows = self._cancel_rows("")
-            if not rows:
-                return 0
-            self.driver.click(self.session.control(self.layout.cancel_all_id, "全撤按钮"))
-            end = run_flow(self.popups, self.session, self.timeouts, "全部撤单", lambda popup: None)
-            said = cancel_many_count(end.confirm.classified.text) if end.confirm is not None else None
-            return said if said is not None else len(rows)
 
     def auto_ipo(self) -> IpoResult:
         with self._op("新股申购"):

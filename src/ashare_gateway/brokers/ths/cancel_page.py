@@ -1,4 +1,4 @@
-"""The 撤单 page: its code filter, the 撤单确认 check, and proof that a cancel went through.
+"""The 撤单 page: cancel one / cancel all, its code filter, the 撤单确认 check, and proof of a cancel.
 
 A mixin of :class:`~ashare_gateway.brokers.ths.adapter.XiadanBroker` (it uses the broker's driver,
 session, order entry and table reading), kept apart so the adapter stays one screen of flows. The
@@ -8,15 +8,61 @@ row is selected, and is emptied again afterwards so every later read lists all c
 
 from __future__ import annotations
 
+from ...domain import messages as msg
 from ...domain.errors import OperationTimeout, OrderRejected, OutcomeUnknown
 from ...domain.models import Entrust
 from . import tables
-from .confirms import cancel_confirm_mismatch, cancel_confirm_shown
+from .confirms import cancel_confirm_mismatch, cancel_confirm_shown, cancel_many_count
 from .dialogs import DialogKind
+from .outcome import run_flow
 from .popups import Popup
 
 
 class CancelPageMixin:
+    def cancel(self, contract_no: str) -> None:
+        with self._op("撤单"):
+            rows = self._cancel_rows("")
+            row = next((e for e in rows if e.contract_no == contract_no), None)
+            if row is None:
+                raise OrderRejected(msg.CANCEL_NOT_FOUND.format(entrust_no=contract_no))
+            try:
+                # The peers' way (easyths order_cancel.py:101-109): list only this code's orders, read
+                # again, and select the row whose 合同编号 matches (rows may have moved meanwhile).
+                rows = self._cancel_rows(row.code)
+                index = next((i for i, e in enumerate(rows) if e.contract_no == contract_no), None)
+                if index is None:
+                    raise OrderRejected(msg.CANCEL_NOT_FOUND.format(entrust_no=contract_no))
+                row = rows[index]
+                grid = self.session.control(self.layout.grid_id, "撤单表格")
+                keys = self.layout.keys
+                # Select the row with the keyboard: no screen coordinates (DPI and row heights differ).
+                self.driver.type_keys(grid, keys.row_first + keys.row_next * index)
+                self.driver.click(self.session.control(self.layout.cancel_one_id, "撤单按钮"))
+                quiet = self.timeouts.result_quiet if self.result_popups is False else None
+                end = run_flow(
+                    self.popups,
+                    self.session,
+                    self.timeouts,
+                    "撤单",
+                    lambda p: self._check_cancel(p, row),
+                    after_confirm=quiet,
+                )
+                self._learn(end)
+                if end.popup is None:
+                    self._prove_cancelled(contract_no, confirmed=end.confirm is not None)
+            finally:
+                self._clear_cancel_filter()
+
+    def cancel_all(self) -> int:
+        with self._op("全部撤单"):
+            rows = self._cancel_rows("")
+            if not rows:
+                return 0
+            self.driver.click(self.session.control(self.layout.cancel_all_id, "全撤按钮"))
+            end = run_flow(self.popups, self.session, self.timeouts, "全部撤单", lambda popup: None)
+            said = cancel_many_count(end.confirm.classified.text) if end.confirm is not None else None
+            return said if said is not None else len(rows)
+
     def _check_cancel(self, popup: Popup, row: Entrust) -> None:
         if popup.kind is not DialogKind.CANCEL_CONFIRM:
             self.popups.decline(popup)

@@ -43,4 +43,3 @@ def responses() -> dict[int | str, dict[str, Any]]:
     for code, text in _ERRORS.items():
         out[code] = {"description": text, "content": {"application/json": {"schema": ENVELOPE}}}
     return out
-

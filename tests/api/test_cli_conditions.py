@@ -15,19 +15,10 @@ from pathlib import Path
 import httpx
 
 from ashare_gateway.cli_commands.exits import Exit
+from tests.accounts_ini import two_paper, write_config
 from tests.process import free_port, serve_process
 
-CONFIG = """
-[Account:p1]
-broker = sim
-user = 880401
-password = pw-1
-
-[Account:p2]
-broker = sim
-user = 880402
-password = pw-2
-"""
+CONFIG = two_paper(880400)
 SERVE = ("--config", "config.ini", "--start-at", "2026-11-20 10:00", "--speed", "0")
 
 
@@ -44,7 +35,7 @@ def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_add_list_and_cancel_on_the_account_given(tmp_path: Path) -> None:
-    (tmp_path / "config.ini").write_text(CONFIG, encoding="utf-8")
+    write_config(tmp_path, CONFIG)
     with serve_process(tmp_path, *SERVE) as (url, _lines):
         quote = httpx.get(f"{url}/accounts/p1/api/trader/quote", params={"security": "600000"}).json()
         stop = str((Decimal(str(quote["data"]["最新价"])) * Decimal("0.95")).quantize(Decimal("0.01")))

@@ -15,51 +15,40 @@ import pytest
 
 from ashare_gateway.config import Settings
 from ashare_gateway.domain.clock import ManualClock
+from tests.accounts_ini import account, config_ini, write_config
 from tests.conftest import TRADING_MORNING, Served, serve
 
-CONFIG = """
-[Account:p1]
-broker = sim
-user = 880001
-password = pw-p1
-comm_password = cp-p1
-
-[Account:p2]
-broker = sim
-user = 880002
-password = pw-p2
-comm_password = cp-p2
-opening_cash = 500000
-
-[Account:x1]
-broker = xiadan-fake
-exe_path = C:\\htzqzyb2_A\\xiadan.exe
-user = 880003
-password = pw-x1
-comm_password = cp-x1
-max_order_amount = 300
-
-[Account:x2]
-broker = xiadan-fake
-exe_path = C:\\htzqzyb2_B\\xiadan.exe
-user = 880004
-password = pw-x2
-comm_password = cp-x2
-"""
+CONFIG = config_ini(
+    account("p1", user=880001, password="pw-p1", comm_password="cp-p1"),
+    account("p2", user=880002, password="pw-p2", comm_password="cp-p2", opening_cash=500000),
+    account(
+        "x1",
+        "xiadan-fake",
+        exe_path=r"C:\htzqzyb2_A\xiadan.exe",
+        user=880003,
+        password="pw-x1",
+        comm_password="cp-x1",
+        max_order_amount=300,
+    ),
+    account(
+        "x2",
+        "xiadan-fake",
+        exe_path=r"C:\htzqzyb2_B\xiadan.exe",
+        user=880004,
+        password="pw-x2",
+        comm_password="cp-x2",
+    ),
+)
 NAMES = ["p1", "p2", "x1", "x2"]
 ORDER = {"security": "600000", "price": 8.75, "amount": 100}
-
-
-def write_config(tmp_path: Path, text: str = CONFIG) -> Path:
-    path = tmp_path / "config.ini"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")
 def four(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp("accounts")
-    settings = Settings(data_dir=tmp, demo_market=False, config_path=write_config(tmp), quotes="offline")
+    settings = Settings(
+        data_dir=tmp, demo_market=False, config_path=write_config(tmp, CONFIG), quotes="offline"
+    )
     with serve(settings, ManualClock(TRADING_MORNING)) as s:
         yield s
 
@@ -185,7 +174,7 @@ def test_session_less_dialects_choose_the_account(four: Served) -> None:
 
 def test_one_account_answers_as_before(tmp_path: Path) -> None:
     """A config.ini with a single [Account:NAME]: calls without an account go to it, as in the seed."""
-    text = "[Account:only]\nbroker = sim\nuser = 880009\npassword = pw\ncomm_password = cp\n"
+    text = account("only", user=880009, password="pw", comm_password="cp")
     settings = Settings(data_dir=tmp_path, config_path=write_config(tmp_path, text))
     with serve(settings, ManualClock(TRADING_MORNING)) as s, httpx.Client(base_url=s.url, timeout=30) as c:
         assert c.get("/health").json()["demo_market"] is False  # a login in config.ini: real hours
@@ -198,9 +187,9 @@ def test_one_account_answers_as_before(tmp_path: Path) -> None:
 def test_one_account_down_leaves_the_other_trading(tmp_path: Path) -> None:
     """A real xiadan.exe cannot be reached here (no Windows desktop): its account says so, the paper one
     trades on."""
-    text = (
-        "[Account:paper]\nbroker = sim\nuser = 880010\npassword = pw\ncomm_password = cp\n\n"
-        "[Account:real]\nbroker = xiadan\nexe_path = C:\\\\htwt\\\\xiadan.exe\n"
+    text = config_ini(
+        account("paper", user=880010, password="pw", comm_password="cp"),
+        account("real", "xiadan", exe_path=r"C:\\htwt\\xiadan.exe"),
     )
     settings = Settings(data_dir=tmp_path, demo_market=False, config_path=write_config(tmp_path, text))
     with serve(settings, ManualClock(TRADING_MORNING)) as s, httpx.Client(base_url=s.url, timeout=30) as c:

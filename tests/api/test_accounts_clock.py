@@ -11,36 +11,21 @@ import httpx
 
 from ashare_gateway.config import Settings
 from ashare_gateway.domain.clock import SimulatedClock
+from tests.accounts_ini import account, config_ini, two_paper, write_config
 from tests.conftest import serve
 
-TWO_PAPER = """
-[Account:p1]
-broker = sim
-user = 880101
-password = pw-1
-
-[Account:p2]
-broker = sim
-user = 880102
-password = pw-2
-"""
-PAPER_AND_DESKTOP = (
-    TWO_PAPER
-    + """
-[Account:x1]
-broker = xiadan-fake
-exe_path = C:\\htzqzyb2_A\\xiadan.exe
-user = 880103
-password = pw-3
-comm_password = cp-3
-"""
+TWO_PAPER = two_paper(880100)
+PAPER_AND_DESKTOP = config_ini(
+    TWO_PAPER,
+    account(
+        "x1",
+        "xiadan-fake",
+        exe_path=r"C:\htzqzyb2_A\xiadan.exe",
+        user=880103,
+        password="pw-3",
+        comm_password="cp-3",
+    ),
 )
-
-
-def config(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "config.ini"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_two_paper_accounts_move_the_clock_even_when_the_default_broker_is_a_client(tmp_path: Path) -> None:
@@ -50,7 +35,7 @@ def test_two_paper_accounts_move_the_clock_even_when_the_default_broker_is_a_cli
         broker="xiadan-fake",
         start_at="2026-12-03 10:00",
         speed=0,
-        config_path=config(tmp_path, TWO_PAPER),
+        config_path=write_config(tmp_path, TWO_PAPER),
     )
     with serve(settings, None) as served:  # type: ignore[arg-type]
         moved = httpx.post(f"{served.url}/api/admin/clock", json={"to": "2026-12-03 10:30"}, timeout=30)
@@ -59,7 +44,9 @@ def test_two_paper_accounts_move_the_clock_even_when_the_default_broker_is_a_cli
 
 
 def test_a_desktop_account_among_them_refuses_the_clock_and_names_it(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, quotes="offline", config_path=config(tmp_path, PAPER_AND_DESKTOP))
+    settings = Settings(
+        data_dir=tmp_path, quotes="offline", config_path=write_config(tmp_path, PAPER_AND_DESKTOP)
+    )
     clock = SimulatedClock("2026-12-03 10:00", speed=0)
     with serve(settings, clock) as served:  # type: ignore[arg-type]
         moved = httpx.post(f"{served.url}/api/admin/clock", json={"advance": "phase"}, timeout=30)

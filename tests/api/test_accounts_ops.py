@@ -16,29 +16,19 @@ import pytest
 
 from ashare_gateway.config import Settings
 from ashare_gateway.domain.clock import ManualClock
+from tests.accounts_ini import two_paper, write_config
 from tests.conftest import TRADING_MORNING, Served, serve
 from tests.live.sse import SSEReader
 from tests.process import free_port, serve_process
 
-CONFIG = """
-[Account:p1]
-broker = sim
-user = 880301
-password = pw-1
-
-[Account:p2]
-broker = sim
-user = 880302
-password = pw-2
-"""
+CONFIG = two_paper(880300)
 ORDER = {"security": "600000", "price": 8.75, "amount": 100}
 RESTING = {**ORDER, "price": 8.0}  # below the market: stays open
 
 
 @pytest.fixture
 def two(tmp_path: Path) -> Iterator[Served]:
-    config = tmp_path / "config.ini"
-    config.write_text(CONFIG, encoding="utf-8")
+    config = write_config(tmp_path, CONFIG)
     settings = Settings(data_dir=tmp_path, demo_market=False, config_path=config, read_freshness=0)
     with serve(settings, ManualClock(TRADING_MORNING)) as s:
         yield s
@@ -128,7 +118,7 @@ def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_the_cli_kill_switch_takes_the_account_name_online_and_offline(tmp_path: Path) -> None:
-    (tmp_path / "config.ini").write_text(CONFIG, encoding="utf-8")
+    write_config(tmp_path, CONFIG)
     args = ("--config", "config.ini", "--start-at", "2026-11-20 10:00", "--speed", "0")
     with serve_process(tmp_path, *args) as (url, _lines), httpx.Client(base_url=url, timeout=30) as c:
         on = cli(tmp_path, "on", "--account", "p1")  # through the running gateway (gateway.json)

@@ -15,19 +15,10 @@ from pathlib import Path
 import httpx
 
 from ashare_gateway.cli_commands.exits import Exit
+from tests.accounts_ini import two_paper, write_config
 from tests.process import free_port, serve_process
 
-CONFIG = """
-[Account:p1]
-broker = sim
-user = 880401
-password = pw-1
-
-[Account:p2]
-broker = sim
-user = 880402
-password = pw-2
-"""
+CONFIG = two_paper(880400)
 SERVE = ("--config", "config.ini", "--start-at", "2026-11-20 10:00", "--speed", "0")
 
 
@@ -44,7 +35,7 @@ def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_add_list_and_cancel_on_the_account_given(tmp_path: Path) -> None:
-    (tmp_path / "config.ini").write_text(CONFIG, encoding="utf-8")
+    write_config(tmp_path, CONFIG)
     with serve_process(tmp_path, *SERVE) as (url, _lines):
         quote = httpx.get(f"{url}/accounts/p1/api/trader/quote", params={"security": "600000"}).json()
         stop = str((Decimal(str(quote["data"]["最新价"])) * Decimal("0.95")).quantize(Decimal("0.01")))
@@ -85,12 +76,27 @@ def test_add_list_and_cancel_on_the_account_given(tmp_path: Path) -> None:
 
         oco = {"oco": [{**_leg(stop), "trigger_price": stop}, {**_leg(stop), "type": "take_profit",
                        "trigger_price": str(Decimal(stop) * 2)}]}  # fmt: skip
-        pair = cli(tmp_path, "add", "stop_loss", "600000", "--amount", "0", "--body", json.dumps(oco),
-                   "--account", "p2", "--yes", "--json")  # fmt: skip
+        pair = cli(tmp_path, "add", "--body", json.dumps(oco), "--account", "p2", "--yes", "--json")
         assert pair.returncode == 0, pair.stderr
         assert len({r["oco_group"] for r in json.loads(pair.stdout)}) == 1
-        bad = cli(tmp_path, "add", "stop_loss", "600000", "--amount", "1", "--body", "[1]", "--yes")
+        one = cli(tmp_path, "add", "--body", json.dumps(_leg(stop) | {"trigger_price": stop}),
+                  "--account", "p2", "--yes", "--json")  # fmt: skip
+        assert one.returncode == 0, one.stderr
+        assert json.loads(one.stdout)[0]["oco_group"] is None
+        bad = cli(tmp_path, "add", "--body", "[1]", "--yes")
         assert bad.returncode == Exit.USAGE and "--body 须为 JSON 对象" in bad.stdout + bad.stderr
+        p2 = json.loads(cli(tmp_path, "list", "--account", "p2", "--json").stdout)
+        assert len(p2) == 3  # the pair and the one; nothing below was sent
+
+        neither = cli(tmp_path, "add", "--account", "p2", "--yes")
+        assert neither.returncode == Exit.USAGE
+        assert "缺少KIND、CODE、--amount" in neither.stderr and "--body" in neither.stderr, neither.stderr
+        no_amount = cli(tmp_path, "add", "stop_loss", "600000", "--account", "p2", "--yes")
+        assert no_amount.returncode == Exit.USAGE and "缺少--amount：" in no_amount.stderr
+        mixed = cli(tmp_path, "add", "stop_loss", "--amount", "0", "--body", json.dumps(oco), "--yes")
+        assert mixed.returncode == Exit.USAGE
+        assert "不能同时给出KIND、--amount" in mixed.stderr, mixed.stderr
+        assert len(json.loads(cli(tmp_path, "list", "--account", "p2", "--json").stdout)) == 3
 
     nobody = f"http://127.0.0.1:{free_port()}"
     gone = cli(tmp_path, "list", "--url", nobody)

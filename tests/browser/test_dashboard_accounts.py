@@ -8,28 +8,18 @@ import httpx
 
 from ashare_gateway.config import Settings
 from ashare_gateway.domain.clock import ManualClock
+from tests.accounts_ini import account, config_ini, write_config
 from tests.browser.conftest import screenshot
 from tests.conftest import TRADING_MORNING, serve
 
-CONFIG = """
-[Account:p1]
-broker = sim
-user = 770001
-password = pw1
-comm_password = cp1
-
-[Account:p2]
-broker = sim
-user = 770002
-password = pw2
-comm_password = cp2
-opening_cash = 500000
-"""
+CONFIG = config_ini(
+    account("p1", user=770001, password="pw1", comm_password="cp1"),
+    account("p2", user=770002, password="pw2", comm_password="cp2", opening_cash=500000),
+)
 
 
 def test_the_switcher_shows_each_accounts_own_books(tmp_path: Path, page) -> None:
-    config = tmp_path / "config.ini"
-    config.write_text(CONFIG, encoding="utf-8")
+    config = write_config(tmp_path, CONFIG)
     settings = Settings(data_dir=tmp_path, demo_market=False, config_path=config)
     with serve(settings, ManualClock(TRADING_MORNING)) as served:
         order = {"security": "600000", "price": 8.75, "amount": 100}

@@ -50,7 +50,7 @@ def test_a_missing_control_is_refused_with_a_chinese_message(make, sim) -> None:
 def test_a_control_that_goes_missing_later_times_out_with_a_chinese_message(make, sim) -> None:
     broker = make("ht")
     for page in ("buy", "sell"):
-        broker.driver._controls[page]["amount"].hidden = True
+        broker.driver.pages.controls[page]["amount"].hidden = True
     with pytest.raises(OperationTimeout, match="委托数量"):
         broker.place_order(BUY)
     assert sim.today_entrusts() == []

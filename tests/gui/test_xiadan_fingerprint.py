@@ -71,7 +71,7 @@ def test_a_control_of_the_wrong_class_is_named(make, sim) -> None:
     broker = make("ht", connect=False)
     fake = fake_of(broker)
     for page in ("buy", "sell"):
-        fake._controls[page]["amount"].class_name = "Static"
+        fake.pages.controls[page]["amount"].class_name = "Static"
     broker.connect()
     with pytest.raises(ClientMismatch, match=r"买入页控件 1034 的类型为 Static（应为 Edit）"):
         broker.place_order(BUY)

@@ -14,24 +14,11 @@ from typing import Any
 import httpx
 
 from ashare_gateway.config import Settings
+from tests.accounts_ini import config_ini, two_paper, write_config
 from tests.conftest import Served, serve
 from tests.live.test_mcp import TOKEN, session
 
-CONFIG = """
-[mcp]
-trading = on
-
-[Account:p1]
-broker = sim
-user = 880201
-password = pw-1
-
-[Account:p2]
-broker = sim
-user = 880202
-password = pw-2
-opening_cash = 500000
-"""
+CONFIG = config_ini("[mcp]\ntrading = on\n", two_paper(880200, opening_cash=500000))
 
 
 def http(s: Served, name: str, path: str) -> Any:
@@ -42,8 +29,7 @@ def http(s: Served, name: str, path: str) -> Any:
 
 
 def test_tools_take_an_account_and_never_mix_them(tmp_path: Path, clock) -> None:
-    config = tmp_path / "config.ini"
-    config.write_text(CONFIG, encoding="utf-8")
+    config = write_config(tmp_path, CONFIG)
     settings = Settings(data_dir=tmp_path, demo_market=False, token=TOKEN, config_path=config)
     with serve(settings, clock) as s:
 

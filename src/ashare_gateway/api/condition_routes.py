@@ -12,6 +12,8 @@ from ..service.conditions import ConditionDesk
 from . import openapi
 from .accounts import session_id  # the session of the account named (account=, X-Account, /accounts/NAME/)
 from .envelope import ok
+from .models import parse, request_body
+from .models.conditions import ConditionBody
 from .requests import body_dict
 
 PATH = "/api/trader/conditions"
@@ -23,27 +25,6 @@ TEXTS = {
 }
 SUMMARY_CREATE = "创建条件单（止损、止盈、移动止损、突破、定时；oco 为一组二选一）"
 SUMMARY_LIST = "查询条件单（state 过滤：armed、triggering、submitted、failed、cancelled、expired）"
-_NUM = {"oneOf": [{"type": "number"}, {"type": "string"}]}
-_LEG = {
-    "type": {
-        "type": "string",
-        "enum": ["stop_loss", "take_profit", "trailing_stop", "breakout_above", "breakout_below", "time"],
-    },
-    "security": {"type": "string", "example": "600000"},
-    "side": {"type": "string", "enum": ["buy", "sell"]},
-    "amount": {"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["all"]}]},
-    "trigger_price": _NUM,
-    "trail_percent": _NUM,
-    "trail_amount": _NUM,
-    "at": {"type": "string", "example": "14:50:00"},
-    "price_type": {"type": "string", "enum": ["limit", "trigger_offset", "market"]},
-    "price": _NUM,
-    "ticks": {"type": "integer", "minimum": 0, "maximum": 20},
-    "ttype": {"type": "string"},
-    "limit_price": _NUM,
-    "valid": {"type": "string", "example": "today"},
-}
-CREATE = openapi.body({**_LEG, "oco": {"type": "array", "items": {"type": "object", "properties": _LEG}}})
 
 
 def _desk(request: Request) -> ConditionDesk:
@@ -62,10 +43,13 @@ def _id(raw: str) -> int:
 def build_router() -> APIRouter:
     router = APIRouter(tags=["conditions"], responses=openapi.responses())
 
-    @router.post(PATH, summary=SUMMARY_CREATE, openapi_extra=CREATE)
+    @router.post(PATH, summary=SUMMARY_CREATE, openapi_extra=request_body(ConditionBody))
     async def create(request: Request) -> JSONResponse:
-        body = await body_dict(request)
-        created = await run_in_threadpool(_desk(request).create, session_id(request), body)
+        raw = await body_dict(request)
+        desk, sid = _desk(request), session_id(request)
+        await run_in_threadpool(desk.admit, sid)  # the session and the gateway's refusal before the body
+        body = parse(ConditionBody, raw).as_body()
+        created = await run_in_threadpool(desk.create, sid, body)
         return ok([c.public() for c in created], TEXTS["created"])
 
     @router.get(PATH, summary=SUMMARY_LIST)

@@ -1,10 +1,9 @@
 """What the OpenAPI document says about the ``/api/trader`` dialect: bodies and every status it answers.
 
 Request bodies are declared by their request models (``api/models/<dialect>.py``, through
-``models.request_body``: /api/trader, ths, easytrader, the kill switch, the clock); what stays here is
-the envelope every status answers in, and ``body()`` for the two routes whose bodies are not models yet
-(conditions and repo lending, whose parsing lives in their services). A complete document lets a schema fuzzer
-(schemathesis) check that every response matches what is documented.
+``models.request_body``: /api/trader, ths, easytrader, conditions, repo lending, the kill switch, the
+clock), never written by hand here; what stays here is the envelope every status answers in. A complete
+document lets a schema fuzzer (schemathesis) check that every response matches what is documented.
 """
 
 from __future__ import annotations
@@ -44,11 +43,3 @@ def responses() -> dict[int | str, dict[str, Any]]:
     for code, text in _ERRORS.items():
         out[code] = {"description": text, "content": {"application/json": {"schema": ENVELOPE}}}
     return out
-
-
-def body(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    """``openapi_extra`` declaring a JSON request body."""
-    schema: dict[str, Any] = {"type": "object", "properties": properties}
-    if required:
-        schema["required"] = required
-    return {"requestBody": {"required": bool(required), "content": {"application/json": {"schema": schema}}}}

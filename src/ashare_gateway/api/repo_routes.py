@@ -15,17 +15,11 @@ from ..service.repo_lending import RepoLending
 from . import openapi
 from .accounts import session_id  # the session of the account named (account=, X-Account, /accounts/NAME/)
 from .envelope import ok
+from .models import parse, request_body
+from .models.repo import LendBody
 from .requests import body_dict
 
 DATE = "%Y%m%d"
-LEND_BODY = openapi.body(
-    {
-        "days": {"anyOf": [{"type": "integer"}, {"type": "string"}], "examples": [1]},
-        "keep": {"anyOf": [{"type": "number"}, {"type": "string"}], "examples": [10000]},
-        "market": {"type": "string", "enum": ["sh", "sz"]},
-    }
-)
-
 
 _LOAN_EXAMPLE = {
     "合同编号": "10000001",
@@ -100,13 +94,13 @@ def build_router() -> APIRouter:
     @router.post(
         "/repo",
         summary="国债逆回购：以最优利率出借全部可用资金（可保留部分）",
-        openapi_extra=LEND_BODY,
+        openapi_extra=request_body(LendBody, required=False),
         responses=_example(_LEND_EXAMPLE, msg.OK_ORDER),
     )
     async def lend(request: Request) -> JSONResponse:
-        body = await body_dict(request)
+        terms = parse(LendBody, await body_dict(request)).terms  # the body before the session, as before
         key = request.headers.get("idempotency-key")
-        done = await run_in_threadpool(lambda: lending(request).lend(session_id(request), body, key=key))
+        done = await run_in_threadpool(lambda: lending(request).lend(session_id(request), terms, key=key))
         text = msg.OK_ORDER if done.ack.contract_no else done.ack.message  # a dry run has no 合同编号
         ack = done.ack
         data: dict[str, Any] = {"message": text, "委托编号": ack.entrust_no, "合同编号": ack.contract_no}

@@ -49,6 +49,8 @@ SIDE_LABELS = {"buy": "买入", "sell": "卖出"}
 TEXTS = {
     "none": "没有条件单",
     "body": "--body 须为 JSON 对象（例如 oco 一组两个条件）：{error}",
+    "missing": "缺少{names}：请给出条件类型 KIND、证券代码 CODE 和 --amount，或用 --body 给出完整请求体",
+    "mixed": "--body 已是完整的请求体，不能同时给出{names}（请写进 --body，或去掉 --body）",
     "ask": "确认{where}创建条件单：{summary}？",
     "ask_cancel": "确认{where}撤销条件单 {id}？",
     "created": "条件单已创建：编号 {ids}",
@@ -138,35 +140,75 @@ def _amount(raw: str) -> int | str:
     return int(raw) if raw.isascii() and raw.isdigit() else raw  # "all" (or a mistake the gateway names)
 
 
+def _body(text: str) -> dict[str, Any]:
+    """``--body``: a JSON object, sent as it is (the gateway checks every field)."""
+    try:
+        request = jsonlib.loads(text)
+    except ValueError as exc:
+        _die(Exit.USAGE, TEXTS["body"].format(error=exc))
+    if not isinstance(request, dict):
+        _die(Exit.USAGE, TEXTS["body"].format(error=type(request).__name__))
+    return request
+
+
 def add(
-    kind: Annotated[Kind, typer.Argument(help="The condition.")],
-    code: Annotated[str, typer.Argument(help="Security code, e.g. 600000.")],
-    amount: Annotated[str, typer.Option(help="Shares, or all (sells: the position's 可用 at the trigger).")],
-    side: Annotated[SideChoice, typer.Option(help="buy or sell.")] = SideChoice.SELL,
+    kind: Annotated[Kind | None, typer.Argument(help="The condition (not with --body).")] = None,
+    code: Annotated[str | None, typer.Argument(help="Security code, e.g. 600000 (not with --body).")] = None,
+    amount: Annotated[
+        str | None, typer.Option(help="Shares, or all (sells: the position's 可用 at the trigger).")
+    ] = None,
+    side: Annotated[SideChoice | None, typer.Option(help="buy or sell [default: sell].")] = None,
     trigger: Annotated[str | None, typer.Option(help="Trigger price (stop/take-profit/breakouts).")] = None,
     trail_percent: Annotated[str | None, typer.Option(help="Trailing stop: % from the peak.")] = None,
     trail_amount: Annotated[str | None, typer.Option(help="Trailing stop: yuan from the peak.")] = None,
     at: Annotated[str | None, typer.Option(help="Time condition: HH:MM:SS in continuous trading.")] = None,
-    price_type: Annotated[PriceType, typer.Option(help="The order it sends.")] = PriceType.TRIGGER_OFFSET,
+    price_type: Annotated[
+        PriceType | None, typer.Option(help="The order it sends [default: trigger_offset].")
+    ] = None,
     price: Annotated[str | None, typer.Option(help="Limit price (--price-type limit).")] = None,
     ticks: Annotated[int | None, typer.Option(help="Ticks past the firing price (trigger_offset).")] = None,
-    valid: Annotated[str, typer.Option(help="today, or a date YYYY-MM-DD (up to 90 days).")] = "today",
+    valid: Annotated[
+        str | None, typer.Option(help="today, or a date YYYY-MM-DD (up to 90 days) [default: today].")
+    ] = None,
     body: Annotated[
-        str | None, typer.Option(help='A whole JSON body instead, e.g. {"oco": [leg, leg]}.')
+        str | None,
+        typer.Option(help='The whole JSON body instead of KIND CODE and options: {"oco": [leg, leg]}.'),
     ] = None,
     url: Url = None, token: Token = None, data_dir: DataDir = Path("data"), json: Json = False,
     yes: Yes = False, session: Session = None, account: AccountName = None,
 ) -> None:  # fmt: skip
-    """Create a conditional order (asks first unless --yes). KIND CODE are ignored with --body."""
+    """Create a conditional order (asks first unless --yes): KIND CODE --amount and its options, or
+    --body with the whole JSON body."""
+    terms = {
+        "KIND": kind,
+        "CODE": code,
+        "--amount": amount,
+        "--side": side,
+        "--trigger": trigger,
+        "--trail-percent": trail_percent,
+        "--trail-amount": trail_amount,
+        "--at": at,
+        "--price-type": price_type,
+        "--price": price,
+        "--ticks": ticks,
+        "--valid": valid,
+    }
     if body is not None:
-        try:
-            request = jsonlib.loads(body)
-        except ValueError as exc:
-            _die(Exit.USAGE, TEXTS["body"].format(error=exc))
-        if not isinstance(request, dict):
-            _die(Exit.USAGE, TEXTS["body"].format(error=type(request).__name__))
+        mixed = [name for name, value in terms.items() if value is not None]
+        if mixed:
+            _die(Exit.USAGE, TEXTS["mixed"].format(names="、".join(mixed)))
+        request = _body(body)
         summary = jsonlib.dumps(request, ensure_ascii=False)
     else:
+        missing = [name for name in ("KIND", "CODE", "--amount") if terms[name] is None]
+        if missing:
+            _die(Exit.USAGE, TEXTS["missing"].format(names="、".join(missing)))
+        assert kind is not None and code is not None and amount is not None  # checked just above
+        side, price_type, valid = (
+            side or SideChoice.SELL,
+            price_type or PriceType.TRIGGER_OFFSET,
+            valid or "today",
+        )
         given = {
             "trigger_price": trigger,
             "trail_percent": trail_percent,

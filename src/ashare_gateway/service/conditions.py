@@ -107,11 +107,16 @@ class ConditionDesk:
         self._thread: threading.Thread | None = None
 
     # ---- the caller's side -------------------------------------------------------------------
-    def create(self, session_id: str | None, body: Mapping[str, Any]) -> list[Condition]:
-        """One condition, or ``{"oco": [leg, leg]}``: two legs where the first to fire cancels the other."""
+    def admit(self, session_id: str | None) -> ClientHandle:
+        """The caller's client, if this gateway takes conditions at all: checked before the body is."""
         handle = self.service.handle_for(session_id)
         if self.refusal is not None:
             raise InvalidParameter(self.refusal)
+        return handle
+
+    def create(self, session_id: str | None, body: Mapping[str, Any]) -> list[Condition]:
+        """One condition, or ``{"oco": [leg, leg]}``: two legs where the first to fire cancels the other."""
+        handle = self.admit(session_id)
         raw_legs = body.get("oco")
         if raw_legs is None:
             legs = [body]

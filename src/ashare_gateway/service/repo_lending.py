@@ -8,7 +8,6 @@ with the same ``Idempotency-Key`` replays the first answer instead of lending ag
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, Protocol, runtime_checkable
@@ -52,33 +51,43 @@ class Lent:
     request: OrderRequest | None  # None when a retry replayed the first answer
 
 
-def parse_terms(body: Mapping[str, Any]) -> LendTerms:
-    raw_days = body.get("days", 1)
-    if isinstance(raw_days, bool) or not isinstance(raw_days, int | str):
+def lend_days(raw: object) -> int:
+    """The tenor in days (absent: 1), one of :data:`repo.TENORS`."""
+    if raw is None:
+        return 1
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
         raise InvalidParameter(TEXTS["days"].format(choices="、".join(map(str, repo.TENORS))))
     try:
-        days = int(raw_days)
+        days = int(raw)
     except ValueError:
         days = -1
     if days not in repo.TENORS:
         raise InvalidParameter(TEXTS["days"].format(choices="、".join(map(str, repo.TENORS))))
-    raw_keep = body.get("keep", 0)
+    return days
+
+
+def lend_keep(raw: object) -> Decimal:
+    """The cash to leave unlent, in 元 (absent or blank: 0), rounded up to the fen: keep, never less."""
     try:
-        keep = parse_decimal(raw_keep if raw_keep not in (None, "") else 0)
+        keep = parse_decimal(raw if raw not in (None, "") else 0)
     except NotANumber:
         raise InvalidParameter(TEXTS["keep"]) from None
     if not keep.is_finite() or keep < 0 or keep > MAX_KEEP:
         raise InvalidParameter(TEXTS["keep"])
-    raw_market = body.get("market")
-    market = None
-    if raw_market not in (None, ""):
-        try:
-            market = Market(str(raw_market).lower())
-        except ValueError:
-            raise InvalidParameter(TEXTS["market"]) from None
-        if market is Market.BJ:
-            raise InvalidParameter(TEXTS["market"])
-    return LendTerms(days, keep.quantize(Decimal("0.01"), rounding=ROUND_CEILING), market)  # keep, never less
+    return keep.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+
+
+def lend_market(raw: object) -> Market | None:
+    """Only this exchange's repo codes (absent or blank: both)."""
+    if raw in (None, ""):
+        return None
+    try:
+        market = Market(str(raw).lower())
+    except ValueError:
+        raise InvalidParameter(TEXTS["market"]) from None
+    if market is Market.BJ:
+        raise InvalidParameter(TEXTS["market"])
+    return market
 
 
 def lendable(available: Decimal, keep: Decimal, days: int) -> int:
@@ -102,8 +111,7 @@ class RepoLending:
             raise NotSupported(TEXTS["unsupported"])
         return handle.lane.run(broker.repo_loans, label="查询国债逆回购", deadline=self.service.deadline)
 
-    def lend(self, session_id: str | None, body: Mapping[str, Any], *, key: str | None = None) -> Lent:
-        terms = parse_terms(body)
+    def lend(self, session_id: str | None, terms: LendTerms, *, key: str | None = None) -> Lent:
         self.service.session(session_id)
         worked: list[OrderRequest] = []
 

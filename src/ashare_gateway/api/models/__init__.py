@@ -59,8 +59,28 @@ def parse(model: type[M], body: dict[str, Any], **context: Any) -> M:
 
 def request_body(model: type[RequestModel], *, required: bool = True) -> dict[str, Any]:
     """``openapi_extra`` declaring ``model`` as the route's JSON body (the route reads it itself)."""
-    schema = model.model_json_schema(mode="validation")
+    schema = _inlined(model.model_json_schema(mode="validation"))
     return {"requestBody": {"required": required, "content": {"application/json": {"schema": schema}}}}
+
+
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with its nested models (``$defs``, e.g. the OCO legs) written in place: the body is
+    merged into the OpenAPI document as it is, where a ``#/$defs/...`` reference would point nowhere."""
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return resolve(
+                    {**defs[ref.removeprefix("#/$defs/")], **{k: v for k, v in node.items() if k != "$ref"}}
+                )
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return resolve(schema)
 
 
 def query_parameters(model: type[RequestModel]) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from .keys import Key, parse_keys
 from .popups import Popups
 from .session import DEFAULT_REASON, SessionSwitch
 from .timeline import Timeline
-from .widgets import Widget, WidgetFactory, read_text, root_of, title_of
+from .widgets import Widget, WidgetFactory, read_text, title_of
 
 
 class FakeDesktop:
@@ -188,7 +188,7 @@ class FakeDesktop:
         with self._lock:
             self._tick()
             return [
-                ControlInfo(w.handle, w.control_id, w.class_name, self._read(w), True, w.enabled)
+                ControlInfo(w.handle, w.control_id, w.class_name, read_text(w), True, w.enabled)
                 for w in self._get(parent).walk()
                 if self._visible(w)
             ]
@@ -203,7 +203,7 @@ class FakeDesktop:
     def get_text(self, handle: int) -> str:
         with self._lock:
             self._tick()
-            return self._read(self._get(handle))
+            return read_text(self._get(handle))
 
     def text_length(self, handle: int) -> int:
         with self._lock:
@@ -319,9 +319,6 @@ class FakeDesktop:
     def _misuse(self, what: str, detail: str) -> None:
         self.inputs.misuse(what, detail)
 
-    def _type_into_edit(self, w: Widget, keys: list[Key]) -> None:
-        self.inputs.type_into_edit(w, keys)
-
     # =========================================================== time and visibility
 
     def _tick(self) -> None:
@@ -362,8 +359,6 @@ class FakeDesktop:
             raise BrokerUnavailable(self.GONE)
         return w
 
-    _root = staticmethod(root_of)
-    _read = staticmethod(read_text)
     _title_of = staticmethod(title_of)
 
     def _record(self, kind: str, detail: str) -> None:
@@ -379,8 +374,6 @@ class FakeDesktop:
 
     def _message(self, title: str, text: str, **options: Any) -> Widget:
         return self.popups.message(title, text, **options)
-
-    _press_default = staticmethod(Popups.press_default)
 
     def _place_order(self, request: OrderRequest, result_title: str) -> OrderAck | None:
         return self.popups.order(request, result_title)

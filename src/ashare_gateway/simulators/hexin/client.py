@@ -36,7 +36,7 @@ from ...domain.models import OrderRequest, Quote, Side
 from ...domain.rules import lot_rule, tick_size
 from ..desktop.desktop import FakeDesktop
 from ..desktop.keys import Key, parse_keys
-from ..desktop.widgets import Widget
+from ..desktop.widgets import Widget, root_of
 from . import texts as tx
 from .builds import HEXIN_8, FakeHexinBuild
 from .faults import HexinFaults
@@ -131,7 +131,7 @@ class FakeHexin(FakeDesktop):
         raise BrokerUnavailable("同花顺闪电下单没有下拉框")
 
     def click_at(self, handle: int, x: int, y: int) -> None:
-        """A click at a point of a control: hexin's pages have no grid a point matters in, so a click."""
+        """A click at a point of a control: hexin has no grid rows to pick, so a plain click."""
         self.click(handle)
 
     def capture_image(self, handle: int) -> bytes:
@@ -148,9 +148,9 @@ class FakeHexin(FakeDesktop):
             for key in keys:
                 self._main_key(key, virtual=virtual)
         elif w.class_name == "Edit":
-            self._type_into_edit(w, keys)
+            self.inputs.type_into_edit(w, keys)
         elif w.role == "dialog" and any(k.name == "ENTER" for k in keys):
-            self._press_default(w)
+            self.popups.press_default(w)
 
     # =========================================================== main window and 键盘精灵
     def _launch(self) -> None:
@@ -234,7 +234,7 @@ class FakeHexin(FakeDesktop):
             self._code_changed(flash, lookup=True)
 
     def _edited(self, w: Widget, *, typed: bool) -> None:
-        flash = self._flashes.get(self._root(w).handle)
+        flash = self._flashes.get(root_of(w).handle)
         if flash is None:
             return
         if w.role == "code":

@@ -14,7 +14,9 @@ Thread-safe (one RLock), because the adapter's keep-alive thread may call in too
 This file holds what is xiadan's own: the process start, the keys, the menu tree and commands, and the
 windows (login, main, lock screen, idle timeout). The Win32 model under it (handles, visibility, time,
 the input rules, pop-ups) is :class:`~.desktop.FakeDesktop`, shared with the fake hexin; the pages and
-their grids are in ``pages.py``, order entry, cancel and IPO in ``trading.py`` (mixins).
+their grids are ``pages.py``, order entry, cancel and IPO ``trading.py``, 精简模式 and the machine's files
+``modes.py``: parts the client holds (``self.pages``, ``self.trading``, ``self.modes``), each reaching
+the client only through its own small host protocol, the way the desktop holds its inputs and pop-ups.
 """
 
 from __future__ import annotations
@@ -34,12 +36,12 @@ from ..desktop.widgets import Widget
 from . import texts as tx
 from .builds import HT_BUILD, FakeBuild
 from .faults import Faults
-from .modes import ModesMixin
-from .pages import DATA_PAGES, FRAME_ID, ORDER_PAGES, PagesMixin
-from .trading import PageState, TradingMixin
+from .modes import Modes
+from .pages import DATA_PAGES, FRAME_ID, ORDER_PAGES, Pages, captcha_png
+from .trading import Trading
 
 
-class FakeXiadan(ModesMixin, PagesMixin, TradingMixin, FakeDesktop):
+class FakeXiadan(FakeDesktop):
     """The fake client. Construct it running and logged in (attach/connect) or stopped (start/login)."""
 
     VALUE_RULES: ClassVar[dict[str, tuple[str, str]]] = {
@@ -73,12 +75,10 @@ class FakeXiadan(ModesMixin, PagesMixin, TradingMixin, FakeDesktop):
         self._ipo_offers = ipo_offers or (lambda: [])
         self._password = password
         self._rng = random.Random(self.faults.seed)
-        self._controls: dict[str, dict[str, Widget]] = {}
-        self._panes: dict[str, Widget] = {}  # page → the dialog holding its controls (0xE901 when shown)
-        self._state: dict[str, PageState] = {}
-        self._grid_data: dict[str, tuple[list[str], list[list[str]], list[Any]]] = {}
-        self._ipo_ticked: set[int] = set()  # 批量新股申购 rows ticked (全选, or a click on a check cell)
-        self.compact = self.faults.compact_mode  # 精简模式 (modes.py)
+        # The composed parts: the pages and their grids, order entry and cancel, 精简模式 and the files.
+        self.pages = Pages(self)
+        self.trading = Trading(self, self.pages)
+        self.modes = Modes(self, compact=self.faults.compact_mode)
         self.logged_in = False
         self.locked = False
         if running:
@@ -94,6 +94,14 @@ class FakeXiadan(ModesMixin, PagesMixin, TradingMixin, FakeDesktop):
     @property
     def page(self) -> str | None:
         return self._page
+
+    def set_compact(self, on: bool) -> None:
+        """The user switches 精简模式 on or off (the 精简 / 专业 button)."""
+        self.modes.set_compact(on)
+
+    def write_ini(self, entries: dict[str, str]) -> str:
+        """Write ``xiadan.ini`` beside the exe (``modes.py``); returns its path."""
+        return self.modes.write_ini(entries)
 
     def lock(self) -> None:
         """Show the lock screen now (what the client does after its idle minutes)."""
@@ -156,12 +164,12 @@ class FakeXiadan(ModesMixin, PagesMixin, TradingMixin, FakeDesktop):
             if not self._accept_input(w, "菜单命令"):
                 return
             if w.role == "grid":
-                self._grid_command(w, command_id)
+                self.pages.command(w, command_id)
                 return
             page = self.build.commands.get(command_id)
-            if w is self._main and self._compact_ignores(command_id):
+            if w is self._main and self.modes.ignores(command_id):
                 return
-            if page is not None and w is self._main and page in self._controls:
+            if page is not None and w is self._main and page in self.pages.controls:
                 self._switch(page)
 
     def select_tree_item(self, tree: int, path: list[str]) -> None:
@@ -177,7 +185,7 @@ class FakeXiadan(ModesMixin, PagesMixin, TradingMixin, FakeDesktop):
 
     def _switch(self, page: str) -> None:
         """Switch pages, asynchronously as the real client does when ``latency.switch`` says so."""
-        self._later(self.faults.latency.switch, lambda: self._navigate(page))
+        self._later(self.faults.latency.switch, lambda: self.pages.navigate(page))
 
     def select_combo(self, combo: int, index: int) -> None:
         with self._lock:
@@ -201,7 +209,7 @@ class FakeXiadan(ModesMixin, PagesMixin, TradingMixin, FakeDesktop):
                     w.on_click()
                 return
             if self._accept_input(w, "点击"):
-                self._grid_click(w, x, y)
+                self.pages.click(w, x, y)
 
     def capture_image(self, handle: int) -> bytes:
         with self._lock:
@@ -215,6 +223,12 @@ class FakeXiadan(ModesMixin, PagesMixin, TradingMixin, FakeDesktop):
             Image.new("RGB", (92, 38), "white").save(buf, format="PNG")
             return buf.getvalue()
 
+    def tree_paths(self, tree: int) -> list[tuple[str, ...]]:
+        return self.modes.tree_paths(tree)
+
+    def client_file(self, path: str) -> bytes | None:
+        return self.modes.client_file(path)
+
     # =========================================================== keys and idle time
 
     def _keys(self, w: Widget, keys: list[Key]) -> None:
@@ -222,13 +236,13 @@ class FakeXiadan(ModesMixin, PagesMixin, TradingMixin, FakeDesktop):
             self._misuse("disabled_control", f"向已禁用的控件{w.control_id}（{w.role}）输入")
             return
         if w.class_name == "Edit":
-            self._type_into_edit(w, keys)
+            self.inputs.type_into_edit(w, keys)
         elif w.role == "grid":
             lag = self.faults.latency.grid_keys
             if lag > 0:
                 self._later(lag, lambda: self._queued_grid_keys(w, keys))
             else:
-                self._grid_keys(w, keys)
+                self.pages.keys(w, keys)
         else:
             for key in keys:
                 self._global_key(key, w)
@@ -240,7 +254,10 @@ class FakeXiadan(ModesMixin, PagesMixin, TradingMixin, FakeDesktop):
             blocker = self._title_of(top[-1])
             self._record("grid_keys_lost", f"{len(keys)}个按键在对话框“{blocker}”出现后才到达")
             return
-        self._grid_keys(grid, keys)
+        self.pages.keys(grid, keys)
+
+    def _edited(self, w: Widget, *, typed: bool) -> None:
+        self.trading.edited(w, typed=typed)
 
     def _edit_key(self, key: Key, w: Widget) -> None:
         self._global_key(key, w)
@@ -248,9 +265,9 @@ class FakeXiadan(ModesMixin, PagesMixin, TradingMixin, FakeDesktop):
     def _global_key(self, key: Key, w: Widget) -> None:
         if key.name == "F5" and not key.mods:
             if self._page in DATA_PAGES:
-                self._load_page(self._page)
+                self.pages.load(self._page)
         elif key.name == "ENTER" and w.role == "dialog":
-            self._press_default(w)
+            self.popups.press_default(w)
 
     def _after_tick(self, now: float) -> None:
         if self.running and self.logged_in and not self.locked:
@@ -269,7 +286,7 @@ class FakeXiadan(ModesMixin, PagesMixin, TradingMixin, FakeDesktop):
             return False
         if w.role.startswith("login_"):
             return not self.build.login_settext_ignored
-        return not (self.build.settext_ignored and self._page_of(w) in ORDER_PAGES)
+        return not (self.build.settext_ignored and self.pages.page_of(w) in ORDER_PAGES)
 
     def _edit_ctrl_a(self) -> bool:
         return self.build.edit_ctrl_a
@@ -325,17 +342,12 @@ class FakeXiadan(ModesMixin, PagesMixin, TradingMixin, FakeDesktop):
     def _login_captcha(self, window: Widget) -> Callable[[], bool]:
         """The login captcha (image 0x5db, Edit 0x3eb); the returned check says whether the typed code
         is right, and draws a new image either way (a code is good for one try)."""
-        from ..captcha_compose import compose_captcha
-
         image = window.add(self._w.make("Static", 0x5DB, role="login_captcha_image"))
         edit = window.add(self._w.make("Edit", 0x3EB, role="login_captcha"))
         answer = {"digits": ""}
 
         def new_image() -> None:
-            answer["digits"] = "".join(self._rng.choice("0123456789") for _ in range(4))
-            buf = io.BytesIO()
-            compose_captcha(answer["digits"], self._rng.randrange(1 << 30)).save(buf, format="PNG")
-            image.image = buf.getvalue()
+            answer["digits"], image.image = captcha_png(self._rng)
 
         def check() -> bool:
             right = edit.text == answer["digits"] and self.faults.login_captcha_rejects <= 0
@@ -359,15 +371,12 @@ class FakeXiadan(ModesMixin, PagesMixin, TradingMixin, FakeDesktop):
         tree = main.add(self._w.make("SysTreeView32", 129, role="tree"))
         tree.items = ["/".join(p) for p in self.build.tree]
         frame = main.add(self._w.make("AfxMDIFrame42s", FRAME_ID, role="frame"))
-        self._apply_compact()
-        self._controls = {}
-        self._panes = {}
-        self._state = {}
-        for page in (*ORDER_PAGES, *DATA_PAGES):
-            self._controls[page] = self._build_page(frame, page)
-            self._state[page] = PageState()
+        self.modes.apply()
+        for page, controls in self.pages.build_all(frame).items():
+            self.trading.wire(page, controls)
+        self.trading.reset()
         self._page = None
-        self._show_pane("buy")
+        self.pages.show_pane("buy")
 
     def _close_main(self) -> None:
         if self.faults.exit_confirm:

@@ -31,12 +31,9 @@ from standin.control import Client  # noqa: E402
 from ashare_gateway.brokers.client_check import ClientMismatch, Guarded  # noqa: E402
 from ashare_gateway.brokers.ths.adapter import XiadanBroker  # noqa: E402
 from ashare_gateway.desktop.win32 import Win32Driver  # noqa: E402
-from ashare_gateway.domain.errors import OrderRejected  # noqa: E402
 from ashare_gateway.domain.models import OrderRequest, Side  # noqa: E402
 
 WALKS = 11  # tree walks timed for the median
-PLACE_ATTEMPTS = 3
-
 parser = argparse.ArgumentParser()
 parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--exe", default=r"C:\htzqzyb2\xiadan.exe")
@@ -50,20 +47,13 @@ steps: dict[str, dict] = {}
 placed: dict[str, str] = {}
 
 
-def place(request: OrderRequest) -> tuple[str, list[str]]:
-    """The order through the adapter; a try its confirm check refused (nothing placed, as the exchange
-    shows) is made again, at most ``PLACE_ATTEMPTS`` times. Why: under load the price edit sometimes
-    loses a typed character after its read-back (seen before this change too; docs/wine.md) — the
-    confirm check catches it, and this scenario is about what comes after the order."""
-    refused: list[str] = []
-    for _ in range(PLACE_ATTEMPTS):
-        before = len(ctl.call("state")["exchange"]["entrusts"])
-        try:
-            return broker.place_order(request).contract_no, refused
-        except OrderRejected as exc:
-            assert len(ctl.call("state")["exchange"]["entrusts"]) == before, "a refused order was placed"
-            refused.append(exc.message)
-    raise AssertionError(f"the order was refused {PLACE_ATTEMPTS} times: {refused}")
+def resting_buy() -> OrderRequest:
+    """A buy 5 ticks under the last price: it rests in the book, and its price differs from the one the
+    client fills in itself after the code lookup (the last price). Why: a field already holding the
+    typed text reads back before the typed keys land (docs/wine.md "The cancel race"), a separate
+    problem of order entry this scenario is not about."""
+    q = ctl.call("quote", code="600000")
+    return OrderRequest("600000", Side.BUY, 100, Decimal(q["last"]) - Decimal("0.05"))
 
 
 def step(name: str):
@@ -120,13 +110,12 @@ def _():
 
 @step("orders_still_work")
 def _():
-    q = ctl.call("quote", code="600000")
     before = entrusts()
-    contract_no, refused = place(OrderRequest("600000", Side.BUY, 100, Decimal(q["bid1"] or q["last"])))
+    contract_no = broker.place_order(resting_buy()).contract_no
     after = entrusts()
     assert contract_no in after and contract_no not in before, (contract_no, list(after))
     placed["contract_no"] = contract_no
-    return {"contract_no": contract_no, "refused_tries": refused}
+    return {"contract_no": contract_no}
 
 
 @step("cancel_refused")

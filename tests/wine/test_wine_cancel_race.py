@@ -67,3 +67,9 @@ def test_the_same_cancel_with_the_grid_left_alone_cancels_only_its_order(race_ru
     assert not again["cancelable"][again["contract_no"]], again
     assert again["cancelable"][slipped], again
     assert again["reorders"] == 1, again
+
+
+def test_a_price_typed_over_the_clients_own_fill_is_the_price_ordered(race_run) -> None:
+    """The read-back proves the keys landed only for a field that was empty first (entry.py ``_type``)."""
+    detail = _detail(race_run, "typed_over_the_client_fill")
+    assert detail["contract_no"], detail

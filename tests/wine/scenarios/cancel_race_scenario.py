@@ -6,7 +6,8 @@ keys land), with the real ``Win32Driver`` + ``XiadanBroker``; stand-in already r
 
 Steps: an order placed; the race switched on and the order cancelled (the adapter must cancel this order
 or refuse — never cancel the order the stand-in slipped in); the same cancel once more, with the grid
-left alone. Each step reports the exchange's view of both orders. Prints one JSON object on its last
+left alone; then, apart, a buy at the price the client fills in itself after the code lookup. Each
+step reports the exchange's view of both orders. Prints one JSON object on its last
 line: {"steps": {name: {ok, ms, detail}}}.
 """
 
@@ -122,6 +123,17 @@ def _():
     else:
         outcome["result"] = "already cancelled"
     return {**outcome, **books(before)}
+
+
+@step("typed_over_the_client_fill")
+def _():
+    """A buy at the last price, the price the client fills in itself after the lookup: the read-back
+    of the typed price must prove the keys landed (entry.py ``_type``), and the order go in at it."""
+    last = Decimal(ctl.call("quote", code="600000")["last"])
+    contract_no = broker.place_order(OrderRequest("600000", Side.BUY, 100, last)).contract_no
+    placed = {e["contract_no"]: e for e in state()["exchange"]["entrusts"]}[contract_no]
+    assert Decimal(placed["price"]) == last and placed["quantity"] == 100, placed
+    return {"contract_no": contract_no, "price": placed["price"]}
 
 
 print(json.dumps({"steps": steps}, ensure_ascii=False, default=str))

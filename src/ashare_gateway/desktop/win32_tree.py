@@ -11,8 +11,9 @@ same calls its ``get_item`` makes when ``select_tree_item`` looks a path up (eas
 client's memory (``TVM_GETITEMW`` into a block allocated in its process), which pywinauto sizes for a
 32-bit client from a 64-bit Python (docs/wine.md "32-bit"). Each item costs a few cross-process
 messages, so the walk is bounded: items deeper than ``MAX_DEPTH`` are not listed (no layout path is
-deeper than 2), and a tree of more than ``MAX_ITEMS`` items (a broken tree whose items link in a loop)
-stops the walk with an error instead of a partial list that would report present items missing.
+deeper than 2; a broken tree whose items link back to their parents repeats only down to it), and a
+tree of more than ``MAX_ITEMS`` items stops the walk with an error instead of a partial list that
+would report present items missing.
 
 The handle of every item seen is kept in the driver's cache, so the navigation that follows the
 fingerprint selects each page with one message (``Win32Driver.select_tree_item``).

@@ -18,6 +18,7 @@ from ashare_gateway.brokers.client_check import ClientMismatch, Guarded
 from ashare_gateway.brokers.ths.adapter import XiadanBroker
 from ashare_gateway.config import Settings
 from ashare_gateway.domain.clock import ManualClock
+from ashare_gateway.domain.errors import BrokerUnavailable
 from ashare_gateway.domain.models import OrderRequest, Side
 from ashare_gateway.simulators.xiadan import FakeXiadan
 from ashare_gateway.simulators.xiadan.builds import HT_BUILD
@@ -200,3 +201,24 @@ def test_health_shows_the_check_and_a_mismatched_client_refuses_orders_over_http
         assert fake.orders_sent == [] and handle.broker.session.main is not None
         exchange = gui.gateway.exchange
         assert exchange.broker(exchange.ensure_demo_account()).today_entrusts() == []
+
+
+def test_a_menu_tree_that_cannot_be_read_is_reported_and_each_page_is_still_visited(make, sim) -> None:
+    """The driver's walk stops on a tree it cannot read (win32_tree.MAX_ITEMS: items linked in a loop);
+    that refuses nothing by itself: the pages are then checked by visiting them, and orders go on."""
+    broker = make("ht", connect=False)
+
+    def unreadable(tree: int) -> list[tuple[str, ...]]:
+        raise BrokerUnavailable("菜单树超过400项，未能读完（客户端菜单树异常？）")
+
+    fake_of(broker).tree_paths = unreadable  # type: ignore[method-assign]
+    broker.connect()
+    fp = broker.fingerprint
+    assert fp is not None
+    assert [p.text for p in fp.problems] == [
+        "菜单树无法读取（菜单树超过400项，未能读完（客户端菜单树异常？）），各页面在连接时逐个打开检查"
+    ]
+    assert set(fp.checked) == {"buy", "sell", "market_buy", "market_sell", "entrusts", "cancel", "ipo"}
+    assert all(broker.refusal(g) is None for g in Guarded)
+    ack = broker.place_order(BUY)
+    assert [e.contract_no for e in sim.today_entrusts()] == [ack.contract_no]

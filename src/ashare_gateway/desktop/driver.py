@@ -123,6 +123,15 @@ class DesktopDriver(Protocol):
         """Select the SysTreeView32 item at ``path`` (e.g. ``["查询[F4]", "资金股票"]``)."""
         ...
 
+    def tree_paths(self, tree: int) -> list[tuple[str, ...]]:
+        """Every item path of the SysTreeView32 ``tree``, top items first, each followed by its children.
+
+        What the connect-time fingerprint compares with the layout's menu paths (a build that renames
+        ``撤单[F3]`` is refused cancels at connect, not when a cancel comes). A driver of a client
+        without a menu tree raises ``BrokerUnavailable``.
+        """
+        ...
+
     def combo_items(self, combo: int) -> list[str]: ...
 
     def select_combo(self, combo: int, index: int) -> None: ...

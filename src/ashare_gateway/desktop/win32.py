@@ -32,7 +32,7 @@ from typing import Any
 
 from ..domain.errors import BrokerUnavailable, ClientBusy, GatewayError
 from ..domain.messages import SAME_EXE, SAME_TITLE
-from . import user32, win32_process
+from . import user32, win32_process, win32_tree
 from .driver import ControlInfo, WindowInfo
 from .waiting import wait_until
 
@@ -56,7 +56,7 @@ TVGN_CARET = 0x0009
 SW_RESTORE = 9
 
 
-class Win32Driver:
+class Win32Driver(win32_tree.MenuTreeReader):  # + tree_paths: the menu tree item by item
     """One attached client process. Handles are HWNDs."""
 
     def __init__(self) -> None:

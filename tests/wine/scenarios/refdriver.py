@@ -139,6 +139,15 @@ class RefDriver:
     def select_tree_item(self, tree: int, path: list[str]) -> None:
         TreeViewWrapper(tree).get_item(list(path)).select()
 
+    def tree_paths(self, tree: int) -> list[tuple[str, ...]]:
+        paths: list[tuple[str, ...]] = []
+        stack = [((), e) for e in reversed(TreeViewWrapper(tree).roots())]
+        while stack:
+            parent, element = stack.pop()
+            paths.append((*parent, element.text()))
+            stack.extend((paths[-1], child) for child in reversed(element.children()))
+        return paths
+
     def combo_items(self, combo: int) -> list[str]:
         return list(ComboBoxWrapper(combo).item_texts())
 

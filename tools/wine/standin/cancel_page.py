@@ -18,6 +18,7 @@ from ashare_gateway.domain.errors import GatewayError
 from ashare_gateway.domain.models import Side
 from ashare_gateway.simulators.xiadan import grids, texts
 
+from . import reorder
 from . import win as w
 from .ids import ID_TEXT_CONFIRM, ID_YES
 from .page import Page
@@ -60,6 +61,7 @@ class CancelPage(Page):
     def create(self, parent: int) -> None:
         super().create(parent)
         self.grid.on_activate = lambda row: self.app.later(lambda: self.cancel_row(row))
+        self.grid.on_select_key = lambda vk: reorder.after_key(self, vk)  # the cancel race (knob)
 
     def on_command(self, cid: int, code: int) -> bool:
         if code != win32con.BN_CLICKED:

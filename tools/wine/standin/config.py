@@ -44,6 +44,8 @@ class Config:
     login_captcha_rejects: int = 0  # the next N login captcha answers are refused whatever they are
     login_saved_password: bool = False  # the password edit shows the saved password, disabled
     compact: bool = False  # 精简模式: the menu tree hidden, a small window (compact.py)
+    menu_rename: dict[str, str] = field(default_factory=dict)  # a build's menu names (menu_rename.py)
+    cancel_reorder: int = 0  # the next N cancel selections see a new order inserted on top (reorder.py)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Config:

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("standin")
 
+SELECTION_KEYS = (win32con.VK_HOME, win32con.VK_END, win32con.VK_DOWN, win32con.VK_UP)
+
 
 class Grid:
     """A read-only table window that copies itself to the clipboard on Ctrl+A Ctrl+C (like the real)."""
@@ -77,6 +79,7 @@ class Grid:
         self.select_all = False
         self._char_done = False
         self.on_activate = None  # callable(row) for double-click / Enter (the cancel page)
+        self.on_select_key = None  # callable(vk) after Home/End/Up/Down (the cancel race: reorder.py)
         self.top = 10  # pixels from the page's top (set by the page that owns the grid)
 
     def nest(self, on: bool) -> None:
@@ -241,6 +244,8 @@ class Grid:
                 self.move(self.selected + 1)
             elif wparam == win32con.VK_UP:
                 self.move(self.selected - 1)
+            if wparam in SELECTION_KEYS and self.on_select_key:
+                self.on_select_key(wparam)
             elif wparam == win32con.VK_RETURN and self.on_activate and 0 <= self.selected < len(self.rows):
                 self.on_activate(self.selected)
             return 0

@@ -18,7 +18,7 @@ import win32gui
 
 from ashare_gateway.simulators.xiadan import texts
 
-from . import panes
+from . import menu_rename, panes
 from . import win as w
 from .cancel_page import CancelPage
 from .ids import ID_FRAME, ID_TREE, ID_YES, REFRESH_CMD, SWITCH_TIMER
@@ -133,7 +133,8 @@ class MainFrame:
                 parent = parents.get(path[:depth]) if depth else None
                 leaf = depth == len(path) - 1
                 has_children = not leaf or (depth == 0 and prefix[0] in tops_with_children)
-                item = w.tree_insert(self.tree, parent, prefix[-1], len(self.tree_items) + 1, has_children)
+                text = menu_rename.shown(self.app, prefix[-1])  # a build's own menu names
+                item = w.tree_insert(self.tree, parent, text, len(self.tree_items) + 1, has_children)
                 parents[prefix] = item
                 if leaf and page:
                     self.tree_items[item] = page

@@ -42,9 +42,19 @@ class OrderEntry:
     def _type(self, edit: int, text: str) -> None:
         self.driver.type_keys(edit, self.session.layout.keys.clear_edit + literal_keys(text))
 
-    def _fill(self, edit: int, text: str, method: str, what: str) -> bool:
-        """Put ``text`` into ``edit`` by ``method`` ("type" or "set_text"); True once it reads back."""
+    def _fill(self, edit: int, text: str, method: str, what: str, *, keep_same: bool = True) -> bool:
+        """Put ``text`` into ``edit`` by ``method`` ("type" or "set_text"); True once it reads back.
+
+        A field that already holds ``text`` is left as it is. Why: typed keys are queued input, and the
+        read-back (WM_GETTEXT, a sent message) is answered before them; over the same text it would
+        succeed at once, and the keys still queued would land in the next field once it has the focus
+        (under Wine: the client's own price fill after the lookup equalled the order's price, 8.65
+        typed over it, "8.6" in the 委托确认). Over any other text the read-back matches only once every
+        key has landed. ``keep_same=False`` types anyway: the code, whose typed keys start the lookup.
+        """
         if method == "type":
+            if keep_same and self.driver.get_text(edit) == text:
+                return True
             self._type(edit, text)
         else:
             self.driver.set_text(edit, text)
@@ -63,7 +73,7 @@ class OrderEntry:
         layout = self.session.layout
         first = layout.code_entry
         for method in (first, "set_text" if first == "type" else "type"):
-            if not self._fill(edit, code, method, "证券代码"):
+            if not self._fill(edit, code, method, "证券代码", keep_same=False):
                 log.info("the code edit did not take %s by %s: trying the other entry method", code, method)
                 continue
             try:

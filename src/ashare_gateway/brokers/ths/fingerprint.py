@@ -7,7 +7,8 @@ no menu tree) leave orders half-entered. So at connect (and login) the adapter c
 
 1. the main window's class (``Layout.main_class_re``) and the menu tree 129 (none: 精简模式) — either
    wrong stops everything, reads included: the program is not the one the layout describes;
-2. the menu tree's items for every page of the layout, where the driver can list them;
+2. the menu tree's items for every page of the layout (``DesktopDriver.tree_paths``: every driver
+   lists them; under Windows ``desktop/win32_tree.py`` walks the tree item by item);
 3. each page of ``fingerprint_data.PAGE_NEEDS``: navigated to, its controls present with their class;
 4. the 当日委托 and 撤单 tables: the columns the parsers need.
 
@@ -183,13 +184,18 @@ class FingerprintMixin:
         return False
 
     def _check_menu(self, run: _Run) -> None:
-        """Every page's menu path, where the driver lists the tree (the fake does; pywinauto's does not
-        yet, and there a missing item shows when its page is visited)."""
-        lister = getattr(self.driver, "tree_paths", None)
-        if lister is None:
+        """Every page's menu path in the tree as the driver lists it (``DesktopDriver.tree_paths``).
+
+        A tree that cannot be read is reported and refuses nothing: each checked page is then still
+        visited, and a missing item shows there."""
+        tree = self.driver.find_control(
+            self.session.main, control_id=self.layout.tree_id, class_name=fd.TREE_CLASS
+        )
+        try:
+            have = {tuple(p) for p in self.driver.tree_paths(tree)} if tree is not None else set()
+        except GatewayError as exc:
+            run.add(fd.MENU_UNREADABLE.format(reason=exc.message), frozenset())
             return
-        tree = self.driver.find_control(self.session.main, control_id=self.layout.tree_id)
-        have = {tuple(p) for p in lister(tree)}
         by_tree = self.layout.navigation == "tree"
         for page, path in self.layout.menu.items():
             if tuple(path) in have or (not by_tree and page in self.layout.commands):

@@ -111,6 +111,7 @@ MISSING_COLUMN = "{page}缺少列 {column}"
 UNREADABLE_TABLE = "{page}表格无法读取（{reason}）"
 NOT_THE_TABLE = "{page}表格不是委托表（表头：{header}）"
 MISSING_MENU = "菜单缺少“{path}”"
+MENU_UNREADABLE = "菜单树无法读取（{reason}），各页面在连接时逐个打开检查"
 PAGE_UNREACHABLE = "{page}无法打开（{reason}）"
 MAIN_CLASS = "主窗口类型为 {found}（应匹配 {expected}）"
 COMPACT = (

@@ -127,6 +127,9 @@ class FakeHexin(FakeDesktop):
     def select_tree_item(self, tree: int, path: list[str]) -> None:
         raise BrokerUnavailable("同花顺主窗口没有菜单树")
 
+    def tree_paths(self, tree: int) -> list[tuple[str, ...]]:
+        raise BrokerUnavailable("同花顺主窗口没有菜单树")
+
     def select_combo(self, combo: int, index: int) -> None:
         raise BrokerUnavailable("同花顺闪电下单没有下拉框")
 

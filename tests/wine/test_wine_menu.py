@@ -1,0 +1,77 @@
+"""The menu tree walked under Windows (issue 14 "At connect"): a broker's build that renamed menu items
+(the stand-in's ``menu_rename``) is found at connect by the real ``Win32Driver.tree_paths`` +
+``XiadanBroker`` fingerprint; cancels are refused with the 409 ClientMismatch message naming the item,
+orders still work, and the exchange keeps the order (tests/wine/scenarios/menu_scenario.py).
+Opt-in like every Wine test (ASHARE_WINE=1).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.wine.conftest import ENABLED, SCENARIOS, SKIP_REASON, run_scenario
+
+pytestmark = [pytest.mark.wine, pytest.mark.skipif(not ENABLED, reason=SKIP_REASON)]
+
+STEPS = ["renamed_items_reported", "tree_walk_timed", "orders_still_work", "cancel_refused"]
+# 撤单 is a page the fingerprint visits; 当日成交 one it does not (only the tree walk can see it).
+RENAMED = {"撤单[F3]": "撤单", "当日成交": "当日成交查询"}
+
+
+@pytest.fixture(scope="module")
+def menu_run(wine, make_standin):
+    standin = make_standin(logged_in=True, flavour="ht", cancel_confirm="real", menu_rename=RENAMED)
+    try:
+        standin.spawn()
+        ping = standin.client()
+        deadline = time.monotonic() + 60
+        while not ping.call("ping").get("main") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return run_scenario(
+            wine,
+            SCENARIOS / "menu_scenario.py",
+            "--port",
+            str(standin.port),
+            "--exe",
+            standin.exe,
+            timeout=240,
+            log_name="menu_ht.log",
+        )
+    finally:
+        standin.stop()
+
+
+def _detail(run, step: str) -> dict:
+    assert run.data is not None, run.explain()
+    entry = run.entries("steps").get(step)
+    assert entry is not None, f"step {step!r} did not run\n{run.explain()}"
+    assert entry["ok"], entry["detail"]
+    return entry["detail"]
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_menu_steps_run(menu_run, step: str) -> None:
+    _detail(menu_run, step)
+
+
+def test_the_renamed_items_are_reported_at_connect(menu_run) -> None:
+    detail = _detail(menu_run, "renamed_items_reported")
+    assert "菜单缺少“撤单[F3]”" in detail["problems"], detail
+    assert "菜单缺少“查询[F4]/当日成交”" in detail["problems"], detail
+    assert detail["refused"] == ["cancels"], detail
+
+
+def test_the_walk_lists_the_tree_as_the_build_shows_it(menu_run) -> None:
+    paths = _detail(menu_run, "tree_walk_timed")["paths"]
+    assert "撤单" in paths and "撤单[F3]" not in paths
+    assert "查询[F4]/当日成交查询" in paths and "查询[F4]/资金股票" in paths
+    assert "双向委托" in paths  # the stand-in's decoy node is listed too, and harmless
+
+
+def test_a_cancel_is_refused_naming_the_item_and_the_order_stays(menu_run) -> None:
+    detail = _detail(menu_run, "cancel_refused")
+    assert detail["status"] == 409
+    assert "菜单缺少“撤单[F3]”" in detail["message"] and "撤单" in detail["message"], detail
+    assert detail["order_status"] not in ("已撤", "cancelled"), detail

@@ -13,7 +13,7 @@ from tests.wine.conftest import ENABLED, SCENARIOS, SKIP_REASON, run_scenario
 
 pytestmark = [pytest.mark.wine, pytest.mark.skipif(not ENABLED, reason=SKIP_REASON)]
 
-STEPS = ["capture_timing", "login_covered", "read_covered"]
+STEPS = ["capture_timing", "login_covered", "read_covered", "screen_fallback"]
 
 
 @pytest.fixture(scope="module")

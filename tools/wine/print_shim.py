@@ -132,6 +132,14 @@ def install() -> None:
         _server.start()
 
 
+def uninstall() -> None:
+    """Wine's own PrintWindow again in this process (a test of the driver's screen fallback)."""
+    global _real_print_window
+    if _real_print_window is not None:
+        ctypes.windll.user32.PrintWindow = _real_print_window
+        _real_print_window = None
+
+
 def _value(x: Any) -> int:
     return int(getattr(x, "value", x) or 0)
 

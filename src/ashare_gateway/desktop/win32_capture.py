@@ -91,7 +91,7 @@ def one_colour(image: Image.Image) -> bool:
     """Every pixel alike: what a bitmap nobody drew into looks like (and no captcha ever does)."""
     extrema = image.getextrema()
     bands = extrema if isinstance(extrema[0], tuple) else (extrema,)
-    return all(low == high for low, high in bands)  # type: ignore[misc]
+    return all(low == high for low, high in bands)
 
 
 def dc_image(handle: int) -> Image.Image | None:

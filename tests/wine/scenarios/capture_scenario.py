@@ -12,6 +12,8 @@ image, so the screen shows its stripes where the digits are. The real ``Win32Dri
 3. ``read_covered``: a table read (当日委托) behind the copy captcha (Static 2405), image covered; the rows
    must be the paper exchange's own.
 Both 2 and 3 must go through without one screen fallback (the driver logs which capture it used).
+4. ``screen_fallback``: Wine's own PrintWindow (the print shim off in this process) draws nothing into
+   our DC; the driver must log it and read the uncovered image from the screen.
 Prints one JSON object on its last line: {"steps": {name: {ok, ms, detail}}}.
 """
 
@@ -194,6 +196,27 @@ def _():
         }
     finally:
         ctl.call("set", captcha="off")
+
+
+@step("screen_fallback")
+def _():
+    """Wine's own PrintWindow (no shim here): the DC capture comes back black, one colour. The driver
+    must say so and read the (uncovered) image from the screen."""
+    import print_shim
+
+    ctl.call("set", captcha_covered=False, captcha="always")
+    print_shim.uninstall()
+    del counter.sources[:]
+    try:
+        before = stats()
+        broker.positions()
+        after = stats()
+        assert after["captcha_ok"] == before["captcha_ok"] + 1, (before, after)
+        assert counter.sources and set(counter.sources) == {"screen"}, counter.sources
+        return {"sources": list(counter.sources), "wrong": after["captcha_wrong"] - before["captcha_wrong"]}
+    finally:
+        print_shim.install()
+        ctl.call("set", captcha_covered=True, captcha="off")
 
 
 with contextlib.suppress(Exception):

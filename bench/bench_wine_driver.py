@@ -40,9 +40,11 @@ def inner(ns: argparse.Namespace) -> int:
     import shims
 
     shims.install()
+    from pywinauto.controls.hwndwrapper import HwndWrapper
     from standin.control import Client
 
     from ashare_gateway.brokers.ths.adapter import XiadanBroker
+    from ashare_gateway.desktop import win32_capture
     from ashare_gateway.desktop.win32 import Win32Driver
     from ashare_gateway.domain.models import OrderRequest, Side
 
@@ -178,6 +180,9 @@ def inner(ns: argparse.Namespace) -> int:
         "set_text": timed(lambda: driver.set_text(edit, "600000"), 20),
         "type_keys(^a+6 digits)": timed(lambda: driver.type_keys(edit, "^a600000"), 10),
         "clipboard clear+get": timed(lambda: (driver.clear_clipboard(), driver.get_clipboard()), 20),
+        # The code edit stands in for the captcha image: its own DC (PrintWindow) vs the screen grab.
+        "capture: control DC (PrintWindow)": timed(lambda: win32_capture.dc_image(edit), 20),
+        "capture: screen (capture_as_image)": timed(lambda: HwndWrapper(edit).capture_as_image(), 20),
     }
     out["primitives"] = prim
     out["failures"] = failures

@@ -81,6 +81,9 @@ def install() -> None:
         return
     _installed = True
     release_modifiers()
+    import print_shim  # PrintWindow across processes, as on Windows (print_shim.py)
+
+    print_shim.install()
     try:
         import win32gui
 

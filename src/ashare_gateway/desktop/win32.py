@@ -22,7 +22,6 @@ Choices made for xiadan.exe (client-automation.md §5):
 from __future__ import annotations
 
 import ctypes
-import io
 import os
 import re
 import time
@@ -331,14 +330,12 @@ class Win32Driver(win32_tree.MenuTreeReader):  # + tree_paths: the menu tree ite
             self._pw["win32clipboard"].EmptyClipboard()
 
     def capture_image(self, handle: int) -> bytes:
+        """The captcha from the control's own DC; the screen only when that gives nothing (win32_capture)."""
+        from . import win32_capture  # ctypes.windll: Windows only
+
         wrapper = self._pw["hwndwrapper"].HwndWrapper
         with _win32_errors("截取验证码图片"):
-            image = wrapper(handle).capture_as_image()
-            if image is None:
-                raise BrokerUnavailable("无法截取控件图像（窗口是否最小化或被遮挡？）")
-            buffer = io.BytesIO()
-            image.save(buffer, format="PNG")
-            return buffer.getvalue()
+            return win32_capture.capture_png(handle, lambda: wrapper(handle).capture_as_image())
 
     @contextmanager
     def _clipboard(self) -> Iterator[None]:

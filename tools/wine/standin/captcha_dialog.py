@@ -17,6 +17,7 @@ import win32gui
 
 from ashare_gateway.simulators.xiadan import texts
 
+from . import captcha_cover
 from . import win as w
 from .ids import ID_CANCEL, ID_CAPTCHA_EDIT, ID_CAPTCHA_IMAGE, ID_CAPTCHA_STATUS, ID_OK, ID_TEXT_TIP
 
@@ -97,6 +98,7 @@ class CaptchaDialog:
                 None,
             )
             self._new_image(hwnd)
+            captcha_cover.cover(self.app, win32gui.GetDlgItem(hwnd, ID_CAPTCHA_IMAGE))
             win32gui.SetFocus(win32gui.GetDlgItem(hwnd, ID_CAPTCHA_EDIT))
             return False
         if msg == win32con.WM_COMMAND:

@@ -43,6 +43,7 @@ class Config:
     login_captcha: bool = False  # 国金/广发: a captcha on the login window (image 0x5db, Edit 0x3eb)
     login_captcha_rejects: int = 0  # the next N login captcha answers are refused whatever they are
     login_saved_password: bool = False  # the password edit shows the saved password, disabled
+    captcha_covered: bool = False  # a topmost 悬浮工具栏 over every captcha image (captcha_cover.py)
     compact: bool = False  # 精简模式: the menu tree hidden, a small window (compact.py)
     menu_rename: dict[str, str] = field(default_factory=dict)  # a build's menu names (menu_rename.py)
     cancel_reorder: int = 0  # the next N cancel selections see a new order inserted on top (reorder.py)

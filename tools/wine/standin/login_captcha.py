@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import win32con
 import win32gui
 
+from . import captcha_cover
 from . import win as w
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ class LoginCaptcha:
             0, "Static", "", style, rect.left, rect.top, 92, 38, dlg, ID_LOGIN_CAPTCHA_IMAGE, w.HINST, None
         )
         self.new_image(dlg)
+        captcha_cover.cover(self.app, win32gui.GetDlgItem(dlg, ID_LOGIN_CAPTCHA_IMAGE))
 
     def new_image(self, dlg: int) -> None:
         from ashare_gateway.simulators.captcha_compose import compose_captcha

@@ -93,8 +93,11 @@ def table(times: dict[str, list[float]]) -> list[str]:
     return lines
 
 
-def report(times: dict[str, list[float]], runs: int, load: tuple[float, float]) -> str:
+def report(times: dict[str, list[float]], runs: int, load: tuple[float, float], before: Path | None) -> str:
     help_median = statistics.median(times["ashare-gateway --help"])
+    then = (
+        [f"`before:` rows run the same commands from another checkout's `src` ({before})."] if before else []
+    )
     verdict = "met" if help_median <= GOAL else f"missed by {help_median - GOAL:.3f} s"
     return "\n".join(
         [
@@ -104,6 +107,7 @@ def report(times: dict[str, list[float]], runs: int, load: tuple[float, float]) 
             f"{runs} rounds runs every command once, interleaved, as a new process; medians in seconds.",
             f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
             f"{os.cpu_count()} cores, load average {load[0]:.2f} before and {load[1]:.2f} after the run.",
+            *then,
             "",
             *table(times),
             "",
@@ -129,8 +133,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="write the markdown report here (docs/benchmarks/cli.md)")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
-    times = run(args.runs, args.src.resolve(), args.before.resolve() if args.before else None)
-    text = report(times, args.runs, (load_before, os.getloadavg()[0]))
+    before = args.before.resolve() if args.before else None
+    times = run(args.runs, args.src.resolve(), before)
+    text = report(times, args.runs, (load_before, os.getloadavg()[0]), before)
     print(text)
     if args.out:
         args.out.write_text(text, encoding="utf-8")

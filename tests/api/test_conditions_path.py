@@ -72,3 +72,15 @@ def test_a_condition_never_fires_on_prices_from_before_it_existed(replayed: Serv
         at(replayed, "10:01:50")
         rows = {c["id"]: c["state"] for c in conditions(api)}
         assert rows == {first["id"]: "armed", later["id"]: "armed"}, rows
+
+
+def test_a_clock_jump_of_hours_is_walked_whole(replayed: Served) -> None:
+    """A jump over two hours of trading (10:00 → 13:30, lunch included) still sees the 10:01 dip: a
+    round walks the whole day since the last one, not only the last hour."""
+    with replayed.client() as api:
+        create(api, STOP)  # stop 8.45 while the last is 8.70
+        at(replayed, "10:00:05")
+        at(replayed, "13:30:00")  # the last is 9.20 since 10:02; the dip to 8.40 was 2.5 hours ago
+        (fired,) = conditions(api)
+        assert fired["state"] == "submitted", fired["message"]
+        assert fired["trigger_last"] == "8.40"

@@ -11,8 +11,10 @@ peak rises and its stop is checked tick by tick, as it would have been had the e
 Chosen over "evaluate on each quote the source delivers": the sources have no push (a live source is
 polled too) and the paper exchange is lazy by design (nothing runs while nobody asks), so there is no
 stream to hang an evaluation on; the snapshots are the ticks, and reading them afterwards gives the
-same decisions. Bounded: a round reads at most :data:`MAX_WALK` snapshots per code (the latest ones;
-an hour of trading), and never across days.
+same decisions. Bounded: a round reads at most :data:`MAX_WALK` snapshots per code, a whole trading
+day's (a clock jumped forward by hours is walked whole: a dip in the first hour of the gap still
+fires), and never across days. Only a jump or a stalled evaluator walks that far; a round a second
+later reads one snapshot.
 """
 
 from __future__ import annotations
@@ -21,14 +23,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from ..brokers.sim.timeline import snapshot_index_at
+from ..brokers.sim.timeline import CLOSE_AUCTION, snapshot_index_at
 from ..domain.instruments import parse_security
 from ..domain.models import Side
 from ..domain.rules import tick_size
 from .conditions_model import PRICE_KINDS, Condition, ConditionKind
 from .conditions_parse import trailing_stop_price
 
-MAX_WALK = 1200  # snapshots per code per round: one hour of 3-second snapshots
+MAX_WALK = CLOSE_AUCTION + 1  # snapshots per code per round: a whole day, 09:30 to the close
 
 
 class SnapshotPath:

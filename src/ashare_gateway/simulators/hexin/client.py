@@ -130,6 +130,10 @@ class FakeHexin(FakeDesktop):
     def select_combo(self, combo: int, index: int) -> None:
         raise BrokerUnavailable("同花顺闪电下单没有下拉框")
 
+    def click_at(self, handle: int, x: int, y: int) -> None:
+        """A click at a point of a control: hexin's pages have no grid a point matters in, so a click."""
+        self.click(handle)
+
     def capture_image(self, handle: int) -> bytes:
         from PIL import Image
 

@@ -260,7 +260,7 @@ class TradingMixin:
 
     def _grid_click(self, grid: Widget, x: int, y: int) -> None:
         """Select the row under (x, y); on 批量新股申购 a click in the check cell also toggles its tick."""
-        page = self._grid_page(grid)
+        page = self._page_of(grid)
         _, rows, _ = self._grid_data.get(page, ([], [], []))
         b = self.build
         row = (y - b.grid_header_height) // b.grid_row_height if y >= b.grid_header_height else -1

@@ -10,15 +10,15 @@ from typing import Annotated
 
 import typer
 
+# Every module imported here imports only typer and the standard library; each command imports what it
+# uses in its body, so `ashare-gateway --help` (and every `CMD --help`) stays fast: docs/benchmarks/cli.md,
+# guarded by tests/unit/test_cli_imports.py.
 from .cli_clock import clock_command
 from .cli_commands import conditions as conditions_commands
 from .cli_commands import trading as trading_commands
 from .cli_commands.console import console, fail
 from .cli_commands.serve import serve
-from .config import read_token_file, write_token_file
-from .domain.errors import GatewayError
 from .install_task import command as install_task_command
-from .secrets import BadToken, encrypt_config_file, new_token
 
 app = typer.Typer(
     add_completion=False,
@@ -47,6 +47,9 @@ def token_command(
     ] = None,
 ) -> None:
     """Generate an API token, store it (readable by you only) in --data-dir, and print it."""
+    from .config import write_token_file
+    from .secrets import BadToken, new_token
+
     value = new_token() if value is None else value
     try:
         path = write_token_file(data_dir.resolve(), value)
@@ -59,6 +62,9 @@ def token_command(
 @app.command("encrypt-config")
 def encrypt_config(path: Annotated[Path, typer.Argument(help="The config.ini to encrypt in place.")]) -> None:
     """Encrypt the passwords of a config.ini in place (DPAPI on Windows, a private key elsewhere)."""
+    from .domain.errors import GatewayError
+    from .secrets import encrypt_config_file
+
     if not path.is_file():
         fail(f"配置文件不存在：{path}")
     try:
@@ -89,6 +95,7 @@ def kill_switch(
     """Turn the kill switch on or off: through the gateway running on --data-dir (which also cancels
     open orders), else straight in its journal, which a running gateway reads at every order."""
     from .instance import find_running
+    from .token_file import read_token_file
 
     if state not in ("on", "off"):
         fail("状态只能是 on 或 off")

@@ -16,18 +16,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from .accounts_config import AccountConfig
 from .brokers.base import Credentials
 from .domain.errors import InvalidParameter
-from .registry import BrokerKind
 from .secrets import check_token, decrypt, is_encrypted
+from .serve_choices import DEFAULT_HOST, DEFAULT_PORT
 from .token_file import TOKEN_FILE
 from .token_file import read_token_file as read_token_file  # shared with the SDK, which stands alone
 
 log = logging.getLogger(__name__)
-
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 5000
-# The built-in kinds, for --help without loading the plug-ins; serve checks the value against the registry.
-BROKER_KINDS = tuple(BrokerKind)
-FLAVOURS = ("ht", "universal")
 
 
 class Settings(BaseSettings):

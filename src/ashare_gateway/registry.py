@@ -22,15 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-
-class BrokerKind(StrEnum):
-    """The flavours shipped with the gateway (a third-party plug-in may use any other name)."""
-
-    SIM = "sim"
-    XIADAN_FAKE = "xiadan-fake"
-    XIADAN = "xiadan"
-    HEXIN_FAKE = "hexin-fake"
-    HEXIN = "hexin"
+from .serve_choices import BrokerKind as BrokerKind  # defined stdlib-only, for serve --help
 
 
 class Capability(StrEnum):

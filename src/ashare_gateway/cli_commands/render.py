@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
+if TYPE_CHECKING:  # rich is imported by the functions that draw: --help does not load it
+    from rich.console import Console
+    from rich.table import Table
 
 # command → the gateway's columns shown in the table (every column is in --json)
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -52,6 +53,8 @@ def _cell(value: Any) -> str:
 
 
 def rows_table(title: str, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> Table:
+    from rich.table import Table
+
     table = Table(title=title)
     for col in columns:
         table.add_column(col, justify="right" if col not in ("证券名称", "操作", "委托状态") else "left")
@@ -61,6 +64,8 @@ def rows_table(title: str, columns: tuple[str, ...], rows: list[dict[str, Any]])
 
 
 def pairs_table(title: str, keys: tuple[str, ...], row: dict[str, Any]) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, show_header=False)
     table.add_column("项目")
     table.add_column("值", justify="right")
@@ -70,6 +75,8 @@ def pairs_table(title: str, keys: tuple[str, ...], row: dict[str, Any]) -> Table
 
 
 def book_table(quote: dict[str, Any]) -> Table:
+    from rich.table import Table
+
     table = Table(title="五档")
     for col in ("档位", "价格", "数量"):
         table.add_column(col, justify="right")

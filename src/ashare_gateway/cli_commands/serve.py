@@ -9,26 +9,15 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .. import registry
-from ..config import (
-    BROKER_KINDS,
-    DEFAULT_HOST,
-    DEFAULT_PORT,
-    FLAVOURS,
-    Settings,
-    find_config,
-    read_config_ini,
-    read_token_file,
-)
-from ..domain.errors import GatewayError
-from ..instance import DataDirInUse, hold_data_dir
-from ..secrets import BadToken, check_token
-from . import client_banner
+from ..serve_choices import BROKER_KINDS, DEFAULT_HOST, DEFAULT_PORT, FLAVOURS
 from .console import console, fail
+
+if TYPE_CHECKING:  # the rest is imported by the command's body: `serve --help` loads typer only
+    from ..config import Settings
 
 # The same text as brokers.sim.sources.SPEC_HELP (a test keeps them equal): importing that package here
 # would load the paper exchange and SQLAlchemy for every `--help`.
@@ -140,8 +129,14 @@ def serve(
     ] = None,
 ) -> None:
     """Start the gateway (default: the built-in paper exchange on http://127.0.0.1:5000)."""
+    from .. import registry
     from ..api.listeners import parse_listen
     from ..api.perimeter import is_loopback
+    from ..config import Settings, find_config, read_config_ini
+    from ..domain.errors import GatewayError
+    from ..instance import DataDirInUse, hold_data_dir
+    from ..secrets import BadToken, check_token
+    from ..token_file import read_token_file
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -222,7 +217,9 @@ def _shown_host(host: str) -> str:
 def _run(settings: Settings, listeners: list, config_path: Path | None, log_level: str) -> None:
     """Build the gateway and serve it until Ctrl+C (the data folder is already held)."""
     from ..api.listeners import ListenError, serve_listeners
+    from ..domain.errors import GatewayError
     from ..gateway import build_gateway
+    from . import client_banner
 
     host, broker, token = settings.host, settings.broker, settings.token
     try:

@@ -14,16 +14,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from rich.console import Console
 
 from . import render
+from .console import LazyConsole
 from .exits import Exit
 
 if TYPE_CHECKING:
     from ..client import GatewayClient
 
-out = Console()  # tables and status: stdout
-err = Console(stderr=True)
+out = LazyConsole()  # tables and status: stdout
+err = LazyConsole(stderr=True)
 
 Url = Annotated[
     str | None,

@@ -17,7 +17,6 @@ import logging
 import os
 import sys
 import time
-import traceback
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the embeddable Python does not
@@ -27,9 +26,10 @@ import shims
 shims.install()
 
 from standin.control import Client  # noqa: E402
+from steps import run_step  # noqa: E402
 
 from ashare_gateway.brokers.base import Credentials  # noqa: E402
-from ashare_gateway.domain.errors import GatewayError, OrderRejected  # noqa: E402
+from ashare_gateway.domain.errors import OrderRejected  # noqa: E402
 from ashare_gateway.domain.market_orders import MarketType  # noqa: E402
 from ashare_gateway.domain.models import OrderRequest, Side  # noqa: E402
 
@@ -55,19 +55,8 @@ def step(name: str, required: bool = False):
         global aborted
         if aborted or (only and name not in only and name != "login"):
             return fn
-        t0 = time.perf_counter()
-        try:
-            detail = fn()
-            steps[name] = {"ok": True, "ms": round((time.perf_counter() - t0) * 1000, 1), "detail": detail}
-        except Exception as exc:
-            message = exc.message if isinstance(exc, GatewayError) else repr(exc)
-            steps[name] = {
-                "ok": False,
-                "ms": round((time.perf_counter() - t0) * 1000, 1),
-                "detail": f"{type(exc).__name__}: {message}\n{traceback.format_exc()[-2500:]}",
-            }
-            if required:
-                aborted = True
+        if not run_step(steps, name, fn) and required:
+            aborted = True
         return fn
 
     return deco

@@ -17,8 +17,6 @@ import argparse
 import json
 import os
 import sys
-import time
-import traceback
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the embeddable Python does not
@@ -28,6 +26,7 @@ import shims
 shims.install()
 
 from standin.control import Client  # noqa: E402
+from steps import recorder  # noqa: E402
 
 from ashare_gateway.brokers.ths.adapter import XiadanBroker  # noqa: E402
 from ashare_gateway.desktop.win32 import Win32Driver  # noqa: E402
@@ -48,29 +47,14 @@ target: dict[str, str] = {}
 
 def resting_buy() -> OrderRequest:
     """A buy 5 ticks under the last price: it rests in the book, and its price differs from the one the
-    client fills in itself after the code lookup (the last price). Why: a field already holding the
-    typed text reads back before the typed keys land (docs/wine.md "The cancel race"), a separate
-    problem of order entry this scenario is not about."""
+    client fills in itself after the code lookup (the last price), so this scenario does not depend on
+    how order entry treats a field that already holds the typed text (brokers/ths/entry.py ``_fill``,
+    docs/wine.md "The cancel race")."""
     q = ctl.call("quote", code="600000")
     return OrderRequest("600000", Side.BUY, 100, Decimal(q["last"]) - Decimal("0.05"))
 
 
-def step(name: str):
-    def deco(fn):
-        t0 = time.perf_counter()
-        try:
-            detail = fn()
-            steps[name] = {"ok": True, "ms": round((time.perf_counter() - t0) * 1000, 1), "detail": detail}
-        except Exception as exc:
-            said = f"{type(exc).__name__}: {getattr(exc, 'message', exc)}"
-            steps[name] = {
-                "ok": False,
-                "ms": round((time.perf_counter() - t0) * 1000, 1),
-                "detail": f"{said}\n{traceback.format_exc()[-2000:]}",
-            }
-        return fn
-
-    return deco
+step = recorder(steps)
 
 
 def state() -> dict:

@@ -27,7 +27,6 @@ import os
 import statistics
 import sys
 import time
-import traceback
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the embeddable Python does not
@@ -37,12 +36,12 @@ import shims
 shims.install()
 
 from standin.control import Client  # noqa: E402
+from steps import recorder  # noqa: E402
 
 from ashare_gateway.brokers.base import Credentials  # noqa: E402
 from ashare_gateway.brokers.ths.adapter import XiadanBroker  # noqa: E402
 from ashare_gateway.brokers.ths.timeouts import Timeouts  # noqa: E402
 from ashare_gateway.desktop.win32 import Win32Driver  # noqa: E402
-from ashare_gateway.domain.errors import GatewayError  # noqa: E402
 from ashare_gateway.domain.models import OrderRequest, Side  # noqa: E402
 
 parser = argparse.ArgumentParser()
@@ -77,19 +76,7 @@ ctl = Client(args.port)
 steps: dict[str, dict] = {}
 
 
-def step(name: str):
-    def deco(fn):
-        t0 = time.perf_counter()
-        try:
-            steps[name] = {"ok": True, "detail": fn()}
-        except Exception as exc:
-            message = exc.message if isinstance(exc, GatewayError) else repr(exc)
-            trace = traceback.format_exc()[-2500:]
-            steps[name] = {"ok": False, "detail": f"{type(exc).__name__}: {message}\n{trace}"}
-        steps[name]["ms"] = round((time.perf_counter() - t0) * 1000, 1)
-        return fn
-
-    return deco
+step = recorder(steps)
 
 
 def stats() -> dict:

@@ -15,7 +15,6 @@ import json
 import os
 import sys
 import time
-import traceback
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the embeddable Python does not
@@ -25,6 +24,7 @@ import shims
 shims.install()
 
 from standin.control import Client  # noqa: E402
+from steps import recorder  # noqa: E402
 
 from ashare_gateway.brokers.client_check import ClientMismatch  # noqa: E402
 from ashare_gateway.brokers.ths.adapter import XiadanBroker  # noqa: E402
@@ -42,22 +42,7 @@ broker = XiadanBroker(Win32Driver(), args.flavour)
 steps: dict[str, dict] = {}
 
 
-def step(name: str):
-    def deco(fn):
-        t0 = time.perf_counter()
-        try:
-            detail = fn()
-            steps[name] = {"ok": True, "ms": round((time.perf_counter() - t0) * 1000, 1), "detail": detail}
-        except Exception as exc:
-            said = f"{type(exc).__name__}: {getattr(exc, 'message', exc)}"
-            steps[name] = {
-                "ok": False,
-                "ms": round((time.perf_counter() - t0) * 1000, 1),
-                "detail": f"{said}\n{traceback.format_exc()[-2000:]}",
-            }
-        return fn
-
-    return deco
+step = recorder(steps)
 
 
 def orders() -> int:

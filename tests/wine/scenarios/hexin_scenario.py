@@ -18,7 +18,6 @@ import os
 import statistics
 import sys
 import time
-import traceback
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the embeddable Python does not
@@ -28,13 +27,14 @@ import shims
 shims.install()
 
 from standin.control import Client  # noqa: E402
+from steps import run_step  # noqa: E402
 
 from ashare_gateway.brokers.hexin.adapter import HexinBroker  # noqa: E402
 from ashare_gateway.brokers.ths.adapter import XiadanBroker  # noqa: E402
 from ashare_gateway.desktop.waiting import wait_until  # noqa: E402
 from ashare_gateway.desktop.win32 import Win32Driver  # noqa: E402
 from ashare_gateway.desktop.win32_vk import VirtualKeyWin32Driver  # noqa: E402
-from ashare_gateway.domain.errors import GatewayError, OrderRejected  # noqa: E402
+from ashare_gateway.domain.errors import OrderRejected  # noqa: E402
 from ashare_gateway.domain.models import OrderRequest, Side  # noqa: E402
 
 parser = argparse.ArgumentParser()
@@ -60,17 +60,7 @@ def step(name: str, required: bool = False):
         global aborted
         if aborted:
             return fn
-        t0 = time.perf_counter()
-        try:
-            detail = fn()
-            steps[name] = {"ok": True, "ms": round((time.perf_counter() - t0) * 1000, 1), "detail": detail}
-        except Exception as exc:
-            message = exc.message if isinstance(exc, GatewayError) else repr(exc)
-            steps[name] = {
-                "ok": False,
-                "ms": round((time.perf_counter() - t0) * 1000, 1),
-                "detail": f"{type(exc).__name__}: {message}\n{traceback.format_exc()[-2500:]}",
-            }
+        if not run_step(steps, name, fn):
             aborted = aborted or required
         return fn
 

@@ -17,7 +17,6 @@ import os
 import statistics
 import sys
 import time
-import traceback
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the embeddable Python does not
@@ -27,6 +26,7 @@ import shims
 shims.install()
 
 from standin.control import Client  # noqa: E402
+from steps import recorder  # noqa: E402
 
 from ashare_gateway.brokers.client_check import ClientMismatch, Guarded  # noqa: E402
 from ashare_gateway.brokers.ths.adapter import XiadanBroker  # noqa: E402
@@ -56,22 +56,7 @@ def resting_buy() -> OrderRequest:
     return OrderRequest("600000", Side.BUY, 100, Decimal(q["last"]) - Decimal("0.05"))
 
 
-def step(name: str):
-    def deco(fn):
-        t0 = time.perf_counter()
-        try:
-            detail = fn()
-            steps[name] = {"ok": True, "ms": round((time.perf_counter() - t0) * 1000, 1), "detail": detail}
-        except Exception as exc:
-            said = f"{type(exc).__name__}: {getattr(exc, 'message', exc)}"
-            steps[name] = {
-                "ok": False,
-                "ms": round((time.perf_counter() - t0) * 1000, 1),
-                "detail": f"{said}\n{traceback.format_exc()[-2000:]}",
-            }
-        return fn
-
-    return deco
+step = recorder(steps)
 
 
 def entrusts() -> dict[str, dict]:

@@ -13,7 +13,6 @@ import json
 import os
 import sys
 import time
-import traceback
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the embeddable Python does not
@@ -23,11 +22,11 @@ import shims
 shims.install()
 
 from standin.control import Client  # noqa: E402
+from steps import recorder  # noqa: E402
 
 from ashare_gateway.brokers.base import Credentials  # noqa: E402
 from ashare_gateway.brokers.ths.adapter import XiadanBroker  # noqa: E402
 from ashare_gateway.desktop.win32 import Win32Driver  # noqa: E402
-from ashare_gateway.domain.errors import GatewayError  # noqa: E402
 from ashare_gateway.domain.models import OrderRequest, Side  # noqa: E402
 
 parser = argparse.ArgumentParser()
@@ -44,22 +43,7 @@ steps: dict[str, dict] = {}
 TICK = Decimal("0.01")
 
 
-def step(name: str):
-    def deco(fn):
-        t0 = time.perf_counter()
-        try:
-            detail = fn()
-            steps[name] = {"ok": True, "ms": round((time.perf_counter() - t0) * 1000, 1), "detail": detail}
-        except Exception as exc:
-            message = exc.message if isinstance(exc, GatewayError) else repr(exc)
-            steps[name] = {
-                "ok": False,
-                "ms": round((time.perf_counter() - t0) * 1000, 1),
-                "detail": f"{type(exc).__name__}: {message}\n{traceback.format_exc()[-2500:]}",
-            }
-        return fn
-
-    return deco
+step = recorder(steps)
 
 
 def truth() -> dict:

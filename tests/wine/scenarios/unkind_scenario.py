@@ -20,7 +20,6 @@ import logging
 import os
 import sys
 import time
-import traceback
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the embeddable Python does not
@@ -30,9 +29,9 @@ import shims
 shims.install()
 
 from standin.control import Client  # noqa: E402
+from steps import run_step  # noqa: E402
 
 from ashare_gateway.brokers.base import Credentials  # noqa: E402
-from ashare_gateway.domain.errors import GatewayError  # noqa: E402
 from ashare_gateway.domain.models import OrderRequest, Side  # noqa: E402
 
 parser = argparse.ArgumentParser()
@@ -65,21 +64,15 @@ def step(name: str, required: bool = False, **quirks: object):
         global aborted
         if aborted or (only and name not in only and name != "login"):
             return fn
-        t0 = time.perf_counter()
         before = ctl.call("state")["config"] if quirks else {}
-        try:
+
+        def body() -> object:
             if quirks:
                 ctl.call("set", **quirks)
-            detail = fn()
-            steps[name] = {"ok": True, "ms": round((time.perf_counter() - t0) * 1000, 1), "detail": detail}
-        except Exception as exc:
-            message = exc.message if isinstance(exc, GatewayError) else repr(exc)
-            steps[name] = {
-                "ok": False,
-                "ms": round((time.perf_counter() - t0) * 1000, 1),
-                "detail": f"{type(exc).__name__}: {message}\n{traceback.format_exc()[-2500:]}",
-            }
-            if required:
+            return fn()
+
+        try:
+            if not run_step(steps, name, body) and required:
                 aborted = True
         finally:
             if quirks:

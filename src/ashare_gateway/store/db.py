@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,6 +34,9 @@ class DecimalText(TypeDecorator[Decimal]):
 
 PRIVATE = 0o600
 SIDE_FILES = ("-wal", "-shm", "-journal")
+BUSY_TIMEOUT = 30.0  # seconds a statement waits for another connection's lock (another process may write)
+WAL_FIRST_WAIT = 0.001  # seconds before the first retry of the switch to WAL; doubled up to WAL_MAX_WAIT
+WAL_MAX_WAIT = 0.05
 
 
 def private_file(path: Path) -> None:
@@ -57,14 +62,48 @@ def open_engine(path: Path, *, synchronous: str = "NORMAL") -> Engine:
     WAL keeps readers from blocking the writer.
     """
     private_file(path)
-    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT}
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record) -> None:
+        enable_wal(dbapi_conn)
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
     return engine
+
+
+def enable_wal(conn: sqlite3.Connection, *, timeout: float = BUSY_TIMEOUT) -> None:
+    """Put the file behind ``conn`` in WAL mode, waiting out other connections doing the same.
+
+    Why not just the pragma: switching a fresh file to WAL takes its exclusive lock. When two connections
+    open one new file at once (two engines of one process, or two processes on one new data dir), each
+    may hold the shared lock the other needs to finish; SQLite sees that deadlock and answers
+    ``database is locked`` at once *without* calling the busy handler
+    (https://sqlite.org/c3ref/busy_handler.html), so the connection's timeout never applies. And a switch
+    that could not be made may also just return the old mode instead of failing
+    (https://sqlite.org/pragma.html#pragma_journal_mode). So it is retried, with a growing wait, until
+    the file reports ``wal`` or ``timeout`` seconds have passed; once the other connection's switch is
+    done, the retry finds the file in WAL already.
+    """
+    deadline = time.monotonic() + timeout
+    wait = WAL_FIRST_WAIT
+    while True:
+        try:
+            mode = str(conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]).lower()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            failure: str = str(exc)
+        else:
+            if mode == "wal":
+                return
+            failure = f"journal_mode is {mode}"
+        if time.monotonic() >= deadline:
+            raise sqlite3.OperationalError(f"could not switch to WAL in {timeout:g} s: {failure}")
+        time.sleep(wait)
+        wait = min(wait * 2, WAL_MAX_WAIT)

@@ -31,7 +31,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-BUSY_TIMEOUT = 30.0  # seconds, as the engines (another process may hold the write lock)
+from .db import BUSY_TIMEOUT, enable_wal
 
 
 class Sync(StrEnum):
@@ -59,7 +59,7 @@ class HotConnection:
         self._conn = sqlite3.connect(
             path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
         )
-        self._conn.execute("PRAGMA journal_mode=WAL")
+        enable_wal(self._conn)
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._sync: Sync | None = None
         self._lock = threading.Lock()

@@ -400,9 +400,19 @@ def outer(ns: argparse.Namespace) -> int:
     text = render(data, time.monotonic() - t0)
     out = Path(ns.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    out.write_text(text + _hand_written(out), encoding="utf-8")
     print(text)
     return 0
+
+
+HAND_WRITTEN = "## hexin: flash buy"  # the sections from this heading on are written by hand: kept
+
+
+def _hand_written(out: Path) -> str:
+    """The hand-written tail of the file being rewritten (the hexin runs of tests/wine), or ""."""
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    start = old.find(HAND_WRITTEN)
+    return "" if start < 0 else "\n" + old[start:]
 
 
 def main() -> int:

@@ -26,6 +26,9 @@ def pane_run(request, wine, make_standin):
     accounts = [{"user": "demo", "password": "demo", "comm_password": "demo" if flavour == "ht" else None}]
     standin = make_standin(logged_in=False, flavour=flavour, accounts=accounts, cancel_confirm="real")
     try:
+        # Started here and waited for (a fresh exchange is slow on a loaded machine), so the scenario's
+        # login attaches to the client at its login window instead of racing its start-up.
+        standin.spawn(180)
         return run_scenario(
             wine,
             SCENARIOS / "pane_capture_scenario.py",

@@ -2,6 +2,7 @@
 # CI step for the Wine tests (called from .ci/run): set Wine up on a fresh machine, run
 #   ASHARE_WINE=1 pytest tests/wine -m wine
 # and clean up (wineserver, Xvfb), all within ~10 minutes (ASHARE_WINE_CI_BUDGET seconds).
+# ASHARE_WINE_DURATIONS=N lists the N slowest phases (0: all), to see which wait the time goes to.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -33,7 +34,7 @@ fi
 echo "[wine-ci] setup done in $(( $(date +%s) - start ))s; running tests/wine"
 cd "$ROOT"
 ASHARE_WINE=1 timeout --kill-after=20 $(( $(left) - 20 )) "$PY" -m pytest tests/wine -m wine -q -p no:cacheprovider \
-    -o addopts="-ra" --durations=5
+    -o addopts="-ra" --durations="${ASHARE_WINE_DURATIONS:-5}"
 rc=$?
 echo "[wine-ci] finished in $(( $(date +%s) - start ))s (pytest rc=$rc)"
 exit $rc

@@ -63,13 +63,20 @@ def entrust(contract_no: str) -> dict:
     return next(e for e in truth()["entrusts"] if e["contract_no"] == contract_no)
 
 
-def wait_login_window(timeout: float = 240.0) -> None:
-    """On a loaded machine the stand-in builds its exchange for half a minute before its login window."""
+def wait_login_window(timeout: float = 60.0) -> None:
+    """The client the fixture started shows its login window (用户登录 on both builds); raise if not.
+
+    The fixture starts the exe and waits for its control port, which answers only once the exchange
+    is built and the login dialog's loop runs, so this returns at the first look. (It used to wait for
+    a client nobody had started yet: all 240 s, then ``login`` started it.)
+    """
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while True:
         if driver.attach(exe_path=args.exe) and any("登录" in w.title for w in driver.top_windows()):
             return
-        time.sleep(0.2)
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{args.exe} 没有显示登录窗口（{timeout:.0f} 秒）")
+        time.sleep(0.05)
 
 
 @step("login")

@@ -9,7 +9,8 @@ for real. One module per window, composed here:
   ``cancel_page``, ``ipo_page``), each grid a ``grid.Grid`` (CVirtualGridCtrl);
 - ``dialogs.Dialogs`` — 委托确认, 提示, 撤单确认, 申购确认, 风险提示, 退出确认;
 - ``captcha_dialog.CaptchaDialog`` — the copy captcha; ``lock.LockScreen`` — the lock screen;
-- ``hooks.Hooks`` — the test hooks behind the control socket (``control.py``).
+- ``hooks.Hooks`` — the test hooks behind the control socket (``control.py``), reaching the GUI thread
+  through ``pump.Inbox``.
 
 IDs, titles, texts and column names come from the Linux fake client's model of the real builds
 (``ashare_gateway.simulators.xiadan.builds`` / ``texts`` / ``grids``), so both fakes describe one world.
@@ -18,10 +19,7 @@ IDs, titles, texts and column names come from the Linux fake client's model of t
 from __future__ import annotations
 
 import logging
-import queue
-import sys
 import time
-import traceback
 from collections.abc import Callable
 
 import numpy as np
@@ -30,7 +28,7 @@ import win32gui
 
 from ashare_gateway.simulators.xiadan import builds
 
-from . import compact, control
+from . import compact, control, runner
 from . import win as w
 from .backend import Backend
 from .captcha_dialog import CaptchaDialog
@@ -38,10 +36,10 @@ from .config import Config
 from .dialogs import Dialogs
 from .grid import Grid
 from .hooks import Hooks
-from .ids import WM_APP_ACTION, WM_APP_CONTROL
 from .lock import LockScreen
 from .login import LoginWindow
 from .mainframe import MainFrame
+from .pump import Inbox
 from .save_dialog import SaveDialog
 from .strays import STRAY_CLASS, Strays
 
@@ -82,20 +80,16 @@ class App:
         self.login = LoginWindow(self)
         self.frame = MainFrame(self)
         self.hooks = Hooks(self)
-        self.msgwnd = 0
-        self.actions: queue.Queue[Callable[[], object]] = queue.Queue()
-        self.requests: queue.Queue = queue.Queue()
+        self.inbox = Inbox("AshareStandinMsg", self.hooks)
         self.server: control.Server | None = None
         self.exit_code = 0
 
     def run(self) -> int:
         w.init_common_controls()
         self._register_classes()
-        self.msgwnd = win32gui.CreateWindowEx(
-            0, "AshareStandinMsg", "", 0, 0, 0, 0, 0, win32con.HWND_MESSAGE, 0, w.HINST, None
-        )
+        self.inbox.create()
         if self.config.control_port >= 0:
-            self.server = control.Server(self.config.control_port, self._remote)
+            self.server = control.Server(self.config.control_port, self.inbox.remote)
             self.server.start()
             log.info("control port %d", self.server.port)
         t0 = time.perf_counter()
@@ -133,7 +127,6 @@ class App:
         register("AfxWnd42s", _plain_proc)
         register("AfxFrameOrView42s", _plain_proc)
         register(STRAY_CLASS, self.strays.proc)
-        register("AshareStandinMsg", self._msg_proc)
 
     def _loop(self) -> None:
         while True:
@@ -148,33 +141,9 @@ class App:
     def touch(self) -> None:
         self.last_input = time.monotonic()
 
-    def _msg_proc(self, hwnd: int, msg: int, wparam: int, lparam: int) -> int:
-        if msg == WM_APP_CONTROL:
-            self.hooks.drain(self.requests)
-            return 0
-        if msg == WM_APP_ACTION:
-            try:
-                action = self.actions.get_nowait()
-            except queue.Empty:
-                return 0
-            try:
-                action()
-            except Exception:
-                log.exception("deferred action")
-            return 0
-        return win32gui.DefWindowProc(hwnd, msg, wparam, lparam)
-
     def later(self, action: Callable[[], object]) -> None:
         """Run ``action`` on the GUI thread once the current message is done (modal pop-ups nest)."""
-        self.actions.put(action)
-        win32gui.PostMessage(self.msgwnd, WM_APP_ACTION, 0, 0)
-
-    def _remote(self, request: dict) -> dict:
-        """Called on the control server's thread: hand the request to the GUI thread and wait."""
-        reply: queue.Queue = queue.Queue()
-        self.requests.put((request, reply))
-        win32gui.PostMessage(self.msgwnd, WM_APP_CONTROL, 0, 0)
-        return reply.get(timeout=20)
+        self.inbox.later(action)
 
 
 def _plain_proc(hwnd: int, msg: int, wparam: int, lparam: int) -> int:
@@ -182,27 +151,8 @@ def _plain_proc(hwnd: int, msg: int, wparam: int, lparam: int) -> int:
 
 
 def run(config: Config) -> int:
-    handlers: list[logging.Handler] = []
-    if config.log:
-        handlers.append(logging.FileHandler(config.log, encoding="utf-8"))
-    elif sys.stderr is not None:
-        handlers.append(logging.StreamHandler(sys.stderr))
-    logging.basicConfig(
-        level=logging.INFO,
-        handlers=handlers,
-        datefmt="%H:%M:%S",
-        format="%(asctime)s.%(msecs)03d standin %(levelname)s %(message)s",
-    )
-    app = App(config)
-    try:
-        return app.run()
-    except Exception:
-        log.error("stand-in crashed:\n%s", traceback.format_exc())
-        return 1
-    finally:
-        if app.server:
-            app.server.stop()
-        logging.shutdown()
+    runner.setup_logging(config.log, "standin")
+    return runner.run_app(App(config), "stand-in")
 
 
 def main(argv: list[str] | None = None) -> int:

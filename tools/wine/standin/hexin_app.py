@@ -9,16 +9,12 @@ trading client, so the hexin adapter finds the sibling by folder as it must on a
   WM_KEYDOWN 0xE7 and is counted in ``stats["vk_packet_ignored"]``, never taken for a digit;
 - the flash-order dialog (``hexin_flash``), empty caption on 9.x;
 - the pop-ups (委托确认, 提示) are the xiadan stand-in's ``Dialogs``;
-- test hooks on the control port (``hexin_hooks``).
+- test hooks on the control port (``hexin_hooks``), reaching the GUI thread through ``pump.Inbox``.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
-import sys
-import time
-import traceback
 from collections.abc import Callable
 from types import SimpleNamespace
 
@@ -29,14 +25,14 @@ from ashare_gateway.domain.models import Side
 from ashare_gateway.simulators.hexin import BUILDS
 from ashare_gateway.simulators.xiadan import builds as xiadan_builds
 
-from . import control
+from . import control, runner
 from . import win as w
 from .backend import Backend
 from .dialogs import Dialogs
 from .hexin_config import HexinConfig
 from .hexin_flash import FlashDialog
 from .hexin_hooks import HexinHooks
-from .ids import WM_APP_ACTION, WM_APP_CONTROL
+from .pump import Inbox
 
 log = logging.getLogger("standin")
 
@@ -61,9 +57,7 @@ class HexinApp:
         self.flash: FlashDialog | None = None
         self.sprite = ""
         self.hooks = HexinHooks(self)
-        self.msgwnd = 0
-        self.actions: queue.Queue[Callable[[], object]] = queue.Queue()
-        self.requests: queue.Queue = queue.Queue()
+        self.inbox = Inbox("AshareHexinMsg", self.hooks)
         self.server: control.Server | None = None
 
     @property
@@ -80,11 +74,9 @@ class HexinApp:
     # --- start-up ---------------------------------------------------------------------------------------
     def run(self) -> int:
         self._register_classes()
-        self.msgwnd = win32gui.CreateWindowEx(
-            0, "AshareHexinMsg", "", 0, 0, 0, 0, 0, win32con.HWND_MESSAGE, 0, w.HINST, None
-        )
+        self.inbox.create()
         if self.config.control_port >= 0:
-            self.server = control.Server(self.config.control_port, self._remote)
+            self.server = control.Server(self.config.control_port, self.inbox.remote)
             self.server.start()
         self.backend = Backend(
             self.config.db, self.build, clock=self.config.clock, accounts=self.config.accounts
@@ -117,14 +109,13 @@ class HexinApp:
         return 0
 
     def _register_classes(self) -> None:
-        for name, proc in ((self.hexin.main_class, self._main_proc), ("AshareHexinMsg", self._msg_proc)):
-            wc = win32gui.WNDCLASS()
-            wc.hInstance = w.HINST
-            wc.lpszClassName = name
-            wc.lpfnWndProc = proc
-            wc.hCursor = win32gui.LoadCursor(0, win32con.IDC_ARROW)
-            wc.hbrBackground = win32con.COLOR_WINDOW + 1
-            win32gui.RegisterClass(wc)
+        wc = win32gui.WNDCLASS()
+        wc.hInstance = w.HINST
+        wc.lpszClassName = self.hexin.main_class
+        wc.lpfnWndProc = self._main_proc
+        wc.hCursor = win32gui.LoadCursor(0, win32con.IDC_ARROW)
+        wc.hbrBackground = win32con.COLOR_WINDOW + 1
+        win32gui.RegisterClass(wc)
 
     def _loop(self) -> None:
         while True:
@@ -198,55 +189,12 @@ class HexinApp:
             return 0
         return win32gui.DefWindowProc(hwnd, msg, wparam, lparam)
 
-    def _msg_proc(self, hwnd: int, msg: int, wparam: int, lparam: int) -> int:
-        if msg == WM_APP_CONTROL:
-            self.hooks.drain(self.requests)
-            return 0
-        if msg == WM_APP_ACTION:
-            try:
-                action = self.actions.get_nowait()
-            except queue.Empty:
-                return 0
-            try:
-                action()
-            except Exception:
-                log.exception("deferred action")
-            return 0
-        return win32gui.DefWindowProc(hwnd, msg, wparam, lparam)
-
     def later(self, action: Callable[[], object]) -> None:
-        self.actions.put(action)
-        win32gui.PostMessage(self.msgwnd, WM_APP_ACTION, 0, 0)
-
-    def _remote(self, request: dict) -> dict:
-        reply: queue.Queue = queue.Queue()
-        self.requests.put((request, reply))
-        win32gui.PostMessage(self.msgwnd, WM_APP_CONTROL, 0, 0)
-        return reply.get(timeout=20)
+        self.inbox.later(action)
 
 
 def run_file(path: str) -> int:
     """Entry point from ``standin.boot`` when the exe is ``hexin.exe``: ``hexin.json`` beside it."""
     config = HexinConfig.load(path)
-    handlers: list[logging.Handler] = []
-    if config.log:
-        handlers.append(logging.FileHandler(config.log, encoding="utf-8"))
-    elif sys.stderr is not None:
-        handlers.append(logging.StreamHandler(sys.stderr))
-    logging.basicConfig(
-        level=logging.INFO,
-        handlers=handlers,
-        datefmt="%H:%M:%S",
-        format="%(asctime)s.%(msecs)03d hexin %(levelname)s %(message)s",
-    )
-    app = HexinApp(config)
-    t0 = time.perf_counter()
-    try:
-        return app.run()
-    except Exception:
-        log.error("hexin stand-in crashed after %.1fs:\n%s", time.perf_counter() - t0, traceback.format_exc())
-        return 1
-    finally:
-        if app.server:
-            app.server.stop()
-        logging.shutdown()
+    runner.setup_logging(config.log, "hexin")
+    return runner.run_app(HexinApp(config), "hexin stand-in")

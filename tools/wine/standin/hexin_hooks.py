@@ -6,31 +6,22 @@ set (config fields), quote, quit, kill. Same wire format as the xiadan stand-in'
 
 from __future__ import annotations
 
-import logging
 import os
-import queue
-import threading
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
-import win32con
 import win32gui
+
+from . import pump
+from .hooks import quote_reply
 
 if TYPE_CHECKING:
     from .hexin_app import HexinApp
-
-log = logging.getLogger("standin")
 
 
 class HexinHooks:
     def __init__(self, app: HexinApp) -> None:
         self.app = app
-
-    def handle(self, req: dict) -> dict:
-        handler = getattr(self, f"cmd_{req.get('cmd')}", None)
-        if handler is None:
-            return {"ok": False, "error": f"unknown command {req.get('cmd')!r}"}
-        return handler(req)
 
     def cmd_ping(self, req: dict) -> dict:
         return {"ok": True, "main": self.app.main, "pid": os.getpid(), "kind": "hexin"}
@@ -66,34 +57,10 @@ class HexinHooks:
         return {"ok": True}
 
     def cmd_quote(self, req: dict) -> dict:
-        q = self.app.backend.exchange.quote(req["code"])
-        return {
-            "ok": True,
-            "name": q.name,
-            "last": str(q.last),
-            "ask1": str(q.asks[0].price) if q.asks else None,
-            "bid1": str(q.bids[0].price) if q.bids else None,
-        }
+        return quote_reply(self.app.backend, req["code"])
 
     def cmd_quit(self, req: dict) -> dict:
-        if self.app.main:
-            win32gui.PostMessage(self.app.main, win32con.WM_CLOSE, 0, 0)
-        else:
-            win32gui.PostQuitMessage(0)
-        return {"ok": True}
+        return pump.close_or_quit(self.app.main)
 
     def cmd_kill(self, req: dict) -> dict:
-        threading.Timer(0.2, os._exit, args=(0,)).start()
-        return {"ok": True}
-
-    def drain(self, requests: queue.Queue) -> None:
-        while True:
-            try:
-                request, reply = requests.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                reply.put(self.handle(request))
-            except Exception as exc:
-                log.exception("control request %r", request)
-                reply.put({"ok": False, "error": repr(exc)})
+        return pump.kill_soon()

@@ -1,39 +1,28 @@
 """The stand-in's test hooks (never part of a real client), answered on the GUI thread.
 
 Requests arrive on the control server's thread (``control.py``), are queued and handed to the GUI
-thread through a message-only window, so every hook sees the windows in a consistent state.
+thread through a message-only window (``pump.Inbox``), so every hook sees the windows in a consistent state.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-import queue
-import threading
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import win32con
 import win32gui
 
-from . import compact
+from . import compact, pump
 
 if TYPE_CHECKING:
     from .app import App
-
-log = logging.getLogger("standin")
+    from .backend import Backend
 
 
 class Hooks:
     def __init__(self, app: App) -> None:
         self.app = app
-
-    def handle(self, req: dict) -> dict:
-        cmd = req.get("cmd")
-        handler = getattr(self, f"cmd_{cmd}", None)
-        if handler is None:
-            return {"ok": False, "error": f"unknown command {cmd!r}"}
-        return handler(req)
 
     def cmd_ping(self, req: dict) -> dict:
         app = self.app
@@ -93,17 +82,7 @@ class Hooks:
         return {"ok": True, "now": backend.now().isoformat()}
 
     def cmd_quote(self, req: dict) -> dict:
-        q = self.app.backend.exchange.quote(req["code"])
-        return {
-            "ok": True,
-            "name": q.name,
-            "last": str(q.last),
-            "prev_close": str(q.prev_close),
-            "ask1": str(q.asks[0].price) if q.asks else None,
-            "bid1": str(q.bids[0].price) if q.bids else None,
-            "limit_up": str(q.limit_up) if q.limit_up else None,
-            "limit_down": str(q.limit_down) if q.limit_down else None,
-        }
+        return quote_reply(self.app.backend, req["code"])
 
     def cmd_stray(self, req: dict) -> dict:
         """Show a stray window: kind = toolbar | toast | sticky (see strays.py); "clear" removes them."""
@@ -131,30 +110,26 @@ class Hooks:
     def cmd_quit(self, req: dict) -> dict:
         app = self.app
         app.config.exit_confirm = False
-        if app.frame.main:
-            win32gui.PostMessage(app.frame.main, win32con.WM_CLOSE, 0, 0)
-        else:
-            win32gui.PostQuitMessage(0)
-        return {"ok": True}
+        return pump.close_or_quit(app.frame.main)
 
     def cmd_kill(self, req: dict) -> dict:
-        """End the process at once (a test tearing down a stand-in that a modal dialog kept alive)."""
-        threading.Timer(0.2, os._exit, args=(0,)).start()
-        return {"ok": True}
-
-    def drain(self, requests: queue.Queue) -> None:
-        """Answer every queued request (called on WM_APP_CONTROL)."""
-        while True:
-            try:
-                request, reply = requests.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                reply.put(self.handle(request))
-            except Exception as exc:
-                log.exception("control request %r", request)
-                reply.put({"ok": False, "error": repr(exc)})
+        return pump.kill_soon()
 
 
 def _pick(record: dict, *keys: str) -> dict:
     return {k: v for k, v in record.items() if k in keys}
+
+
+def quote_reply(backend: Backend, code: str) -> dict:
+    """The ``quote`` hook of both stand-ins: the paper exchange's book for ``code`` (tests price from it)."""
+    q = backend.exchange.quote(code)
+    return {
+        "ok": True,
+        "name": q.name,
+        "last": str(q.last),
+        "prev_close": str(q.prev_close),
+        "ask1": str(q.asks[0].price) if q.asks else None,
+        "bid1": str(q.bids[0].price) if q.bids else None,
+        "limit_up": str(q.limit_up) if q.limit_up else None,
+        "limit_down": str(q.limit_down) if q.limit_down else None,
+    }

@@ -3,6 +3,7 @@ gave up on (未执行 means never), lets cancels jump the queue, and ends with i
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -127,3 +128,85 @@ def test_close_ends_the_worker_and_refuses_queued_and_new_jobs() -> None:
     assert len(errors) == 1 and "未执行" in errors[0].message
     with pytest.raises(NotConnected):
         lane.run(lambda: None)
+
+
+# ---- awaited from an event loop (Lane.run_async: the routes that skip the pool thread) ----------------
+
+
+def test_awaited_and_threaded_callers_share_one_worker(lane: Lane) -> None:
+    """Callers awaiting on an event loop and callers blocking in threads: still one job at a time, and
+    every job on the lane's own thread (a GUI client is driven from one thread only)."""
+    active, peak, lock = 0, 0, threading.Lock()
+    threads_seen: set[str] = set()
+
+    def job() -> None:
+        nonlocal active, peak
+        with lock:
+            active += 1
+            peak = max(peak, active)
+            threads_seen.add(threading.current_thread().name)
+        time.sleep(0.002)  # long enough for a second worker, if there were one, to overlap
+        with lock:
+            active -= 1
+
+    async def awaited() -> None:
+        await asyncio.gather(*(lane.run_async(job, deadline=BOUND) for _ in range(20)))
+
+    threads = [threading.Thread(target=lambda: lane.run(job, deadline=BOUND)) for _ in range(20)]
+    loop_thread = threading.Thread(target=lambda: asyncio.run(awaited()))
+    for t in (*threads, loop_thread):
+        t.start()
+    for t in (*threads, loop_thread):
+        t.join(BOUND)
+    assert peak == 1 and lane.completed == 40
+    assert threads_seen == {"lane-test"}
+
+
+def test_an_awaited_job_keeps_its_result_and_its_error(lane: Lane) -> None:
+    def refuse() -> None:
+        raise NotConnected("客户端未连接")
+
+    async def both() -> tuple[int, str]:
+        value = await lane.run_async(lambda: 42, deadline=BOUND)
+        with pytest.raises(NotConnected) as raised:
+            await lane.run_async(refuse, deadline=BOUND)
+        return value, raised.value.message
+
+    assert asyncio.run(both()) == (42, "客户端未连接")
+
+
+def test_an_awaited_job_abandoned_in_the_queue_never_runs(lane: Lane) -> None:
+    release, holder = _hold(lane)
+    ran = threading.Event()
+
+    async def give_up() -> None:
+        await lane.run_async(ran.set, label="撤单", deadline=0.05)
+
+    with pytest.raises(NotExecuted, match="未执行"):
+        asyncio.run(give_up())  # queued behind the blocker: the caller gives up
+    release.set()
+    holder.join(BOUND)
+    lane.run(lambda: None, deadline=BOUND)  # everything queued before this has been dealt with
+    assert not ran.is_set()
+
+
+def test_an_awaited_job_running_past_its_deadline_is_unknown(lane: Lane) -> None:
+    release = threading.Event()
+
+    async def too_long() -> None:
+        await lane.run_async(lambda: release.wait(BOUND), label="撤单", deadline=0.05)
+
+    with pytest.raises(OutcomeUnknown, match="结果未知"):
+        asyncio.run(too_long())
+    release.set()
+
+
+def test_a_closed_lane_refuses_an_awaited_job() -> None:
+    lane = Lane("closed")
+    lane.close()
+
+    async def call() -> None:
+        await lane.run_async(lambda: None)
+
+    with pytest.raises(NotConnected, match="未执行"):
+        asyncio.run(call())

@@ -189,7 +189,9 @@ def build_router() -> APIRouter:
     @router.post("/cancel-entrust", summary="撤销指定委托", openapi_extra=request_body(CancelBody))
     async def cancel_entrust(request: Request) -> JSONResponse:
         body = parse(CancelBody, await body_dict(request))
-        contract_no = await run_in_threadpool(_service(request).cancel, session_id(request), body.entrust_no)
+        # Awaited on the loop (the checks are in memory): no pool thread waits on the lane (issue 15).
+        contract_no, call = _service(request).cancel_call(session_id(request), body.entrust_no)
+        await call.run_async()
         return ok({"message": msg.OK_CANCEL, "合同编号": contract_no}, msg.OK_CANCEL)
 
     @router.post("/cancel-all-entrusts", summary="撤销所有委托")

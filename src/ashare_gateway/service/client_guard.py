@@ -12,7 +12,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from ..brokers.base import Operation
-from ..brokers.client_check import ChecksClient, Guarded
+from ..brokers.client_check import Guarded, checks_client
 
 OPERATION_GUARDS: MappingProxyType = MappingProxyType(
     {
@@ -31,7 +31,7 @@ OPERATION_GUARDS: MappingProxyType = MappingProxyType(
 
 def refuse(broker: object, guarded: Guarded | None) -> None:
     """Raise the client's ``ClientMismatch`` when it stopped ``guarded`` operations."""
-    if guarded is not None and isinstance(broker, ChecksClient):
+    if guarded is not None and checks_client(broker):
         refusal = broker.refusal(guarded)
         if refusal is not None:
             raise refusal

@@ -13,6 +13,7 @@ worker ends, and calls still queued are answered 未执行 (they never reached t
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import queue
 import threading
@@ -70,26 +71,54 @@ class Lane:
         deadline: float = DEFAULT_DEADLINE,
         priority: int = PRIORITY_NORMAL,
     ) -> T:
+        job = self._submit(fn, label, priority)
+        try:
+            return job.future.result(timeout=deadline)
+        except TimeoutError:
+            return self._past_deadline(job, deadline)
+
+    async def run_async(
+        self,
+        fn: Callable[[], T],
+        *,
+        label: str = "",
+        deadline: float = DEFAULT_DEADLINE,
+        priority: int = PRIORITY_NORMAL,
+    ) -> T:
+        """:meth:`run` for a caller on an event loop: the same queue, worker and deadline rules, but the
+        loop awaits the job's future instead of parking a pool thread on it. A route that would hand the
+        call to a worker thread only for that thread to wait on the lane saves two thread hand-offs per
+        call (loop → worker → lane → worker → loop becomes loop → lane → loop; issue 15). The caller's
+        task being cancelled does not cancel the job: like a worker thread's caller, it runs to its end."""
+        job = self._submit(fn, label, priority)
+        waiting = asyncio.wrap_future(job.future)
+        waiting.add_done_callback(_retrieve)  # an outcome nobody awaits any more is not an error to log
+        done, _ = await asyncio.wait((waiting,), timeout=deadline)
+        if done:
+            return waiting.result()
+        return self._past_deadline(job, deadline)
+
+    def _submit(self, fn: Callable[[], T], label: str, priority: int) -> _Job:
         job = _Job(priority, next(self._seq), fn, Future(), label)
         with self._lock:
             if self._closed:
                 raise NotConnected(CLOSED_TEXT.format(label=label or "操作"))
             self._queue.put(job)
-        try:
-            return job.future.result(timeout=deadline)
-        except TimeoutError:
-            with self._lock:
-                started = job.future.running() or job.future.done()
-                job.abandoned = not started
-            if job.future.done():
-                return job.future.result()  # finished between the timeout and the lock
-            if not started:
-                raise NotExecuted(
-                    f"客户端繁忙，{deadline:g}秒内未能执行：{label or '操作'}（未执行）"
-                ) from None
-            raise OutcomeUnknown(
-                f"操作超时（{deadline:g}秒）：{label or '操作'}，结果未知，请查询当日委托确认"
-            ) from None
+        return job
+
+    def _past_deadline(self, job: _Job, deadline: float) -> Any:
+        """The caller's deadline passed: a job still queued is dropped (未执行), one running is 结果未知."""
+        label = job.label
+        with self._lock:
+            started = job.future.running() or job.future.done()
+            job.abandoned = not started
+        if job.future.done():
+            return job.future.result()  # finished between the timeout and the lock
+        if not started:
+            raise NotExecuted(f"客户端繁忙，{deadline:g}秒内未能执行：{label or '操作'}（未执行）") from None
+        raise OutcomeUnknown(
+            f"操作超时（{deadline:g}秒）：{label or '操作'}，结果未知，请查询当日委托确认"
+        ) from None
 
     def close(self, timeout: float = 5.0) -> None:
         """End the worker after the call in flight; calls still queued are answered 未执行. Idempotent."""
@@ -147,3 +176,8 @@ class Lane:
             "last_error": self.last_error,
             "completed": self.completed,
         }
+
+
+def _retrieve(waiting: asyncio.Future[Any]) -> None:
+    if not waiting.cancelled():
+        waiting.exception()

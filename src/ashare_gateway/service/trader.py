@@ -31,6 +31,7 @@ from .capabilities import require, supports
 from .clients import ClientHandle, ClientRegistry
 from .entrust_pages import EntrustPage, PagedEntrusts
 from .lane import PRIORITY_CANCEL
+from .lane_call import LaneCall
 from .orders import OrderDesk
 from .sessions import Session, SessionStore
 
@@ -304,20 +305,27 @@ class TraderService:
         return settled
 
     def cancel(self, session_id: str | None, entrust_no: object) -> str:
+        contract_no, call = self.cancel_call(session_id, entrust_no)
+        call.run()
+        return contract_no
+
+    def cancel_call(self, session_id: str | None, entrust_no: object) -> tuple[str, LaneCall[None]]:
+        """The checked cancel of ``entrust_no``: its 合同编号 and the lane call, which an HTTP route awaits
+        on the event loop (every check here is in memory: nothing blocks the loop)."""
         self.sessions.get(session_id)
         if entrust_no is None or not str(entrust_no).strip():
             raise InvalidParameter(msg.MISSING_PARAM.format(name="entrust_no"))
         contract_no = str(entrust_no).strip()
         if not (contract_no.isascii() and contract_no.isalnum()) or len(contract_no) > 32:
             raise InvalidParameter(msg.BAD_PARAM.format(name="entrust_no", detail=""))
-        self._mutate(
+        call = self._mutation(
             session_id,
             f"撤单 {contract_no}",
             lambda h: h.broker.cancel(contract_no),
             PRIORITY_CANCEL,
             Operation.CANCEL,
         )
-        return contract_no
+        return contract_no, call
 
     def cancel_all(self, session_id: str | None) -> int:
         return self._mutate(
@@ -358,12 +366,19 @@ class TraderService:
         priority: int = 1,
         needs: Operation | None = None,
     ) -> T:
+        return self._mutation(session_id, label, fn, priority, needs).run()
+
+    def _mutation(
+        self,
+        session_id: str | None,
+        label: str,
+        fn: Callable[[ClientHandle], T],
+        priority: int = 1,
+        needs: Operation | None = None,
+    ) -> LaneCall[T]:
         handle = self.handle_for(session_id)
         require(handle.broker, needs)
-        try:
-            return handle.lane.run(lambda: fn(handle), label=label, deadline=self.deadline, priority=priority)
-        finally:
-            handle.reads.invalidate()
+        return LaneCall(handle, lambda: fn(handle), label, self.deadline, priority)
 
     # ------------------------------------------------------------------ tools
     def refresh(self, session_id: str | None) -> None:

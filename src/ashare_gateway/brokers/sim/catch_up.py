@@ -52,13 +52,27 @@ class PaperMarket:
         self._synced = None
 
     # ------------------------------------------------------------------ the catch-up
+    def _key(self, now: dt.datetime) -> tuple:
+        """Where the day's line is at ``now``: the catch-up has work only when this moves."""
+        state = self.ex.state(now)
+        return (
+            self.ex.business_date(now),
+            state.phase,
+            position_at(state, now.time()),
+            self.ex.repo.position(now),
+        )
+
+    def is_current(self, now: dt.datetime) -> bool:
+        """The last catch-up already brought the market to ``now``'s position: :meth:`sync` would do
+        nothing, so the exchange opens no transaction for it (most calls, issue 15)."""
+        return self._synced is not None and self._key(now) == self._synced
+
     def sync(self, conn, now: dt.datetime) -> None:
         ex = self.ex
-        bdate = ex.business_date(now)
-        state = ex.state(now)
-        key = (bdate, state.phase, position_at(state, now.time()), ex.repo.position(now))
+        key = self._key(now)
         if key == self._synced:
             return
+        bdate, state = key[0], ex.state(now)
         stale = conn.execute(
             select(t.orders.c.trade_date)
             .where(and_(t.orders.c.is_open, t.orders.c.trade_date < bdate))

@@ -163,6 +163,8 @@ class SimExchange:
     def _catch_up(self) -> dt.datetime:
         """The market up to now, committed on its own before any request is judged."""
         now = self.clock.now()
+        if self.market.is_current(now):
+            return now  # nothing moved since the last catch-up: no empty transaction
         try:
             with self.db.begin() as conn:
                 self.market.sync(conn, now)

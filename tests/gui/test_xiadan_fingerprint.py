@@ -16,6 +16,7 @@ import pytest
 
 from ashare_gateway.brokers.client_check import ClientMismatch, Guarded
 from ashare_gateway.brokers.ths.adapter import XiadanBroker
+from ashare_gateway.brokers.ths.fingerprint import Trigger
 from ashare_gateway.config import Settings
 from ashare_gateway.domain.clock import ManualClock
 from ashare_gateway.domain.errors import BrokerUnavailable
@@ -133,6 +134,51 @@ def test_another_program_in_the_main_window_stops_everything(make, sim) -> None:
         broker.balance()
     assert all(broker.refusal(g) is not None for g in Guarded)
     assert sim.today_entrusts() == []
+
+
+# ----------------------------------------------------------------------------------- after a restart
+
+
+def test_a_restart_into_another_build_is_checked_again_before_the_order(make, sim, creds) -> None:
+    """A broker's update installed when the dead client is restarted: the build that comes up numbers its
+    数量 edit 1035. Before (the fingerprint of the dead client stood): the restarted client got the
+    code and price typed, then the order timed out waiting for 1034."""
+    broker = make("ht")
+    broker.login(creds("ht"))
+    assert broker.fingerprint.problems == () and broker.fingerprint.trigger is Trigger.LOGIN
+    fake = fake_of(broker)
+    fake.update_on_restart(HT_BUILD.with_changes(order_ids={**HT_BUILD.order_ids, "amount": 1035}))
+    fake.crash()
+    with pytest.raises(ClientMismatch) as refused:
+        broker.place_order(BUY)
+    assert refused.value.message.startswith("客户端界面与华泰布局不符：买入页缺少控件 1034 (Edit)")
+    assert broker.session.restarts == 1 and fake.starts == 2
+    assert sim.today_entrusts() == [] and fake.orders_sent == []
+    assert fake.pages.controls["buy"]["code"].text == ""  # nothing typed into the new build
+    report = broker.client_report()["fingerprint"]
+    assert report["trigger"] == "restart" and report["refused"] == ["orders", "market_orders"]
+    assert broker.refusal(Guarded.READS) is None  # reads go on, on the new build
+    assert [p.code for p in broker.positions()] == [p.code for p in sim.positions()]
+
+
+def test_a_restart_into_the_compact_window_places_nothing(make, sim, creds) -> None:
+    """The client comes back in 精简模式 (the user left it there; the mode is kept across starts). Before:
+    the universal adapter's menu commands did nothing in the compact window, which stays on its buy
+    page, and the buy went in on a client the connect-time check would have refused."""
+    broker = make("universal")
+    broker.login(creds("universal"))
+    fake = fake_of(broker)
+    fake.modes.compact = True  # the user clicked 精简 before the client died
+    fake.crash()
+    with pytest.raises(ClientMismatch, match=r"^客户端处于精简模式"):
+        broker.place_order(BUY)
+    assert sim.today_entrusts() == [] and fake.orders_sent == []
+    assert broker.fingerprint.compact and broker.fingerprint.trigger is Trigger.RESTART
+    fake.set_compact(False)  # the user clicks 专业; a reconnect checks again and trading resumes
+    broker.connect()
+    assert broker.fingerprint.problems == () and broker.fingerprint.trigger is Trigger.CONNECT
+    ack = broker.place_order(BUY)
+    assert [e.contract_no for e in sim.today_entrusts()] == [ack.contract_no]
 
 
 # ----------------------------------------------------------------------------------- settings

@@ -15,6 +15,18 @@ deeper than 2; a broken tree whose items link back to their parents repeats only
 tree of more than ``MAX_ITEMS`` items stops the walk with an error instead of a partial list that
 would report present items missing.
 
+Lazily filled trees: a common Win32 pattern inserts an item's children only when the tree sends
+TVN_ITEMEXPANDING (the item carries ``cChildren`` = 1 and no child, or a placeholder child, until then).
+Read as it stands, such a tree lists its top items only and the fingerprint would refuse a good client
+("菜单缺少…"). So every collapsed item that says it has children is expanded (TVM_EXPAND, sent) before
+its children are read, as pywinauto's ``get_item`` does on the way down ("ensure that the item is
+expanded (as this is sometimes required for loading the tree view branches)",
+``pywinauto/controls/common_controls.py`` 0.6.9, ``TreeViewWrapper.get_item``), which easytrader's
+``_switch_left_menus`` selects through. Nothing expanded is collapsed back: easytrader leaves the items
+its ``get_item`` expanded open (its ``_collapse_left_menus`` is defined and never called), selecting a
+child expands its parent anyway (TVM_SELECTITEM with TVGN_CARET), and a tree that drops its children on
+collapse would leave the item handles kept below pointing at deleted items.
+
 The handle of every item seen is kept in the driver's cache, so the navigation that follows the
 fingerprint selects each page with one message (``Win32Driver.select_tree_item``).
 """
@@ -31,11 +43,26 @@ log = logging.getLogger(__name__)
 
 MAX_DEPTH = 4  # levels listed (1 = the top items); 华泰's tree has 2
 MAX_ITEMS = 400  # items read at most; a real client's tree has 40-60
+TVIS_EXPANDED = 0x20  # the item's children are shown (commctrl.h)
+
+
+def _expanded_children(element: Any) -> list[Any]:
+    """The item's children, after expanding it when it is collapsed and says it has some.
+
+    ``item()`` is pywinauto's TVITEM of the element (``cChildren``: 0 none, 1 some,
+    I_CHILDRENCALLBACK = -1 asked of the client; ``state``: TVIS_EXPANDED). The expansion is what
+    makes a lazily filled tree insert them (TVN_ITEMEXPANDING); an item already expanded is left alone.
+    """
+    item = element.item()
+    if item.cChildren and not item.state & TVIS_EXPANDED:
+        element.expand()
+    return list(element.children())
 
 
 def walk(roots: list[Any]) -> list[tuple[tuple[str, ...], int]]:
     """Every item under ``roots`` (pywinauto tree elements), depth first: (path of texts, item handle).
 
+    Collapsed items with children are expanded first (a lazily filled tree inserts them only then).
     Raises ``BrokerUnavailable`` past ``MAX_ITEMS`` items.
     """
     found: list[tuple[tuple[str, ...], int]] = []
@@ -47,7 +74,7 @@ def walk(roots: list[Any]) -> list[tuple[tuple[str, ...], int]]:
         path = (*parent, element.text())
         found.append((path, int(element.elem)))
         if len(path) < MAX_DEPTH:
-            stack.extend((path, child) for child in reversed(element.children()))
+            stack.extend((path, child) for child in reversed(_expanded_children(element)))
     return found
 
 

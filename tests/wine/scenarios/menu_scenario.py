@@ -1,12 +1,15 @@
 """Run INSIDE Windows Python under Wine: the connect-time fingerprint reads the whole menu tree through
 the real ``Win32Driver.tree_paths`` (desktop/win32_tree.py) against a stand-in whose build renamed
-menu items (``menu_rename``), already running and logged in.
+menu items (``menu_rename``), or whose tree inserts an item's children only when it expands
+(``menu_lazy``, with ``--lazy``), already running and logged in.
 
-    python menu_scenario.py --port CONTROL_PORT --exe C:\\htzqzyb2\\xiadan.exe --renamed 撤单[F3] ...
+    python menu_scenario.py --port CONTROL_PORT --exe C:\\htzqzyb2\\xiadan.exe [--lazy]
 
-Steps: connect (the renamed items reported, cancels refused, orders not); the tree walked again and
-timed; an order goes in; a cancel is refused with the ClientMismatch message and the order stays in
-the exchange. Prints one JSON object on its last line: {"steps": {name: {ok, ms, detail}}}.
+Steps (renamed): connect (the renamed items reported, cancels refused, orders not); the tree walked
+again and timed; an order goes in; a cancel is refused with the ClientMismatch message and the order
+stays in the exchange. Steps (``--lazy``): connect (nothing reported missing, and the stand-in says it
+filled its items on TVN_ITEMEXPANDING); the walk timed; an order; 当日委托 (a child item) read; the
+order cancelled. Prints one JSON object on its last line: {"steps": {name: {ok, ms, detail}}}.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--exe", default=r"C:\htzqzyb2\xiadan.exe")
 parser.add_argument("--flavour", default="ht")
+parser.add_argument("--lazy", action="store_true", help="the stand-in runs with menu_lazy")
 args = parser.parse_args()
 
 ctl = Client(args.port)
@@ -63,15 +67,31 @@ def entrusts() -> dict[str, dict]:
     return {e["contract_no"]: e for e in ctl.call("state")["exchange"]["entrusts"]}
 
 
-@step("renamed_items_reported")
-def _():
-    broker.connect(args.exe)
+def fingerprint_detail() -> dict:
     fp = broker.fingerprint
     return {
         "problems": [p.text for p in fp.problems],
         "refused": [g.value for g in Guarded if fp.blocked(g)],
+        "checked": list(fp.checked),
         "seconds": round(fp.seconds, 3),
     }
+
+
+if args.lazy:
+
+    @step("lazy_tree_read_whole")
+    def _():
+        fills_before = ctl.call("state")["stats"]["menu_fills"]
+        broker.connect(args.exe)
+        fills = ctl.call("state")["stats"]["menu_fills"]
+        return {**fingerprint_detail(), "fills_before": fills_before, "fills": fills}
+
+else:
+
+    @step("renamed_items_reported")
+    def _():
+        broker.connect(args.exe)
+        return fingerprint_detail()
 
 
 @step("tree_walk_timed")
@@ -103,18 +123,36 @@ def _():
     return {"contract_no": contract_no}
 
 
-@step("cancel_refused")
-def _():
-    contract_no = placed["contract_no"]
-    try:
+if args.lazy:
+
+    @step("child_page_read")
+    def _():
+        rows = {e.contract_no: e for e in broker.today_entrusts()}  # 查询[F4]/当日委托: a filled-late item
+        assert placed["contract_no"] in rows, list(rows)
+        return {"rows": len(rows), "page": ctl.call("state")["page"]}
+
+    @step("cancel_works")
+    def _():
+        contract_no = placed["contract_no"]
         broker.cancel(contract_no)
-    except ClientMismatch as exc:
-        refusal = {"message": exc.message, "status": exc.status_code}
-    else:
-        raise AssertionError("a cancel went through on a build whose 撤单 item is missing")
-    order = entrusts()[contract_no]
-    assert order["cancelable"], order
-    return {**refusal, "order_status": order["status"]}
+        order = entrusts()[contract_no]
+        assert not order["cancelable"], order
+        return {"order_status": order["status"]}
+
+else:
+
+    @step("cancel_refused")
+    def _():
+        contract_no = placed["contract_no"]
+        try:
+            broker.cancel(contract_no)
+        except ClientMismatch as exc:
+            refusal = {"message": exc.message, "status": exc.status_code}
+        else:
+            raise AssertionError("a cancel went through on a build whose 撤单 item is missing")
+        order = entrusts()[contract_no]
+        assert order["cancelable"], order
+        return {**refusal, "order_status": order["status"]}
 
 
 print(json.dumps({"steps": steps}, ensure_ascii=False, default=str))

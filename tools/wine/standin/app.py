@@ -70,6 +70,7 @@ class App:
             "saves": 0,
             "results_shown": 0,  # 提示 after a successful order/cancel
             "results_skipped": 0,  # … not shown because result_popups is off
+            "menu_fills": 0,  # lazy tree items filled on TVN_ITEMEXPANDING (menu_lazy.py)
         }
         self.last_input = time.monotonic()
         self.dialogs = Dialogs(self)

@@ -46,6 +46,7 @@ class Config:
     captcha_covered: bool = False  # a topmost 悬浮工具栏 over every captcha image (captcha_cover.py)
     compact: bool = False  # 精简模式: the menu tree hidden, a small window (compact.py)
     menu_rename: dict[str, str] = field(default_factory=dict)  # a build's menu names (menu_rename.py)
+    menu_lazy: bool = False  # the tree's children inserted only on TVN_ITEMEXPANDING (menu_lazy.py)
     cancel_reorder: int = 0  # the next N cancel selections see a new order inserted on top (reorder.py)
 
     @classmethod

@@ -18,7 +18,7 @@ import win32gui
 
 from ashare_gateway.simulators.xiadan import texts
 
-from . import menu_rename, panes
+from . import menu_lazy, menu_rename, panes
 from . import win as w
 from .cancel_page import CancelPage
 from .ids import ID_FRAME, ID_TREE, ID_YES, REFRESH_CMD, SWITCH_TIMER
@@ -67,6 +67,10 @@ class MainFrame:
         self.current: str | None = None
         self.tree_items: dict[int, str] = {}
         self.page_items: dict[str, int] = {}
+        self._tops: dict[tuple[str, ...], int] = {}
+        # parent path → its items in order: (path, page or "", has children); filled by _fill_tree
+        self._nodes: dict[tuple[str, ...], list[tuple[tuple[str, ...], str, bool]]] = {}
+        self.lazy: menu_lazy.LazyFill | None = None
         self._selecting = False
 
     def create(self) -> None:
@@ -120,28 +124,44 @@ class MainFrame:
         log.info("main window %#x", self.main)
 
     def _fill_tree(self) -> None:
-        parents: dict[tuple[str, ...], int] = {}
+        """The menu tree, in the build's order; with ``menu_lazy`` only the top items (menu_lazy.py)."""
         paths = list(self.app.build.tree.items())
         for at, path in DECOY_NODES:
             paths.insert(len(paths) if at is None else at, (path, ""))
         tops_with_children = {p[0][0] for p in paths if len(p[0]) > 1}
+        # Every prefix once, in order of first sight, with its page (a leaf's) and whether it has children.
+        self._nodes = {}
+        seen: set[tuple[str, ...]] = set()
         for path, page in paths:
             for depth in range(len(path)):
                 prefix = path[: depth + 1]
-                if prefix in parents:
+                if prefix in seen:
                     continue
-                parent = parents.get(path[:depth]) if depth else None
+                seen.add(prefix)
                 leaf = depth == len(path) - 1
                 has_children = not leaf or (depth == 0 and prefix[0] in tops_with_children)
-                text = menu_rename.shown(self.app, prefix[-1])  # a build's own menu names
-                item = w.tree_insert(self.tree, parent, text, len(self.tree_items) + 1, has_children)
-                parents[prefix] = item
-                if leaf and page:
-                    self.tree_items[item] = page
-                    self.page_items[page] = item
-        for prefix, item in parents.items():
-            if len(prefix) == 1 and prefix[0] in tops_with_children:
-                w.tree_expand(self.tree, item)
+                self._nodes.setdefault(path[:depth], []).append((prefix, page if leaf else "", has_children))
+        self.lazy = menu_lazy.LazyFill(self._insert_children) if self.app.config.menu_lazy else None
+        self._insert_children((), None)
+        if self.lazy is None:  # filled in advance and shown expanded
+            for prefix, item in self._tops.items():
+                if prefix[0] in tops_with_children:
+                    w.tree_expand(self.tree, item)
+
+    def _insert_children(self, parent: tuple[str, ...], parent_item: int | None) -> None:
+        """Insert the items under ``parent``; a lazy tree holds back their own children until expanded."""
+        for prefix, page, has_children in self._nodes.get(parent, []):
+            text = menu_rename.shown(self.app, prefix[-1])  # a build's own menu names
+            item = w.tree_insert(self.tree, parent_item, text, len(self.tree_items) + 1, has_children)
+            if len(prefix) == 1:
+                self._tops[prefix] = item
+            if page:
+                self.tree_items[item] = page
+                self.page_items[page] = item
+            if has_children and self.lazy is not None:
+                self.lazy.hold(item, prefix)
+            elif has_children:
+                self._insert_children(prefix, item)
 
     def apply_structure(self) -> None:
         """Structural settings that can change at run time (the grid nesting)."""
@@ -181,6 +201,9 @@ class MainFrame:
                 return 0
             if msg == win32con.WM_NOTIFY:
                 code, id_from = w.notify_code(lparam)
+                if id_from == ID_TREE and self.lazy is not None and self.lazy.on_notify(code, lparam):
+                    self.app.stats["menu_fills"] = self.lazy.fills
+                    return 0  # FALSE: let the item expand
                 if (
                     id_from == ID_TREE
                     and code in (w.TVN_SELCHANGEDW, w.TVN_SELCHANGEDA)

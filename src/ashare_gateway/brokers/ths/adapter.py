@@ -45,7 +45,7 @@ from .cancel_page import CancelPageMixin
 from .confirms import order_confirm_mismatch
 from .dialogs import DialogKind
 from .entry import OrderEntry, price_text
-from .fingerprint import FingerprintMixin
+from .fingerprint import FingerprintMixin, Trigger
 from .gridread import GridReader
 from .ipo import IpoSubscriber
 from .keepalive import KeepAlive
@@ -98,6 +98,7 @@ class XiadanBroker(CancelPageMixin, FingerprintMixin):
         self.popups = self.session.popups
         self.grids = GridReader(driver, self.layout, self.popups, self.timeouts, recognizer, export_dir)
         self.session.recognizer = self.grids._get_recognizer  # one recogniser for copy and login captchas
+        self.session.after_restart = self.fingerprint_after_restart  # a restart may bring another build
         self.entry = OrderEntry(driver, self.session, self.timeouts)
         self.ipo = IpoSubscriber(driver, self.session, self.timeouts, self._parse)
         self._known: set[str] = set()  # every 合同编号 seen in 当日委托/可撤, and every one returned
@@ -125,7 +126,7 @@ class XiadanBroker(CancelPageMixin, FingerprintMixin):
     def login(self, credentials: Credentials) -> ConnectInfo:
         with self._op("登录"):
             info = self.session.login(credentials)
-            self.fingerprint_client()
+            self.fingerprint_client(Trigger.LOGIN)
         self._start_keepalive()
         return info
 

@@ -20,6 +20,12 @@ service raises it before the journal and the lane (``service/client_guard.py``),
 navigation refuses a blocked page as a second line (``ClientSession.page_guard``).
 
 The client settings (``client_settings.py``) are read from ``xiadan.ini`` at the same time.
+
+The check is taken again after the session restarts a dead client (``ClientSession.after_restart``),
+before the operation that found it dead goes on: a broker's update installed on the restart can bring
+up another build, and the fingerprint of the old one would let an order into it. The operation's own
+navigation then meets the new fingerprint's refusal (``ClientSession.navigate`` checks its gate after
+the restart). A check that fails outright after a restart refuses everything until the next connect.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import operator
 import re
 import time
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from ...domain.errors import GatewayError
@@ -41,6 +48,14 @@ from .layouts import COLUMNS
 from .pageproof import active_pane
 
 log = logging.getLogger(__name__)
+
+
+class Trigger(Enum):
+    """What the fingerprint was taken for (``/health`` ``fingerprint.trigger``)."""
+
+    CONNECT = "connect"
+    LOGIN = "login"
+    RESTART = "restart"  # the session restarted a dead client and logged in again
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +72,7 @@ class Fingerprint:
     compact: bool = False
     seconds: float = 0.0
     at: str = ""
+    trigger: Trigger = Trigger.CONNECT
 
     def blocked(self, guarded: Guarded) -> list[str]:
         return [p.text for p in self.problems if guarded in p.blocks]
@@ -86,6 +102,7 @@ class Fingerprint:
             "checked_pages": list(self.checked),
             "seconds": round(self.seconds, 3),
             "checked_at": self.at,
+            "trigger": self.trigger.value,
         }
 
 
@@ -144,8 +161,28 @@ class FingerprintMixin:
             raise refusal
 
     # --- taking it (inside the adapter's lock) -------------------------------------------------------
-    def fingerprint_client(self) -> Fingerprint:
+    def fingerprint_after_restart(self) -> None:
+        """``ClientSession.after_restart``: the restarted client checked before anything is typed into it.
+
+        Why: a restart can bring up another build (a broker's update installs on restart); the old
+        fingerprint would let the pending order through. A check that itself fails leaves a fingerprint
+        refusing everything (a fingerprint of ``None`` would refuse nothing)."""
+        log.warning("the client was restarted: taking its fingerprint again")
+        try:
+            self.fingerprint_client(Trigger.RESTART)
+        except GatewayError as exc:
+            text = fd.RESTART_UNCHECKED.format(reason=exc.message)
+            self.fingerprint = Fingerprint(
+                flavour=self.layout.flavour,
+                problems=(Problem(text, fd.STRUCTURAL),),
+                at=dt.datetime.now().isoformat(timespec="seconds"),
+                trigger=Trigger.RESTART,
+            )
+            raise
+
+    def fingerprint_client(self, trigger: Trigger = Trigger.CONNECT) -> Fingerprint:
         started = time.perf_counter()
+        restarts = self.session.restarts
         self.fingerprint = None  # the check itself navigates: the gate stays open meanwhile
         self.session.page_guard = self._page_guard
         read = getattr(self.driver, "client_file", None) or local_file
@@ -156,6 +193,8 @@ class FingerprintMixin:
             self._check_menu(run)
             for page in fd.PAGE_NEEDS:
                 self._check_page(page, run)
+        if self.session.restarts != restarts and self.fingerprint is not None:
+            return self.fingerprint  # the client died meanwhile: the check taken after its restart stands
         self.fingerprint = Fingerprint(
             flavour=self.layout.flavour,
             problems=tuple(run.problems),
@@ -163,6 +202,7 @@ class FingerprintMixin:
             compact=compact,
             seconds=time.perf_counter() - started,
             at=dt.datetime.now().isoformat(timespec="seconds"),
+            trigger=trigger,
         )
         if run.problems:
             log.warning("client fingerprint: %s", "; ".join(p.text for p in run.problems))

@@ -114,6 +114,7 @@ MISSING_MENU = "菜单缺少“{path}”"
 MENU_UNREADABLE = "菜单树无法读取（{reason}），各页面在连接时逐个打开检查"
 PAGE_UNREACHABLE = "{page}无法打开（{reason}）"
 MAIN_CLASS = "主窗口类型为 {found}（应匹配 {expected}）"
+RESTART_UNCHECKED = "客户端自动重启后无法核对界面（{reason}）"
 COMPACT = (
     "客户端处于精简模式（主窗口没有左侧菜单树 {tree_id}），无法安全操作：请在客户端中切换回完整界面"
     "（点击窗口上方的“专业”按钮，或退出后重新打开客户端），然后重新连接"

@@ -87,6 +87,8 @@ class ClientSession:
         # The captcha recogniser (the adapter shares the grid reader's): for a login captcha.
         self.recognizer: Callable[[], object] | None = None
         self.page_guard: Callable[[str], None] = lambda page: None  # refuses a page (fingerprint.py)
+        # Called once a dead client is restarted and logged in (the adapter takes its fingerprint again).
+        self.after_restart: Callable[[], None] = lambda: None
         self.popups = Popups(driver, layout, timeouts, self._not_popups)
 
     def _not_popups(self) -> set[int]:
@@ -183,6 +185,7 @@ class ClientSession:
                 credentials.user, credentials.password, credentials.comm_password, self.exe_path
             )
         self.login(credentials)
+        self.after_restart()
 
     def settle_popups(self) -> None:
         """Close every stray pop-up, recovering from the idle timeout and the lock screen."""
@@ -233,9 +236,11 @@ class ClientSession:
 
         Re-selecting the tree item already selected does nothing in a real tree view, so a data page
         that is already shown is refreshed with F5 instead; a fresh grid is what the caller wants.
+        The page's gate is asked after ``ensure_ready``: a client restarted there has been checked
+        again (``after_restart``), and its check, not the dead client's, decides.
         """
-        self.page_guard(page)
         main = self.ensure_ready()
+        self.page_guard(page)
         layout = self.layout
         if layout.navigation == "command" and page in layout.commands:
             self.driver.send_command(main, layout.commands[page])

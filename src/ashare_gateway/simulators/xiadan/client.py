@@ -99,6 +99,10 @@ class FakeXiadan(FakeDesktop):
         """The user switches 精简模式 on or off (the 精简 / 专业 button)."""
         self.modes.set_compact(on)
 
+    def update_on_restart(self, build: FakeBuild) -> None:
+        """A broker's update is waiting: the next start brings up ``build`` (``modes.py``)."""
+        self.modes.update_on_restart(build)
+
     def write_ini(self, entries: dict[str, str]) -> str:
         """Write ``xiadan.ini`` beside the exe (``modes.py``); returns its path."""
         return self.modes.write_ini(entries)
@@ -152,6 +156,7 @@ class FakeXiadan(FakeDesktop):
                 return
             self.running = True
             self.starts += 1
+            self.build = self.modes.installed(self.build)
             self._record("start", exe_path)
             self._open_login(self.faults.latency.start)
 

@@ -1,4 +1,5 @@
-"""The fake client's window modes and files: 精简模式 (compact mode), the menu tree as a list, xiadan.ini.
+"""The fake client's window modes and files: 精简模式 (compact mode), the menu tree as a list, xiadan.ini,
+and a broker's update waiting to be installed on the next start (another build after a restart).
 
 Why in the fake: the connect-time fingerprint (``brokers/ths/fingerprint.py``) must be shown to refuse a
 client in 精简模式 and to read the client's settings file, and both have to exist somewhere to be
@@ -7,6 +8,11 @@ docs/install.md: "客户端不能最小化也不能处于精简模式"), the ord
 does nothing. The user leaves it with the window's 专业 button (xiadan-gateway's pop-up text filter
 lists "专业"/"精简" among the main window's labels, ``src/core/trader.py:636``), modelled as
 :meth:`Modes.set_compact` (``False``).
+
+A broker's client updates itself: the new build is downloaded while it runs and installed when it starts
+again (the 同花顺 family's own updater; no peer documents its timing). The adapter restarts a dead client
+by itself (``ClientSession.restart``), so what comes up can be another build than the one it checked at
+connect: :meth:`Modes.update_on_restart` holds it until :meth:`Modes.installed` is asked at the start.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import threading
 from typing import Protocol
 
 from ..desktop.widgets import Widget
+from .builds import FakeBuild
 
 
 class ModesHost(Protocol):
@@ -37,6 +44,18 @@ class Modes:
         self.host = host
         self.compact = compact  # 精简模式, from ``faults.compact_mode`` at start
         self.files: dict[str, bytes] = {}  # Windows path → content (xiadan.ini beside the exe)
+        self.pending_update: FakeBuild | None = None  # installed by the next start
+
+    def update_on_restart(self, build: FakeBuild) -> None:
+        """A broker's update downloaded: the client runs ``build`` from its next start on."""
+        self.pending_update = build
+
+    def installed(self, running: FakeBuild) -> FakeBuild:
+        """The build a start brings up: the pending update (installed once), else ``running``."""
+        build, self.pending_update = self.pending_update or running, None
+        if build is not running:
+            self.host._record("update", "启动时安装了新版本")
+        return build
 
     def set_compact(self, on: bool) -> None:
         """The user switches 精简模式 on or off (the 精简 / 专业 button)."""

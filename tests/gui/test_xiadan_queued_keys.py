@@ -45,7 +45,8 @@ def test_the_fake_answers_a_read_back_before_queued_keys_and_lands_them_where_th
 def test_a_code_left_in_the_edit_is_typed_again_and_no_key_lands_in_the_price(make, sim, flavour) -> None:
     """A refused order leaves its code (and name) on the page; the next order for the same code types it
     again: emptied and read empty first, so the lookup wait cannot pass on the old name and no queued
-    key of the code reaches the price or amount edit."""
+    key of the code reaches the price or amount edit. (The universal layout enters the code by WM_SETTEXT,
+    a sent message that nothing queues: there the test guards that the emptying changed nothing.)"""
     broker = make(flavour, latency=LAG)
     with pytest.raises(OrderRejected, match="不足"):
         broker.place_order(limit("600000", Side.BUY, 900_000, "8.40"))

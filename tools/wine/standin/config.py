@@ -48,6 +48,10 @@ class Config:
     menu_rename: dict[str, str] = field(default_factory=dict)  # a build's menu names (menu_rename.py)
     menu_lazy: bool = False  # the tree's children inserted only on TVN_ITEMEXPANDING (menu_lazy.py)
     cancel_reorder: int = 0  # the next N cancel selections see a new order inserted on top (reorder.py)
+    # A busy client: the order edits and the login edits take this long over every key, so typed keys
+    # queue for real and a read-back (a sent message) is answered between them (clients.md row 34).
+    key_lag_ms: int = 0
+    login_saved: dict[str, str] = field(default_factory=dict)  # login edits filled at start (editable)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Config:

@@ -24,6 +24,7 @@ class LoginWindow:
     def __init__(self, app: App) -> None:
         self.app = app
         self.hwnd = 0
+        self._procs: list = []
 
     def run(self) -> bool:
         """Show the login window until a login succeeds (True) or the user cancels (False)."""
@@ -50,6 +51,11 @@ class LoginWindow:
                 self.hwnd = hwnd
                 if captcha is not None:
                     captcha.create(hwnd, captcha_y)
+                for name, text in self.app.config.login_saved.items():
+                    w.set_text(win32gui.GetDlgItem(hwnd, LOGIN_EDIT_IDS[name]), text)  # 记住账号/密码
+                if self.app.config.key_lag_ms > 0:
+                    for name in fields:
+                        self._slow(win32gui.GetDlgItem(hwnd, LOGIN_EDIT_IDS[name]))
                 if self.app.config.login_saved_password and "password" in fields:
                     # The saved password, shown masked in a disabled edit (easytrader
                     # universal_clienttrader.py:45-48 types only the account).
@@ -81,6 +87,18 @@ class LoginWindow:
         result = win32gui.DialogBoxIndirect(w.HINST, template, 0, proc)
         self.hwnd = 0
         return result == ID_OK
+
+    def _slow(self, edit: int) -> None:
+        """A login edit the busy client takes ``key_lag_ms`` over every key (clients.md row 34)."""
+        previous: dict[int, int] = {}
+
+        def proc(hwnd: int, msg: int, wparam: int, lparam: int) -> int:
+            if msg in (win32con.WM_KEYDOWN, win32con.WM_CHAR):
+                w.busy(self.app.config.key_lag_ms)
+            return win32gui.CallWindowProc(previous[hwnd], hwnd, msg, wparam, lparam)
+
+        self._procs.append(proc)  # kept alive while the window lives
+        previous[edit] = win32gui.SetWindowLong(edit, win32con.GWL_WNDPROC, proc)
 
     def _try(self, hwnd: int, values: dict[str, str]) -> None:
         app = self.app

@@ -126,6 +126,8 @@ class OrderPage(Page):
         lookup_on_char = cid == 1032 and not self.app.build.settext_triggers_lookup
 
         def proc(hwnd: int, msg: int, wparam: int, lparam: int) -> int:
+            if msg in (win32con.WM_KEYDOWN, win32con.WM_CHAR):
+                w.busy(self.app.config.key_lag_ms)
             from_outside = msg in (win32con.WM_SETTEXT, win32con.EM_REPLACESEL) and not self._internal
             if from_outside and self.settext_ignored:
                 self.app.stats["settext_ignored"] += 1

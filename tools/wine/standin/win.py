@@ -244,3 +244,9 @@ def kill_timer(hwnd: int, timer_id: int) -> None:
 def message_time() -> int:
     """GetMessageTime: when the message being handled was posted (ms since boot, 32-bit)."""
     return user32.GetMessageTime() & 0xFFFFFFFF
+
+
+def busy(ms: int) -> None:
+    """The client's thread busy this long (a slow handler), so later input waits in its queue."""
+    if ms > 0:
+        time.sleep(ms / 1000)

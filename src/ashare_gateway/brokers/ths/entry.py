@@ -50,7 +50,8 @@ class OrderEntry:
         succeed at once, and the keys still queued would land in the next field once it has the focus
         (under Wine: the client's own price fill after the lookup equalled the order's price, 8.65
         typed over it, "8.6" in the 委托确认). Over any other text the read-back matches only once every
-        key has landed. ``keep_same=False`` types anyway: the code, whose typed keys start the lookup.
+        key has landed. ``keep_same=False`` types anyway: the code, whose typed keys start the lookup;
+        the caller has emptied the edit first (:meth:`_emptied`), so its read-back too waits for the keys.
         """
         if method == "type":
             if keep_same and self.driver.get_text(edit) == text:
@@ -64,20 +65,58 @@ class OrderEntry:
             return False
         return True
 
+    def _emptied(self, edit: int, what: str) -> bool:
+        """Empty an edit that holds anything with the clear keys alone; True once it reads empty.
+
+        Why apart from the text: a read-back over text equal to the wanted one would pass before the
+        queued keys land (see :meth:`_fill`). An empty read-back can only come from the clear keys having
+        landed, and the text typed next reads back only once its own keys have (xiadan-gateway clears,
+        reads what is left and clears again before it types: ``window_service.py:567-585``).
+        """
+        if not self.driver.get_text(edit):
+            return True
+        self.driver.type_keys(edit, self.session.layout.keys.clear_edit)
+        try:
+            self.timeouts.wait(lambda: not self.driver.get_text(edit), self.timeouts.field, f"{what}清空")
+        except OperationTimeout:
+            return False
+        return True
+
+    def _name_cleared(self, name: int) -> None:
+        """Wait until the name field has let go of the last code's name (the client clears it when the
+        code changes). A name kept would pass the lookup wait before the new lookup has run, and the
+        lookup's price fill could then land over the typed price; the confirm check stays the guard."""
+        if not self.driver.get_text(name).strip():
+            return
+        try:
+            self.timeouts.wait(
+                lambda: not self.driver.get_text(name).strip(), self.timeouts.field, "证券名称清空"
+            )
+        except OperationTimeout:
+            log.warning("the name field kept %r after the code edit was emptied", self.driver.get_text(name))
+
     def enter_code(self, edit: int, code: str) -> None:
         """Enter the code and wait for the client's lookup (the name field fills).
 
         Typed keys first (they start the lookup on every build); WM_SETTEXT is the fallback for a
-        build that refuses keys, and only if the typed code did not read back or start a lookup.
+        build that refuses keys, and only if the typed code did not read back or start a lookup. The code
+        is typed even when the edit already holds it (a refused or declined order leaves it there): the
+        edit is emptied first and read empty, so no key of it is still queued when the price edit takes
+        the focus, and the old name is gone before the lookup is waited for.
         """
         layout = self.session.layout
+        name = self.session.control(layout.order.name, "证券名称控件出现")
         first = layout.code_entry
         for method in (first, "set_text" if first == "type" else "type"):
+            if method == "type":
+                if not self._emptied(edit, "证券代码"):
+                    log.info("the code edit did not empty by typed keys: trying the other entry method")
+                    continue
+                self._name_cleared(name)
             if not self._fill(edit, code, method, "证券代码", keep_same=False):
                 log.info("the code edit did not take %s by %s: trying the other entry method", code, method)
                 continue
             try:
-                name = self.session.control(layout.order.name, "证券名称控件出现")
                 self.timeouts.wait(
                     lambda n=name: self.driver.get_text(n).strip(), self.timeouts.lookup, "证券名称出现"
                 )

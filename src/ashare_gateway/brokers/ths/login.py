@@ -52,18 +52,48 @@ class LoginWindow:
         self.timeouts = session.timeouts
         self.recognizer = recognizer
 
-    def _try_write(self, handle: int, text: str) -> bool:
-        """Type into a login field. Password edits cannot be read back from another process, so this
-        only says the keys went out; False while the window is too busy to take them."""
+    def _try_keys(self, handle: int, keys: str) -> bool:
+        """Send keys to a login field; False while the window is too busy to take them."""
         try:
-            self.driver.type_keys(handle, self.layout.keys.clear_edit + literal_keys(text))
+            self.driver.type_keys(handle, keys)
         except ClientBusy:
             return False
         return True
 
+    def _try_write(self, handle: int, text: str) -> bool:
+        """Type into a login field. Password edits cannot be read back from another process, so this
+        only says the keys went out; False while the window is too busy to take them."""
+        return self._try_keys(handle, self.layout.keys.clear_edit + literal_keys(text))
+
+    def _responds(self, handle: int) -> bool:
+        """Whether the window answers a sent message (WM_GETTEXTLENGTH) in time."""
+        try:
+            self.driver.text_length(handle)
+        except ClientBusy:
+            return False
+        return True
+
+    def _empty(self, handle: int, what: str) -> None:
+        """Empty a field that holds anything (a saved account or password) and wait until it reads empty.
+
+        Why: typed keys are queued input and a read-back is answered before them, so over a saved account
+        equal to ours (or a saved password of the same length) the read-back would pass at once, and the
+        keys still queued would land in the next field or the captcha edit once that has the focus. From
+        an empty field the read-back can only pass once the keys have landed. The length, not the text:
+        a password edit tells another process only its length (WM_GETTEXTLENGTH).
+        """
+        if self.driver.text_length(handle) == 0:
+            return
+        clear = self.layout.keys.clear_edit
+        self.timeouts.wait(lambda: self._try_keys(handle, clear), self.timeouts.login, "登录窗口响应")
+        self.timeouts.wait(lambda: self.driver.text_length(handle) == 0, self.timeouts.field, f"{what}清空")
+
     def _write(self, edit: ControlInfo, text: str, name: str) -> None:
+        what = "账号" if name == "user" else "密码"
         # A client is often busy for seconds after showing its login window (network checks): a write
         # it does not answer in time is retried until the login deadline.
+        self.timeouts.wait(lambda: self._responds(edit.handle), self.timeouts.login, "登录窗口响应")
+        self._empty(edit.handle, what)
         self.timeouts.wait(lambda: self._try_write(edit.handle, text), self.timeouts.login, "登录窗口响应")
         # Typed keys are input, handled after any sent or posted message: before the next field takes
         # the focus (or the button is clicked) the client must have taken these. The account reads
@@ -191,5 +221,7 @@ class LoginWindow:
         )
 
     def _write_code(self, edit: int, code: str) -> None:
+        self.timeouts.wait(lambda: self._responds(edit), self.timeouts.login, "登录窗口响应")
+        self._empty(edit, "验证码")
         self.timeouts.wait(lambda: self._try_write(edit, code), self.timeouts.login, "登录窗口响应")
         self.timeouts.wait(lambda: self.driver.get_text(edit) == code, self.timeouts.field, "验证码写入")

@@ -59,7 +59,8 @@ class InputRules:
         self.host._record("misuse", f"{what}: {detail}")
 
     def check_value(self, w: Widget, text: str) -> None:
-        if w.role in self.value_rules:
+        """A value that does not fit the field was meant for another; an emptied field holds none."""
+        if text and w.role in self.value_rules:
             pattern, label = self.value_rules[w.role]
             if not re.fullmatch(pattern, text):
                 self.misuse("wrong_field", f"{label}框（{w.control_id}）收到“{text}”")

@@ -31,6 +31,7 @@ from ...brokers.base import Broker, Credentials
 from ...domain import messages as msg
 from ...domain.errors import BrokerUnavailable, GatewayError
 from ..desktop.desktop import FakeDesktop
+from ..desktop.focus import InputQueue
 from ..desktop.keys import Key
 from ..desktop.widgets import Widget
 from . import texts as tx
@@ -79,6 +80,7 @@ class FakeXiadan(FakeDesktop):
         self.pages = Pages(self)
         self.trading = Trading(self, self.pages)
         self.modes = Modes(self, compact=self.faults.compact_mode)
+        self.input_queue = InputQueue(self)  # the focus, and keys typed but not yet handled
         self.logged_in = False
         self.locked = False
         if running:
@@ -241,25 +243,19 @@ class FakeXiadan(FakeDesktop):
             self._misuse("disabled_control", f"向已禁用的控件{w.control_id}（{w.role}）输入")
             return
         if w.class_name == "Edit":
-            self.inputs.type_into_edit(w, keys)
+            self.input_queue.type(w, keys, self.faults.latency.edit_keys, self._deliver_keys)
         elif w.role == "grid":
-            lag = self.faults.latency.grid_keys
-            if lag > 0:
-                self._later(lag, lambda: self._queued_grid_keys(w, keys))
-            else:
-                self.pages.keys(w, keys)
+            self.input_queue.type(w, keys, self.faults.latency.grid_keys, self._deliver_keys)
         else:
             for key in keys:
                 self._global_key(key, w)
 
-    def _queued_grid_keys(self, grid: Widget, keys: list[Key]) -> None:
-        """Queued keys reach the grid now, unless a modal dialog opened meanwhile (then they are lost)."""
-        top = self._visible_windows()
-        if top and top[-1].role == "dialog":
-            blocker = self._title_of(top[-1])
-            self._record("grid_keys_lost", f"{len(keys)}个按键在对话框“{blocker}”出现后才到达")
-            return
-        self.pages.keys(grid, keys)
+    def _deliver_keys(self, w: Widget, keys: list[Key]) -> None:
+        """Keys taken from the input queue by the focused control (``desktop/focus.py``)."""
+        if w.class_name == "Edit":
+            self.inputs.type_into_edit(w, keys)
+        elif w.role == "grid":
+            self.pages.keys(w, keys)
 
     def _edited(self, w: Widget, *, typed: bool) -> None:
         self.trading.edited(w, typed=typed)
@@ -307,6 +303,8 @@ class FakeXiadan(FakeDesktop):
             edits[field] = window.add(
                 self._w.make("Edit", 1011 + i, password=field != "user", role=f"login_{field}")
             )
+        for field, text in self.faults.saved_login.items():
+            edits[field].text = text  # what the client remembers from the last login, still editable
         if self.build.login_saved_password and "password" in edits:
             edits["password"].text, edits["password"].enabled = self._password, False
         check_captcha = self._login_captcha(window) if self.build.login_captcha else None

@@ -27,6 +27,9 @@ class Latency:
     # Keys typed into the grid are queued input: the client handles them this late, and a click posted
     # meanwhile (BM_CLICK, a posted message) is handled first; keys landing under a modal dialog are lost.
     grid_keys: float = 0.0
+    # Keys typed into an edit are queued the same way (``desktop/focus.py``): a read-back meanwhile sees
+    # the old text, and keys still queued when the adapter gives another control the focus land there.
+    edit_keys: float = 0.0
 
 
 @dataclass
@@ -57,6 +60,9 @@ class Faults:
     # the order would go at the quote's price, and only the confirm dialog shows it.
     late_price_fill: bool = False
     risk_codes: frozenset[str] = frozenset()  # codes that raise a 风险提示 before the confirm
+    # Login fields the client shows filled when its login window opens, in editable edits (记住账号, a
+    # saved password the build keeps editable): field name ("user", "password", ...) → the text.
+    saved_login: dict[str, str] = field(default_factory=dict)
     agreement_on_login: bool = False  # 网上交易用户协议 after login
     lock_after_idle: float | None = None  # seconds without input before the lock screen
     idle_timeout_after: float | None = None  # seconds without input before "请求已超时"

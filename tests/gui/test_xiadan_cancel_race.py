@@ -56,7 +56,8 @@ def test_the_fake_cancels_whatever_line_is_selected_when_the_grid_moves(make, si
     grid = broker.session.control(broker.layout.grid_id, "撤单表格")
     fake.type_keys(grid, "{HOME}")
     fake.click(broker.session.control(broker.layout.cancel_one_id, "撤单按钮"))
-    (confirm,) = [w for w in fake.top_windows() if w.class_name == "#32770"]  # 撤单确认 (ht: title in a Static)
+    # The 撤单确认 (ht shows its title in a Static, not as the caption).
+    (confirm,) = [w for w in fake.top_windows() if w.class_name == "#32770"]
     code = fake.find_control(confirm.handle, control_id=broker.layout.cancel_confirm.code)
     assert fake.get_text(code) == "600000"  # the twin looks like the target: only its 合同编号 differs
     fake.click(fake.find_control(confirm.handle, control_id=6))  # 是
@@ -74,7 +75,9 @@ def test_an_order_slipped_in_on_top_is_never_cancelled_instead(make, sim, flavou
     status = _status(sim)
     (slipped,) = [c for c in status if c != target.contract_no]
     assert slipped in race, race
-    assert status[slipped] is OrderStatus.REPORTED, f"the order slipped in was cancelled ({outcome}): {status}"
+    assert status[slipped] is OrderStatus.REPORTED, (
+        f"the order slipped in was cancelled ({outcome}): {status}"
+    )
     assert not outcome.startswith("unknown"), outcome
     expected = OrderStatus.CANCELLED if outcome == "cancelled" else OrderStatus.REPORTED
     assert status[target.contract_no] is expected, (outcome, status)
@@ -95,7 +98,9 @@ def test_a_row_leaving_above_the_target_never_cancels_its_twin_below(make, sim, 
     assert first.contract_no in race, race
     status = _status(sim)
     assert status[first.contract_no] is OrderStatus.CANCELLED  # by the race: gone from 可撤
-    assert status[twin.contract_no] is OrderStatus.REPORTED, f"the twin was cancelled instead ({outcome}): {status}"
+    assert status[twin.contract_no] is OrderStatus.REPORTED, (
+        f"the twin was cancelled instead ({outcome}): {status}"
+    )
     assert not outcome.startswith("unknown"), outcome
     if outcome == "refused":
         assert status[target.contract_no] is OrderStatus.REPORTED
@@ -108,7 +113,7 @@ def test_a_row_leaving_above_the_target_never_cancels_its_twin_below(make, sim, 
 def test_the_refusal_says_the_grid_may_have_changed(make, sim) -> None:
     broker = make("universal", cancel_race=[GridChange.INSERT])
     target = broker.place_order(_limit("8.41"))
-    with pytest.raises(OrderRejected, match="表格在选择时有变动.*未点击撤单"):
+    with pytest.raises(OrderRejected, match=r"表格在选择时有变动.*未点击撤单"):
         broker.cancel(target.contract_no)
     assert not [e for e in broker.driver.events if e.kind == "dialog" and "撤单" in e.detail]
 

@@ -60,7 +60,8 @@ def _apply(pages: Pages, grid: Widget, race: list[GridChange], moment: str) -> N
     line = grid.selected
     broker, top = pages.host.broker, items[0]
     if change is GridChange.INSERT:
-        ack = broker.place_order(OrderRequest(top.code, top.side, top.quantity - top.filled_quantity, top.price))
+        twin = OrderRequest(top.code, top.side, top.quantity - top.filled_quantity, top.price)
+        ack = broker.place_order(twin)
         new = next(e for e in broker.cancelable_entrusts() if e.contract_no == ack.contract_no)
         items.insert(0, new)
         rows.insert(0, grids.entrust_cells(new, header, pages.host.account))

@@ -6,7 +6,9 @@ scenario (tests/wine/scenarios/hexin_scenario.py) drives them with ``VirtualKeyW
 ``HexinBroker``: quick codes as virtual-key codes (and a VK_PACKET ``21`` that must open nothing), the
 flash dialog found by owner + class + controls (empty caption on 9.x), a flash buy and sell checked in
 the exchange's books, the client's default price, a rejection passed through, 可用 from 刷新, and the
-balance read from the xiadan.exe in hexin.exe's folder. ``ASHARE_WINE_HEXIN_BENCH=N`` also times N flash
+trading client: not running at first, so the balance sends F12, the hexin stand-in starts the
+xiadan.exe in its folder (at its login window, where the scenario plays the user), and the balance and
+an order go through it; F12 again starts nothing. ``ASHARE_WINE_HEXIN_BENCH=N`` also times N flash
 buys → 合同编号 and prints the numbers with ``-s`` (docs/benchmarks/wine.md, "hexin"). Opt-in like every
 Wine test (ASHARE_WINE=1).
 """
@@ -30,6 +32,7 @@ STEPS = [
     "default_price_is_the_clients",
     "rejection_passes_through",
     "max_amount_is_the_clients",
+    "f12_starts_the_trading_client",
     "sibling_next_to_hexin",
     "exit",
 ]
@@ -57,7 +60,7 @@ def hexin_run(request, wine, wine_home, tmp_path_factory):
         "db": winpath(db),
         "flavour": "universal",
         "accounts": [account],
-        "logged_in": True,
+        "logged_in": False,  # started by hexin's F12, it opens at its login window (the scenario logs in)
         "control_port": trading_port,
         "log": winpath(wine.log_dir / f"hexin{version}-xiadan-{trading_port}.log"),
     }
@@ -65,8 +68,8 @@ def hexin_run(request, wine, wine_home, tmp_path_factory):
     hexin = Standin(wine, hexin_exe, folder, port, hexin_config, db)
     trading = Standin(wine, trading_exe, folder, trading_port, trading_config, db)
     try:
-        hexin.spawn()  # first: it creates the paper account the sibling then logs into
-        trading.spawn()
+        # Only hexin: the scenario's F12 step has hexin start its xiadan.exe (standin/hexin_f12.py).
+        hexin.spawn()
         extra = (
             ["--bench", os.environ["ASHARE_WINE_HEXIN_BENCH"]]
             if os.environ.get("ASHARE_WINE_HEXIN_BENCH")
@@ -84,7 +87,7 @@ def hexin_run(request, wine, wine_home, tmp_path_factory):
             "--version",
             version,
             *extra,
-            timeout=300,
+            timeout=420,
             log_name=f"hexin{version}.log",
         )
         if extra and result.data:  # the numbers for docs/benchmarks/wine.md ("hexin"), with -s

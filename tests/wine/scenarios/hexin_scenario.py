@@ -17,6 +17,7 @@ import ntpath
 import os
 import statistics
 import sys
+import threading
 import time
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ import shims
 shims.install()
 
 from standin.control import Client  # noqa: E402
+from standin.ids import ID_OK, LOGIN_EDIT_IDS  # noqa: E402
 from steps import run_step  # noqa: E402
 
 from ashare_gateway.brokers.hexin.adapter import HexinBroker  # noqa: E402
@@ -36,6 +38,7 @@ from ashare_gateway.desktop.win32 import Win32Driver  # noqa: E402
 from ashare_gateway.desktop.win32_vk import VirtualKeyWin32Driver  # noqa: E402
 from ashare_gateway.domain.errors import OrderRejected  # noqa: E402
 from ashare_gateway.domain.models import OrderRequest, Side  # noqa: E402
+from ashare_gateway.simulators.xiadan.builds import BUILDS as XIADAN_BUILDS  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--port", type=int, required=True)
@@ -47,7 +50,8 @@ args = parser.parse_args()
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
 driver = VirtualKeyWin32Driver()
-broker = HexinBroker(driver, XiadanBroker(Win32Driver(), "universal"))
+# The sibling is started by hexin's F12 (a Windows Python starting under Wine) and logged in by hand.
+broker = HexinBroker(driver, XiadanBroker(Win32Driver(), "universal"), trading_timeout=120)
 ctl = Client(args.port)
 trading_ctl = Client(args.trading_port)
 steps: dict[str, dict] = {}
@@ -174,6 +178,87 @@ def _max():
     most = broker.max_amount(Side.SELL, "000858", None)
     assert most == held["000858"], (most, held)
     return most
+
+
+def answers(client: Client) -> bool:
+    try:
+        client.call("ping")
+    except OSError:
+        client.close()
+        return False
+    return True
+
+
+def user_logs_in(sibling: str, seen: dict) -> None:
+    """The person at the desk once F12 has opened the trading client: account, password, 确定.
+
+    The adapter holds no credentials here (``connect``, not ``login``), so after F12 it only waits for
+    the sibling to be logged in (``HexinBroker._open_trading``); this thread plays the user meanwhile,
+    with its own driver, attached to the sibling only once it runs (it never starts it).
+    """
+    try:
+        user = Win32Driver()
+        wait_until(
+            lambda: user.attach(exe_path=sibling), timeout=120, what="交易客户端启动", max_interval=0.2
+        )
+        title = XIADAN_BUILDS["universal"].login_title
+        login = wait_until(
+            lambda: next((x for x in user.top_windows() if x.title == title), None),
+            timeout=60,
+            what="登录窗口出现",
+            max_interval=0.1,
+        )
+        for name in ("user", "password"):
+            edit = wait_until(
+                lambda name=name: user.find_control(login.handle, control_id=LOGIN_EDIT_IDS[name]),
+                timeout=10,
+                what=f"登录窗口的{name}",
+            )
+            user.set_text(edit, "demo")
+        user.click(user.find_control(login.handle, control_id=ID_OK))
+        seen["login_window"] = login.handle
+    except Exception as exc:  # reported by the step
+        seen["error"] = repr(exc)
+
+
+@step("f12_starts_the_trading_client")
+def _f12():
+    """No trading client runs: the balance finds none, sends F12 to hexin, which starts the xiadan.exe in
+    its folder (at its login window); the user logs in; the wait ends, and the balance and an order go
+    through. F12 again while it runs starts nothing."""
+    sibling = ntpath.join(ntpath.dirname(args.exe), "xiadan.exe")
+    assert not answers(trading_ctl), "the trading client already runs: this step would prove nothing"
+    before = state()["stats"]
+    seen: dict = {}
+    user = threading.Thread(target=user_logs_in, args=(sibling, seen), daemon=True)
+    user.start()
+    t0 = time.perf_counter()
+    balance = broker.balance()
+    waited = time.perf_counter() - t0
+    user.join(timeout=10)
+    assert "error" not in seen and seen.get("login_window"), seen
+    started = state()["stats"]
+    assert started.get("f12", 0) - before.get("f12", 0) == 1, started
+    assert started.get("trading_starts", 0) - before.get("trading_starts", 0) == 1, started
+    assert broker.trading.session.exe_path == sibling, broker.trading.session.exe_path
+    truth = trading_ctl.call("state")["exchange"]["balance"]
+    assert balance.available == Decimal(truth["可用金额"]), (balance, truth)
+    price = Decimal(quote("600000")["ask1"])
+    ack = broker.place_order(OrderRequest("600000", Side.BUY, 100, price=price))
+    assert entrust(ack.contract_no)["quantity"] == 100
+    after = broker.balance()
+    truth = trading_ctl.call("state")["exchange"]["balance"]
+    assert after.available == Decimal(truth["可用金额"]) < balance.available, (after, truth, balance)
+    driver.press_keys(broker.main, "{F12}")
+    again = wait_state(lambda s: s["stats"].get("f12", 0) > started["f12"], "F12 again reaches hexin")
+    assert again["stats"].get("trading_starts") == started["trading_starts"], again["stats"]
+    assert again["stats"].get("trading_already_running", 0) >= 1, again["stats"]
+    return {
+        "f12_to_balance_s": round(waited, 1),
+        "contract_no": ack.contract_no,
+        "available": [str(balance.available), str(after.available)],
+        "stats": {k: again["stats"].get(k) for k in ("f12", "trading_starts", "trading_already_running")},
+    }
 
 
 @step("sibling_next_to_hexin")

@@ -9,6 +9,7 @@ trading client, so the hexin adapter finds the sibling by folder as it must on a
   WM_KEYDOWN 0xE7 and is counted in ``stats["vk_packet_ignored"]``, never taken for a digit;
 - the flash-order dialog (``hexin_flash``), empty caption on 9.x;
 - the pop-ups (委托确认, 提示) are the xiadan stand-in's ``Dialogs``;
+- F12 starts the xiadan.exe beside it when none runs (``hexin_f12``);
 - test hooks on the control port (``hexin_hooks``), reaching the GUI thread through ``pump.Inbox``.
 """
 
@@ -25,7 +26,7 @@ from ashare_gateway.domain.models import Side
 from ashare_gateway.simulators.hexin import BUILDS
 from ashare_gateway.simulators.xiadan import builds as xiadan_builds
 
-from . import control, runner
+from . import control, hexin_f12, runner
 from . import win as w
 from .backend import Backend
 from .dialogs import Dialogs
@@ -122,7 +123,9 @@ class HexinApp:
             rc, msg = win32gui.GetMessage(None, 0, 0)
             if rc in (0, -1):
                 break
-            if msg[1] == win32con.WM_KEYDOWN and self._sprite_key(msg[0], msg[2]):
+            if msg[1] == win32con.WM_KEYDOWN and (
+                self._sprite_key(msg[0], msg[2]) or hexin_f12.on_key(self, msg[0], msg[2])
+            ):
                 continue
             win32gui.TranslateMessage(msg)
             win32gui.DispatchMessage(msg)

@@ -55,6 +55,8 @@ class CancelPageMixin:
                 self._learn(end)
                 if end.popup is None:
                     self._prove_cancelled(contract_no, confirmed=end.confirm is not None)
+                else:
+                    self._check_cancel_result(end.popup, contract_no)
             finally:
                 self._clear_cancel_filter()
 
@@ -73,8 +75,10 @@ class CancelPageMixin:
 
         The keys are queued input; the click is a posted message, which the client handles first: sent
         at once, it could act on the row selected before. A Ctrl+C queued behind the keys proves they
-        landed; a one-row copy also names the selected row. A build that refuses copy proves nothing
-        here: the 撤单确认 check (code, price, amount) is then the only guard.
+        landed; a one-row copy also names the selected row, so a grid that changed under the keys (an
+        order listed on top, a row filled away: clients.md row 32) is caught too, even when the line now
+        shows a twin the 撤单确认 cannot tell apart. A build that refuses copy proves nothing here: the
+        撤单确认 check (code, price, amount) is then the only guard.
         """
         try:
             table = tables.parse_grid(self.grids.copy_selection(grid))
@@ -84,7 +88,22 @@ class CancelPageMixin:
         rows = tables.entrusts(table, self._today()) if table.kind == "entrusts" else []
         if len(rows) == 1 and rows[0].contract_no != contract_no:
             raise OrderRejected(
-                f"选中的是合同编号{rows[0].contract_no}的委托，不是{contract_no}（按键未送达表格？），未点击撤单"
+                f"选中的是合同编号{rows[0].contract_no}的委托，不是{contract_no}"
+                "（按键未送达表格，或表格在选择时有变动），未点击撤单，请重试"
+            )
+
+    def _check_cancel_result(self, popup: Popup, contract_no: str) -> None:
+        """The 提示 names the 合同编号 it cancelled: another one means the grid changed as 撤单 landed.
+
+        Nothing on the client side can prove the selection between the proof copy and the click
+        (clients.md row 32), and the 撤单确认 cannot tell two identical orders apart; the result is the
+        last place where a wrong row shows. Then the cancel is not reported done.
+        """
+        said = popup.classified.contract_no
+        if said is not None and said != contract_no:
+            raise OutcomeUnknown(
+                f"撤单结果提示的合同编号为{said}，不是{contract_no}：点击撤单时表格可能刚有变动，"
+                "撤销的可能是另一笔委托，请查询当日委托核对"
             )
 
     def _check_cancel(self, popup: Popup, row: Entrust) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .grid_race import GridChange
+
 
 @dataclass
 class Latency:
@@ -72,4 +74,8 @@ class Faults:
     exit_confirm: bool = True  # closing the main window asks 是否退出
     crash_on_submit: int = 0  # the next N clicks on 买入/卖出 kill the client
     crash_after_send: int = 0  # the next N orders reach the broker, then the client dies before its result
+    # The 可撤 grid changes while the selection keys are handled: one change per coming selection on
+    # the 撤单 grid, applied as its {HOME} lands (grid_race.py; clients.md row 32).
+    cancel_race: list[GridChange] = field(default_factory=list)
+    cancel_race_at_click: list[GridChange] = field(default_factory=list)  # … as the 撤单 click lands
     compact_mode: bool = False  # 精简模式 at start: no menu tree, menu commands ignored (modes.py)

@@ -19,7 +19,7 @@ from ...brokers.base import Broker
 from ...domain.models import Side
 from ..desktop.keys import Key
 from ..desktop.widgets import Widget, WidgetFactory
-from . import grids
+from . import grid_race, grids
 from . import texts as tx
 from .builds import FakeBuild
 from .faults import Faults
@@ -307,6 +307,8 @@ class Pages:
                     self.save_dialog(export)
             elif key.name == "HOME":
                 grid.selected = 0 if rows else -1
+                if page == grid_race.CANCEL_PAGE:  # the grid may change under the selection (row 32)
+                    grid_race.after_home(self, grid)
             elif key.name == "END":
                 grid.selected = len(rows) - 1
             elif key.name == "DOWN":

@@ -22,6 +22,7 @@ from ...domain.instruments import Board, Market, resolve_code
 from ...domain.market_orders import match_label, needs_protect_price
 from ...domain.models import OrderAck, OrderRequest, Side
 from ..desktop.widgets import Widget, WidgetFactory
+from . import grid_race
 from . import texts as tx
 from .builds import FakeBuild
 from .faults import Faults
@@ -268,6 +269,7 @@ class Trading:
 
     def cancel_selected(self) -> None:
         grid = self.pages.controls["cancel"]["grid"]
+        grid_race.before_click(self.pages, grid)  # the grid may change as the click lands (row 32)
         _, _, items = self.pages.grid_data.get("cancel", ([], [], []))
         if not items or grid.selected < 0:
             self.host._message(tx.RESULT_TITLE, tx.NOTHING_TO_CANCEL)

@@ -328,9 +328,9 @@ class TraderService:
         return contract_no, call
 
     def cancel_all(self, session_id: str | None) -> int:
-        return self._mutate(
+        return self._mutation(
             session_id, "全部撤单", lambda h: h.broker.cancel_all(), PRIORITY_CANCEL, Operation.CANCEL_ALL
-        )
+        ).run()
 
     def cancel_everything(self, account: str | None = None) -> int:
         """Cancel open orders on every connected client (the kill switch), or only on ``account``'s."""
@@ -356,17 +356,9 @@ class TraderService:
         return total
 
     def auto_ipo(self, session_id: str | None) -> IpoResult:
-        return self._mutate(session_id, "新股申购", lambda h: h.broker.auto_ipo(), needs=Operation.AUTO_IPO)
-
-    def _mutate(
-        self,
-        session_id: str | None,
-        label: str,
-        fn: Callable[[ClientHandle], T],
-        priority: int = 1,
-        needs: Operation | None = None,
-    ) -> T:
-        return self._mutation(session_id, label, fn, priority, needs).run()
+        return self._mutation(
+            session_id, "新股申购", lambda h: h.broker.auto_ipo(), needs=Operation.AUTO_IPO
+        ).run()
 
     def _mutation(
         self,
@@ -382,7 +374,7 @@ class TraderService:
 
     # ------------------------------------------------------------------ tools
     def refresh(self, session_id: str | None) -> None:
-        self._mutate(session_id, "刷新", lambda h: h.broker.refresh())
+        self._mutation(session_id, "刷新", lambda h: h.broker.refresh()).run()
 
     def check_pop_dialog(self, session_id: str | None) -> bool:
         return self._call(session_id, "检查弹窗", lambda h: h.broker.has_pop_dialog())

@@ -70,6 +70,7 @@ class CancelPage(Page):
             self.refresh()
             return True
         if cid == 1099:
+            reorder.before_click(self)  # the cancel race at the click (knob)
             self.cancel_row(self.grid.selected if self.grid else -1)
             return True
         if cid in CANCEL_BUTTONS:

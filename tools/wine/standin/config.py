@@ -48,6 +48,8 @@ class Config:
     menu_rename: dict[str, str] = field(default_factory=dict)  # a build's menu names (menu_rename.py)
     menu_lazy: bool = False  # the tree's children inserted only on TVN_ITEMEXPANDING (menu_lazy.py)
     cancel_reorder: int = 0  # the next N cancel selections see a new order inserted on top (reorder.py)
+    # one reorder.ClickChange ("twin" | "other") per coming 撤单 click, inserted on top as it lands
+    cancel_reorder_at_click: list[str] = field(default_factory=list)
     # A busy client: the order edits and the login edits take this long over every key, so typed keys
     # queue for real and a read-back (a sent message) is answered between them (clients.md row 34).
     key_lag_ms: int = 0

@@ -9,8 +9,11 @@ What issue 15 asks to compare, every number a ratio inside the same run (machine
   order, then ``/cancel-entrust`` of it: two requests) against two ``/insert`` requests;
 - at concurrency 1, 4, 16 and 64, rounds alternating between the two apps; the median of the rounds counts.
 
-The load generator is httpx (asyncio) in this process: with two cores it shares the CPU with the server,
-so the absolute rates are low and only the ratios carry over to another machine.
+The load generator runs in this process, one keep-alive connection per client (``bench/lean_client.py``:
+asyncio streams, ~0.2 ms of CPU per paper order, the same against both apps; httpx cost more CPU than
+the servers it measured, see that module). With two cores it still shares the CPU with the servers, so
+the absolute rates are low and only the ratios carry over to another machine; every point records the
+CPU each side spent per operation, so a reader can see the generator is not what is measured.
 
 Run: ``.venv/bin/python bench/bench_http.py [--quick]``. Writes ``docs/benchmarks/http.md`` and, when
 matplotlib is installed, ``docs/benchmarks/http.png``.
@@ -35,6 +38,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import httpx
+from lean_client import LeanConnection, LeanResponse
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks"
 
@@ -140,63 +144,89 @@ def start_gateway(data_dir: Path) -> Server:
     return server
 
 
-Op = Callable[[httpx.AsyncClient], Awaitable[None]]
+Op = Callable[[LeanConnection], Awaitable[None]]
 
 
-async def _ok(response: httpx.Response) -> httpx.Response:
+async def _ok(response: LeanResponse) -> LeanResponse:
     if response.status_code != 200:
-        raise RuntimeError(f"{response.request.url}: {response.status_code} {response.text[:200]}")
+        raise RuntimeError(f"{response.url}: {response.status_code} {response.text[:200]}")
     return response
 
 
 def op_get(path: str) -> Op:
-    async def run(client: httpx.AsyncClient) -> None:
+    async def run(client: LeanConnection) -> None:
         await _ok(await client.get(path))
 
     return run
 
 
-async def op_paper_order(client: httpx.AsyncClient) -> None:
+async def op_paper_order(client: LeanConnection) -> None:
     placed = await _ok(await client.post("/api/trader/buy", json=ORDER))
     contract = placed.json()["data"]["合同编号"]
     await _ok(await client.post("/api/trader/cancel-entrust", json={"entrust_no": contract}))
 
 
-async def op_two_inserts(client: httpx.AsyncClient) -> None:
+async def op_two_inserts(client: LeanConnection) -> None:
     for _ in range(2):
         await _ok(await client.post("/insert", json=ORDER))
 
 
-async def _load(base: str, op: Op, concurrency: int, seconds: float, latencies: list | None = None) -> float:
-    """Operations per second with ``concurrency`` workers looping ``op`` for ``seconds``; each op's
-    latency (s) is appended to ``latencies`` when given."""
+@dataclass
+class Load:
+    rate: float  # operations per second
+    client_ms: float  # the load generator's CPU per operation (this process)
+    server_ms: float  # the server's CPU per operation (its process)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _load(
+    server: Server, op: Op, concurrency: int, seconds: float, latencies: list | None = None
+) -> Load:
+    """``concurrency`` clients, each on its own keep-alive connection, looping ``op`` for ``seconds``;
+    each op's latency (s) is appended to ``latencies`` when given."""
     done = 0
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
-        await op(client)  # warm the connection and the route
+    connections = [LeanConnection(server.url) for _ in range(concurrency)]
+    try:
+        # Open every connection and warm the route, all at once: a connection left idle longer than the
+        # server's keep-alive timeout (uvicorn: 5 s) would be closed under it.
+        await asyncio.gather(*(op(connection) for connection in connections))
         stop = time.perf_counter() + seconds
 
-        async def worker() -> None:
+        async def worker(connection: LeanConnection) -> None:
             nonlocal done
             while time.perf_counter() < stop:
                 started = time.perf_counter()
-                await op(client)
+                await op(connection)
                 if latencies is not None:
                     latencies.append(time.perf_counter() - started)
                 done += 1
 
-        t0 = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return done / (time.perf_counter() - t0)
+        cpu0, server0, t0 = time.process_time(), _cpu_seconds(server.proc.pid), time.perf_counter()
+        await asyncio.gather(*(worker(c) for c in connections))
+        elapsed = time.perf_counter() - t0
+        client_cpu, server_cpu = time.process_time() - cpu0, _cpu_seconds(server.proc.pid) - server0
+    finally:
+        for connection in connections:
+            await connection.aclose()
+    ops = max(done, 1)
+    return Load(done / elapsed, client_cpu / ops * 1000, server_cpu / ops * 1000)
 
 
-def measure(pair: tuple[tuple[str, Op], tuple[str, Op]], concurrency: int, seconds: float, rounds: int):
-    """Alternate the two (base URL, op) sides round by round; median ops/s of each."""
-    samples: list[list[float]] = [[], []]
+def measure(pair: tuple[tuple[Server, Op], tuple[Server, Op]], concurrency: int, seconds: float, rounds: int):
+    """Alternate the two (server, op) sides round by round; the median round of each (by rate)."""
+    samples: list[list[Load]] = [[], []]
     for _ in range(rounds):
-        for i, (base, op) in enumerate(pair):
-            samples[i].append(asyncio.run(_load(base, op, concurrency, seconds)))
-    return statistics.median(samples[0]), statistics.median(samples[1])
+        for i, (server, op) in enumerate(pair):
+            samples[i].append(asyncio.run(_load(server, op, concurrency, seconds)))
+    return tuple(sorted(side, key=lambda load: load.rate)[len(side) // 2] for side in samples)
 
 
 STRATEGIES = (1, 10, 100)
@@ -214,33 +244,30 @@ def _kept_rows(open_counts: tuple[int, ...]) -> list[dict]:
     return [r for r in json.loads(ROWS.read_text(encoding="utf-8")) if r["open"] not in open_counts]
 
 
-def measure_entrusts(url: str, seconds: float) -> list[dict]:
+def measure_entrusts(server: Server, seconds: float) -> list[dict]:
     """1 / 10 / 100 strategies polling 当日委托 at once: the full list, or the page of what is new.
 
     A page is ``?since=<the newest 合同编号>&limit=100`` (what a poller asks once it has seen the list).
     Identical reads within the freshness window (0.5 s) share one exchange read in both cases.
     """
-    newest = httpx.get(url + "/api/trader/today-entrusts", params={"limit": 1000}, timeout=120).json()["data"]
+    listed = httpx.get(server.url + "/api/trader/today-entrusts", params={"limit": 1000}, timeout=120)
+    newest = listed.json()["data"]
     since = newest[-1]["合同编号"] if newest else None
     page_params = {"limit": 100, **({"since": since} if since else {})}
 
-    def op_page(client: httpx.AsyncClient):
-        return _ok_async(client.get("/api/trader/today-entrusts", params=page_params))
+    async def op_page(client: LeanConnection) -> None:
+        await _ok(await client.get("/api/trader/today-entrusts", params=page_params))
 
     rows = []
     for n in STRATEGIES:
         row: dict = {"strategies": n}
         for name, op in (("full", op_get("/api/trader/today-entrusts")), ("page", op_page)):
             latencies: list[float] = []
-            row[name] = asyncio.run(_load(url, op, n, seconds, latencies))
+            row[name] = asyncio.run(_load(server, op, n, seconds, latencies)).rate
             row[name + "_p50"] = statistics.median(latencies) * 1000
         rows.append(row)
         print(row, flush=True)
     return rows
-
-
-async def _ok_async(request: Awaitable[httpx.Response]) -> None:
-    await _ok(await request)
 
 
 def journal_and_statements() -> dict:
@@ -318,33 +345,37 @@ def main() -> int:
                 try:
                     for c in concurrencies:
                         ping, noop = measure(
-                            ((gateway.url, op_get("/ping")), (floor.url, op_get("/noop"))), c, seconds, rounds
+                            ((gateway, op_get("/ping")), (floor, op_get("/noop"))), c, seconds, rounds
                         )
                         bal, noop2 = measure(
-                            ((gateway.url, op_get("/api/trader/balance")), (floor.url, op_get("/noop"))),
+                            ((gateway, op_get("/api/trader/balance")), (floor, op_get("/noop"))),
                             c,
                             seconds,
                             rounds,
                         )
                         order, insert = measure(
-                            ((gateway.url, op_paper_order), (floor.url, op_two_inserts)), c, seconds, rounds
+                            ((gateway, op_paper_order), (floor, op_two_inserts)), c, seconds, rounds
                         )
                         row = {
                             "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                             "open": open_orders,
                             "c": c,
-                            "ping": ping,
-                            "noop": noop,
-                            "balance": bal,
-                            "noop2": noop2,
-                            "order": order,
-                            "insert": insert,
+                            "ping": ping.rate,
+                            "noop": noop.rate,
+                            "balance": bal.rate,
+                            "noop2": noop2.rate,
+                            "order": order.rate,
+                            "insert": insert.rate,
+                            "order_server_ms": order.server_ms,
+                            "insert_server_ms": insert.server_ms,
+                            "order_client_ms": order.client_ms,
+                            "insert_client_ms": insert.client_ms,
                         }
                         rows.append(row)
                         print(row, flush=True)
                         _save_rows([*kept, *rows])
                     if open_orders == max(open_counts):
-                        entrust_rows = measure_entrusts(gateway.url, seconds)
+                        entrust_rows = measure_entrusts(gateway, seconds)
                 finally:
                     gateway.stop()
         finally:
@@ -369,8 +400,9 @@ def write_report(
         "# HTTP benchmark: paper orders against a bare floor app",
         "",
         f"Measured by `bench/bench_http.py` on {time.strftime('%Y-%m-%d')} (Python {sys.version.split()[0]}, "
-        f"2 cores shared with the httpx load generator; {rounds} alternating rounds of {seconds:g} s per "
-        "point, medians). A *paper order* is a resting `/buy` and its `/cancel-entrust` (two requests); "
+        f"2 cores shared with the load generator `bench/lean_client.py`; {rounds} alternating rounds of "
+        f"{seconds:g} s per point, medians). A *paper order* is a resting `/buy` and its `/cancel-entrust` "
+        "(two requests); "
         "its floor is two `/insert` requests (SQLite WAL insert, `synchronous=FULL`) on a bare FastAPI app.",
         "",
         "| open orders | clients | gateway /ping | bare /noop | ping ratio | /balance | balance ratio "
@@ -383,6 +415,24 @@ def write_report(
             f"| {r['open']:,} | {r['c']} | {r['ping']:.0f} | {r['noop']:.0f} | {r['ping'] / r['noop']:.0%} "
             f"| {r['balance']:.0f} | {r['balance'] / r['noop2']:.0%} | {r['order']:.1f} | {r['insert']:.1f} "
             f"| {r['order'] / r['insert']:.0%} | {flat:.2f}× |"
+        )
+    lines += [
+        "",
+        "CPU per paper order (ms, the median round; the server's from its process' CPU time, the load "
+        "generator's from this process'): what each side costs, and proof that the generator is not what "
+        "is measured.",
+        "",
+        "| open orders | clients | gateway CPU/order | floor CPU/2 inserts | gateway ÷ floor "
+        "| generator CPU/order (gateway) | generator CPU/2 inserts (floor) |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        if "order_server_ms" not in r:
+            continue  # a row kept from a run before these columns
+        lines.append(
+            f"| {r['open']:,} | {r['c']} | {r['order_server_ms']:.2f} | {r['insert_server_ms']:.2f} "
+            f"| {r['order_server_ms'] / r['insert_server_ms']:.1f}× | {r['order_client_ms']:.2f} "
+            f"| {r['insert_client_ms']:.2f} |"
         )
     lines += [
         "",

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     accounts: list[InstanceOf[AccountConfig]] = Field(default_factory=list)
     deadline: float = 30.0
     pacing: float = 0.0
+    # Order requests per account inside the service at once; the others wait on the event loop (0: no
+    # limit). See service/order_gate.py.
+    orders_in_flight: int = Field(default=4, ge=0)
     read_freshness: float = 0.5  # identical reads within this many seconds share one client read
     journal_sync: str = "FULL"  # FULL: the pre-send write survives a power cut; NORMAL: a process crash
     duplicate_window: float = 0.0

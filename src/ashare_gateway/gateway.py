@@ -91,6 +91,7 @@ def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
         deadline=settings.deadline,
         orders=desk,
         market_state=lambda: calendar.state(clock.now()),
+        orders_in_flight=settings.orders_in_flight,
     )
     gui = any(registry.get(a.broker).has(registry.Capability.DESKTOP_CLIENT) for a in accounts)
     if not gui or settings.quotes is not None:

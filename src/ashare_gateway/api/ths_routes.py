@@ -132,7 +132,8 @@ def build_router(prefix: str = PREFIX, *, in_schema: bool = True) -> APIRouter:
             trader = _trader(request)  # malformed JSON, then the account, then the fields, as before
             params = parse(ThsOrderBody, raw).as_body()
             key = request.headers.get("idempotency-key")
-            ack = await run_in_threadpool(lambda: trader.flexible_order(side, params, key=key))
+            async with trader.service.order_gate.admit(trader.account):
+                ack = await run_in_threadpool(lambda: trader.flexible_order(side, params, key=key))
             return render(order_message(side, ack))
 
     order("/buy", Side.BUY, "买入（price 可省略；amount 可为 max）")

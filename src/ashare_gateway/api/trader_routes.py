@@ -178,7 +178,8 @@ def build_router() -> APIRouter:
             body = parse(model, raw, side=side).as_body()
             fn = service.market_order if market else service.limit_order
             key = request.headers.get("idempotency-key")
-            ack = await run_in_threadpool(lambda: fn(sid, side, body, key=key))
+            async with service.order_gate.admit(service.handle_for(sid).name):
+                ack = await run_in_threadpool(lambda: fn(sid, side, body, key=key))
             return ok(_order_data(ack), msg.OK_ORDER)
 
     order_route("/buy", Side.BUY, market=False, summary="限价买入")

@@ -14,12 +14,14 @@ worker ends, and calls still queued are answered 未执行 (they never reached t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -31,7 +33,30 @@ PRIORITY_CLOSE = -1  # closing the lane goes before everything still queued
 PRIORITY_CANCEL = 0
 PRIORITY_NORMAL = 1
 CLOSED_TEXT = "客户端已退出，操作未执行：{label}"
+BUSY_TEXT = "客户端繁忙，{deadline:g}秒内未能执行：{label}（未执行）"
 DEFAULT_DEADLINE = 30.0
+
+# The moment (time.monotonic) by which the request being served must have its answer, when something
+# before the lane already spent part of its deadline (api/order_gate.py): a lane call then waits only
+# for what is left, so the caller never waits longer than its deadline in all.
+_DEADLINE_AT: ContextVar[float | None] = ContextVar("lane_deadline_at", default=None)
+
+
+@contextlib.contextmanager
+def within(deadline_at: float) -> Iterator[None]:
+    """Lane calls made inside (in this context, and in worker threads it starts) end by ``deadline_at``."""
+    outer = _DEADLINE_AT.get()
+    token = _DEADLINE_AT.set(deadline_at if outer is None else min(outer, deadline_at))
+    try:
+        yield
+    finally:
+        _DEADLINE_AT.reset(token)
+
+
+def _wait_for(deadline: float) -> float:
+    """How long a call with ``deadline`` may wait now: the deadline, or less when :func:`within` says."""
+    at = _DEADLINE_AT.get()
+    return deadline if at is None else max(0.0, min(deadline, at - time.monotonic()))
 
 
 @dataclass(order=True)
@@ -73,7 +98,7 @@ class Lane:
     ) -> T:
         job = self._submit(fn, label, priority)
         try:
-            return job.future.result(timeout=deadline)
+            return job.future.result(timeout=_wait_for(deadline))
         except TimeoutError:
             return self._past_deadline(job, deadline)
 
@@ -93,7 +118,7 @@ class Lane:
         job = self._submit(fn, label, priority)
         waiting = asyncio.wrap_future(job.future)
         waiting.add_done_callback(_retrieve)  # an outcome nobody awaits any more is not an error to log
-        done, _ = await asyncio.wait((waiting,), timeout=deadline)
+        done, _ = await asyncio.wait((waiting,), timeout=_wait_for(deadline))
         if done:
             return waiting.result()
         return self._past_deadline(job, deadline)
@@ -115,7 +140,7 @@ class Lane:
         if job.future.done():
             return job.future.result()  # finished between the timeout and the lock
         if not started:
-            raise NotExecuted(f"客户端繁忙，{deadline:g}秒内未能执行：{label or '操作'}（未执行）") from None
+            raise NotExecuted(BUSY_TEXT.format(deadline=deadline, label=label or "操作")) from None
         raise OutcomeUnknown(
             f"操作超时（{deadline:g}秒）：{label or '操作'}，结果未知，请查询当日委托确认"
         ) from None
@@ -158,15 +183,21 @@ class Lane:
             wait = self.pacing - (time.monotonic() - self._last_end)
             if wait > 0:
                 time.sleep(wait)  # configured pacing between GUI actions, off by default
+            error: BaseException | None = None
             try:
-                job.future.set_result(job.fn())
+                value = job.fn()
             except BaseException as exc:
+                value, error = None, exc
                 self.last_error = f"{type(exc).__name__}: {exc}"
-                job.future.set_exception(exc)
-            finally:
-                self._last_end = time.monotonic()
-                self.in_flight = None
-                self.completed += 1
+            # The lane's own bookkeeping before the caller wakes: a caller that got its answer sees the
+            # job counted in ``completed`` and the lane no longer busy with it.
+            self._last_end = time.monotonic()
+            self.in_flight = None
+            self.completed += 1
+            if error is None:
+                job.future.set_result(value)
+            else:
+                job.future.set_exception(error)
 
     def status(self) -> dict[str, Any]:
         return {

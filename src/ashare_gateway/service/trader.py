@@ -32,6 +32,7 @@ from .clients import ClientHandle, ClientRegistry
 from .entrust_pages import EntrustPage, PagedEntrusts
 from .lane import PRIORITY_CANCEL
 from .lane_call import LaneCall
+from .order_gate import DEFAULT_ORDERS_IN_FLIGHT, OrderGate
 from .orders import OrderDesk
 from .sessions import Session, SessionStore
 
@@ -48,12 +49,14 @@ class TraderService:
         deadline: float = 30.0,
         orders: OrderDesk | None = None,
         market_state: Callable[[], MarketState] | None = None,
+        orders_in_flight: int = DEFAULT_ORDERS_IN_FLIGHT,
     ) -> None:
         self.clients = clients
         self.clock = clock or SystemClock()
         self.sessions = SessionStore(lambda: self.clock.now().replace(tzinfo=None))
         self.deadline = deadline
         self.orders = orders  # the journal-backed order path; None only in bare set-ups (benchmarks)
+        self.order_gate = OrderGate(orders_in_flight, deadline)  # awaited by the HTTP order routes
         self.market_state = market_state
         self.quote_source: Callable[[str], Quote] | None = None  # quotes for brokers that have none
         self.auto_login_errors: dict[str, str | None] = {}  # per gateway account, None when it worked

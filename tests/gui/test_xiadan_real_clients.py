@@ -235,6 +235,42 @@ def test_an_asynchronous_page_switch_never_sends_a_sell_from_the_buy_page(make, 
     assert statuses(sim)[acks[1].contract_no] is OrderStatus.REPORTED
 
 
+@pytest.mark.parametrize("moment", ["selection", "proof"])
+def test_a_switch_to_the_page_already_shown_never_lands_between_the_selection_and_the_cancel(
+    make, sim, flavour, moment
+) -> None:
+    """On a loaded machine the test above failed safe 2 runs in 5 (issue 14): the 撤单 command re-sent for
+    the page already on screen landed after the selection keys, its reload put the selection back on the
+    first row, and the cancel was refused: by the selection proof ("选中的是合同编号10000001的委托，不是
+    10000003") when it landed before the proof's copy, by the 撤单确认 check (8.40 shown for the 8.41
+    order) when it landed between that copy and the click. Here the fake's time stands still but for one
+    step of the switch's latency, taken at that ``moment`` (as the selection keys, or the proof's Ctrl+C,
+    reach the grid): a switch still pending lands right then, whatever the machine's speed."""
+    now = [0.0]
+    broker = make(flavour, client_clock=lambda: now[0])
+    acks = [broker.place_order(limit("600000", Side.BUY, 100, p)) for p in ("8.40", "8.41", "8.42")]
+    assert len(broker.cancelable_entrusts()) == 3  # the 撤单 page is on screen
+    fake, keys = fake_of(broker), broker.layout.keys
+    grid = broker.session.find(broker.layout.grid_id)
+    fake.faults.latency.switch = 0.05  # from here on a switch lands 50 ms after its command
+    typed = fake.type_keys
+    at_moment = (lambda t: t.startswith(keys.row_first)) if moment == "selection" else keys.copy.__eq__
+
+    def keys_then_time_passes(handle: int, text: str) -> None:
+        typed(handle, text)
+        if handle == grid and at_moment(text):
+            now[0] += fake.faults.latency.switch
+
+    fake.type_keys = keys_then_time_passes  # type: ignore[method-assign]
+    broker.cancel(acks[1].contract_no)
+    assert statuses(sim) == {
+        acks[0].contract_no: OrderStatus.REPORTED,
+        acks[1].contract_no: OrderStatus.CANCELLED,
+        acks[2].contract_no: OrderStatus.REPORTED,
+    }
+    assert now[0] > 0  # the grid got the keys, and the time passed there
+
+
 def test_a_minimised_main_window_is_restored_before_anything_is_typed(make, sim, flavour) -> None:
     """Minimised, its confirm dialog would be hidden and typed keys lost: restore it first."""
     broker = make(flavour, captcha_on_copy=True)

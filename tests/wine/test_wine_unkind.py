@@ -29,6 +29,7 @@ UNKIND_STEPS = [
     "ctrl_read_async",
     "copy_refused_save_as",
     "async_page_switch",
+    "async_cancel",
     "stray_windows",
     "minimised_captcha",
     "strict_focus",

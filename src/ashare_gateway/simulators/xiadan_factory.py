@@ -7,6 +7,8 @@ password check to the paper broker, as the real client delegates it to the broke
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +41,7 @@ def make_fake_xiadan_broker(
     clock: Clock | None = None,
     build: FakeBuild | None = None,
     processes: FakeProcesses | None = None,
+    client_clock: Callable[[], float] | None = None,
     **faults: Any,
 ) -> XiadanBroker:
     """A XiadanBroker of ``flavour`` ('ht' or 'universal') over a fake client trading on ``sim_broker``.
@@ -48,6 +51,8 @@ def make_fake_xiadan_broker(
     what it saw. ``exe_path`` is where the fake client is "installed" (default: one of the layout's
     usual folders); ``password`` unlocks its lock screen when it starts logged in. ``build`` is the
     client build the fake plays (default: the flavour's usual one), e.g. ``UNIVERSAL_NEW_BUILD``.
+    ``client_clock`` is the fake client's time (default ``time.monotonic``): a test that holds it still
+    decides when each modelled latency lands, whatever the machine's load.
     """
     layout = layout_for(flavour)
     if isinstance(faults.get("latency"), dict):
@@ -61,6 +66,7 @@ def make_fake_xiadan_broker(
         logged_in=logged_in,
         password=password,
         ipo_offers=_ipo_offers_of(sim_broker),
+        clock=client_clock or time.monotonic,
     )
     # On a fake machine with several clients, the broker holds its own process (found by pid, not title).
     driver = ProcessDriver(processes, processes.spawn(fake)) if processes is not None else fake

@@ -240,6 +240,24 @@ def _():
     return {"buy": buy.contract_no, "sell": sell.contract_no}
 
 
+@step("async_cancel", async_switch_ms=150)
+def _():
+    """The 撤单 page already on screen is refreshed with F5, never switched to again: such a switch lands
+    late and unseen, and its reload puts the selection back on the first row after the selection keys
+    (the Linux fake refused the cancel so 2 runs in 5 on a loaded machine)."""
+    orders = [OrderRequest("000858", Side.BUY, 100, price=resting("000858", n)) for n in (0, 1, 2)]
+    acks = [broker.place_order(order) for order in orders]
+    assert len(broker.cancelable_entrusts()) == 3  # the 撤单 page is on screen
+    before = ctl.call("state")["stats"]["switch_to_shown"]
+    broker.cancel(acks[1].contract_no)
+    resent = ctl.call("state")["stats"]["switch_to_shown"] - before
+    still = [a.contract_no for a in acks if entrust(a.contract_no)["cancelable"]]
+    assert still == [acks[0].contract_no, acks[2].contract_no], (still, [a.contract_no for a in acks])
+    assert resent == 0, f"{resent} switches to the page already on screen"
+    cancel_everything()
+    return {"cancelled": acks[1].contract_no, "kept": still}
+
+
 @step("stray_windows")
 def _():
     """A 悬浮工具栏, a 条件单 tip that ignores WM_CLOSE and a 成交回报 toast that closes itself mid-order."""

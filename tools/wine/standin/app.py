@@ -68,6 +68,7 @@ class App:
             "copy_keys_lost": 0,  # Ctrl+A/Ctrl+C that came too soon after Ctrl (ctrl_lag_ms)
             "copy_refused": 0,
             "saves": 0,
+            "switch_to_shown": 0,  # page commands naming the page already on screen (mainframe.py)
             "results_shown": 0,  # 提示 after a successful order/cancel
             "results_skipped": 0,  # … not shown because result_popups is off
             "menu_fills": 0,  # lazy tree items filled on TVN_ITEMEXPANDING (menu_lazy.py)

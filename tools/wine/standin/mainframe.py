@@ -218,6 +218,8 @@ class MainFrame:
                 page = self.command_pages.get(cid)
                 if page:
                     self.app.touch()
+                    if page == self.current:  # a switch the sender can never see land (clients.md 14)
+                        self.app.stats["switch_to_shown"] += 1
                     delay = self.app.config.async_switch_ms
                     if delay > 0:
                         self.pending_switch = page

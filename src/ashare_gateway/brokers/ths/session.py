@@ -234,18 +234,24 @@ class ClientSession:
     def navigate(self, page: str, ready_id: int) -> int:
         """Show ``page`` and return the handle of its ``ready_id`` control once visible.
 
-        Re-selecting the tree item already selected does nothing in a real tree view, so a data page
-        that is already shown is refreshed with F5 instead; a fresh grid is what the caller wants.
+        A page already on screen is not switched to again, by menu command or tree alike: the client
+        handles a switch asynchronously, and one to the page shown can never be seen landing (the page
+        proof holds before and after), so it lands on whatever comes next, its reload putting the
+        grid's selection back on the first row between a cancel's selection keys and its 撤单 (issue
+        14, clients.md row 14). A data page already shown is refreshed with F5 instead (easytrader
+        ``refresh_strategies.py:42-43``): a key, queued ahead of the keys typed after it. (Re-selecting
+        the tree item already selected does nothing in a real tree view anyway.)
         The page's gate is asked after ``ensure_ready``: a client restarted there has been checked
         again (``after_restart``), and its check, not the dead client's, decides.
         """
         main = self.ensure_ready()
         self.page_guard(page)
         layout = self.layout
-        if layout.navigation == "command" and page in layout.commands:
+        if page == self.page and page_shown(page, layout, self.find, self.driver.get_text):
+            if page in DATA_PAGES:
+                self.driver.type_keys(main, layout.keys.refresh)
+        elif layout.navigation == "command" and page in layout.commands:
             self.driver.send_command(main, layout.commands[page])
-        elif page == self.page and page in DATA_PAGES:
-            self.driver.type_keys(main, layout.keys.refresh)
         else:
             tree = self.timeouts.wait(
                 lambda: self.driver.find_control(main, control_id=layout.tree_id),

@@ -25,6 +25,7 @@ from ...domain.errors import (
     OperationTimeout,
 )
 from ..base import ConnectInfo, Credentials
+from ..client_state import driver_state
 from .dialogs import DialogKind
 from .layouts import DATA_PAGES, Layout
 from .login import LoginWindow, button_label
@@ -148,6 +149,16 @@ class ClientSession:
         return ConnectInfo(exe_path=exe, account=credentials.user, main_window_title=self.main_title)
 
     # --- keeping it usable -------------------------------------------------------------------------
+    def require_input(self, action: str) -> None:
+        """Refuse ``action`` (an order, a cancel: flows that type keys) while the Windows desktop takes
+        no input: a locked workstation or a disconnected RDP session swallows typed keys, so the fields
+        would keep their old text and the flow would fail late and misleadingly (证券代码无效, 等待超时),
+        or go on by WM_SETTEXT alone after minutes of retries. Asked before anything is touched; reads
+        and 全部撤单 work by messages and are not refused (docs/clients.md, the window-state row)."""
+        reason = driver_state(self.driver).locked
+        if reason is not None:
+            raise BrokerUnavailable(msg.DESKTOP_LOCKED.format(reason=reason, action=action))
+
     def ensure_ready(self) -> int:
         """The main window, ready for input: restarted if dead, unlocked, with no pop-up in the way."""
         if self.main is None:
@@ -235,7 +246,9 @@ class ClientSession:
         """Show ``page`` and return the handle of its ``ready_id`` control once visible.
 
         Re-selecting the tree item already selected does nothing in a real tree view, so a data page
-        that is already shown is refreshed with F5 instead; a fresh grid is what the caller wants.
+        that is already shown is refreshed with F5 instead; a fresh grid is what the caller wants. While
+        the desktop takes no keys (``client_state``: locked, disconnected) it goes to another data page
+        and back instead, all by messages.
         The page's gate is asked after ``ensure_ready``: a client restarted there has been checked
         again (``after_restart``), and its check, not the dead client's, decides.
         """
@@ -245,6 +258,11 @@ class ClientSession:
         if layout.navigation == "command" and page in layout.commands:
             self.driver.send_command(main, layout.commands[page])
         elif page == self.page and page in DATA_PAGES:
+            if driver_state(self.driver).locked is not None:
+                # A locked or disconnected desktop swallows F5: the grid would stay as it was (stale, and
+                # read as if fresh). Shown afresh by messages instead, through another data page.
+                self.navigate("trades" if page != "trades" else "entrusts", layout.grid_id)
+                return self.navigate(page, ready_id)
             self.driver.type_keys(main, layout.keys.refresh)
         else:
             tree = self.timeouts.wait(

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 
+from ashare_gateway.desktop.waiting import wait_until
 from ashare_gateway.domain.errors import BrokerUnavailable
 from ashare_gateway.domain.models import OrderRequest, Side
 from ashare_gateway.simulators.xiadan import FakeXiadan
@@ -68,3 +69,20 @@ def test_a_page_read_again_while_locked_is_refreshed_by_messages_not_f5(make, si
     placed = sim.place_order(BUY)  # from elsewhere (another terminal): only a reload shows it
     assert [e.contract_no for e in broker.today_entrusts()] == [placed.contract_no]
     assert typed == []
+
+
+def test_the_keep_alive_sends_no_key_while_locked(make, creds) -> None:
+    """Its F5 would go nowhere (and the Win32 driver refuses it, a warning on every tick): it waits."""
+    broker = make("ht", keepalive_interval=0.02)
+    broker.login(creds("ht"))
+    keepalive = broker.keepalive
+    assert keepalive is not None
+    fake: FakeXiadan = broker.driver  # type: ignore[assignment]
+    fake.lock_desktop("远程会话已断开（连接状态 4）")
+    typed = _spy_keys(fake)
+    first = keepalive.ticks
+    wait_until(lambda: keepalive.ticks >= first + 5, timeout=10, what="保活计时")
+    assert typed == []
+    fake.unlock_desktop()
+    wait_until(lambda: typed, timeout=10, what="解锁后的保活按键")
+    assert set(typed) == {"{F5}"}

@@ -233,8 +233,9 @@ class ClientSession:
         log.info("unlocked the client")
 
     def keep_alive(self) -> None:
-        """One harmless key (F5) so the client's idle timer starts over."""
-        if self.main is None or not self.driver.is_alive():
+        """One harmless key (F5) so the client's idle timer starts over; none while the desktop takes
+        no keys (locked, disconnected: the key would go nowhere, and the driver refuses to send it)."""
+        if self.main is None or not self.driver.is_alive() or driver_state(self.driver).locked is not None:
             return
         if self.popups.handles():
             self.settle_popups()

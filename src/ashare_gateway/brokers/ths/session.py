@@ -25,7 +25,7 @@ from ...domain.errors import (
     OperationTimeout,
 )
 from ..base import ConnectInfo, Credentials
-from ..client_state import driver_state
+from ..client_state import driver_state, require_input
 from .dialogs import DialogKind
 from .layouts import DATA_PAGES, Layout
 from .login import LoginWindow, button_label
@@ -151,13 +151,9 @@ class ClientSession:
     # --- keeping it usable -------------------------------------------------------------------------
     def require_input(self, action: str) -> None:
         """Refuse ``action`` (an order, a cancel: flows that type keys) while the Windows desktop takes
-        no input: a locked workstation or a disconnected RDP session swallows typed keys, so the fields
-        would keep their old text and the flow would fail late and misleadingly (证券代码无效, 等待超时),
-        or go on by WM_SETTEXT alone after minutes of retries. Asked before anything is touched; reads
-        and 全部撤单 work by messages and are not refused (docs/clients.md, the window-state row)."""
-        reason = driver_state(self.driver).locked
-        if reason is not None:
-            raise BrokerUnavailable(msg.DESKTOP_LOCKED.format(reason=reason, action=action))
+        no input (``client_state.require_input``); reads and 全部撤单 work by messages and are not
+        refused (docs/clients.md row 35)."""
+        require_input(self.driver, action)
 
     def ensure_ready(self) -> int:
         """The main window, ready for input: restarted if dead, unlocked, with no pop-up in the way."""

@@ -147,6 +147,22 @@ def test_orders_land_on_the_exchange(make, account, version: str) -> None:
     assert fake.dialog_titles() == [f"{fake.build.main_title_prefix} - 首页"]  # nothing left open
 
 
+def test_a_locked_desktop_refuses_a_flash_order_before_any_key(make, account, version: str) -> None:
+    """The quick codes and the flash dialog's fields are keys: a locked workstation or a disconnected
+    RDP session swallows them (the fake records keys_while_locked as misuse), so nothing is pressed."""
+    broker = make(version)
+    fake = hexin_of(broker)
+    fake.lock_desktop("工作站已锁定（锁屏）")
+    with pytest.raises(BrokerUnavailable, match=r"^工作站已锁定（锁屏）：按键无法送达客户端，委托未执行"):
+        broker.place_order(limit("600000", Side.BUY, 300, "8.50"))
+    with pytest.raises(BrokerUnavailable, match="查询可交易数量未执行"):
+        broker.max_amount(Side.BUY, "600000", Decimal("8.50"))
+    assert account.today_entrusts() == []
+    assert [e.detail for e in fake.events if e.kind == "key"] == []
+    fake.unlock_desktop()
+    assert booked(account, broker.place_order(limit("600000", Side.BUY, 300, "8.50")).contract_no)
+
+
 def test_no_price_is_the_clients_default_price(make, account, exchange, version: str) -> None:
     broker = make(version)
     buy = booked(account, broker.place_order(limit("600160", Side.BUY, 100, None)).contract_no)

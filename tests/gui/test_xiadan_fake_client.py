@@ -138,3 +138,17 @@ def test_key_syntax() -> None:
     assert parse_keys("{HOME}{DOWN 2}") == [Key("HOME"), Key("DOWN"), Key("DOWN")]
     with pytest.raises(ValueError):
         parse_keys("{NOPE}")
+
+
+def test_keys_while_the_desktop_is_locked_are_lost_and_misuse_messages_land(fake) -> None:
+    """A locked workstation / disconnected RDP session swallows typed keys; WM_SETTEXT still lands."""
+    code = _ctl(fake, 1032)
+    fake.lock_desktop("远程会话已断开（连接状态 4）")
+    fake.type_keys(code, "600000")
+    assert fake.get_text(code) == ""
+    assert _kinds(fake) == ["keys_while_locked"]
+    fake.set_text(code, "600000")
+    assert fake.get_text(code) == "600000"
+    fake.unlock_desktop()
+    fake.type_keys(code, "{HOME}+{END}{BACKSPACE}000001")
+    assert fake.get_text(code) == "000001"

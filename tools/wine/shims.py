@@ -7,6 +7,8 @@
   ``set_focus()`` and ``type_keys(set_foreground=True)`` on an edit or a grid raise. The shim activates
   the root (``GetAncestor(h, GA_ROOT)``), focuses the control through ``AttachThreadInput`` +
   ``SetFocus``, and re-asserts the root as foreground.
+* ``PrintWindow`` across processes (``print_shim.py``) and the OS's report of a locked or
+  disconnected session (``session_shim.py``: ``OpenInputDesktop``, ``WTSQuerySessionInformationW``).
 
 Loaded explicitly by the scenario scripts, and by any Windows Python started with
 ``ASHARE_WINE_SHIMS=1`` in its environment (the ``ashare_wine.pth`` hook written by setup.sh calls
@@ -84,6 +86,9 @@ def install() -> None:
     import print_shim  # PrintWindow across processes, as on Windows (print_shim.py)
 
     print_shim.install()
+    import session_shim  # a locked / disconnected session as the OS reports it (session_shim.py)
+
+    session_shim.install()
     try:
         import win32gui
 

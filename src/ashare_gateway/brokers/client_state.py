@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from ..domain.errors import BrokerUnavailable
+from ..domain.messages import DESKTOP_LOCKED
+
 
 @dataclass(frozen=True, slots=True)
 class ClientState:
@@ -33,3 +36,13 @@ def driver_state(driver: object) -> ClientState:
     pid = getattr(driver, "process_id", None)
     locked = getattr(driver, "session_locked", None)
     return ClientState(pid() if pid else None, locked() if locked else None)
+
+
+def require_input(driver: object, action: str) -> None:
+    """Refuse ``action`` (a flow that types keys) while the desktop takes no input: a locked workstation
+    or a disconnected RDP session swallows typed keys, so the flow would fail late and misleadingly
+    (a code "not found", a wait that times out) or go on by messages alone after minutes of retries.
+    Asked before anything is touched, with the driver's reason (工作站已锁定 / 远程会话已断开)."""
+    reason = driver_state(driver).locked
+    if reason is not None:
+        raise BrokerUnavailable(DESKTOP_LOCKED.format(reason=reason, action=action))

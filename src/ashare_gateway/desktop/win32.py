@@ -34,6 +34,7 @@ from ..domain.messages import SAME_EXE, SAME_TITLE
 from . import user32, win32_process, win32_tree
 from .driver import ControlInfo, WindowInfo
 from .waiting import wait_until
+from .win32_session import desktop_lock_reason, refuse_keys_if_locked
 
 WM_SETTEXT = 0x000C
 WM_GETTEXTLENGTH = 0x000E
@@ -120,8 +121,6 @@ class Win32Driver(win32_tree.MenuTreeReader):  # + tree_paths: the menu tree ite
         return int(self._app.process) if self._app is not None and self.is_alive() else None
 
     def session_locked(self) -> str | None:
-        from .win32_session import desktop_lock_reason  # ctypes.windll: Windows only
-
         return desktop_lock_reason()
 
     def kill(self) -> None:
@@ -209,6 +208,7 @@ class Win32Driver(win32_tree.MenuTreeReader):  # + tree_paths: the menu tree ite
         0.1 s, position_service.py:101-109). That hold is a modelled key timing, not a wait.
         """
         keyboard = self._pw["keyboard"]
+        refuse_keys_if_locked()  # a locked or disconnected desktop swallows every key (win32_session.py)
         with _win32_errors("发送按键"):
             self._focus(handle)
             chord = _CTRL_CHORD.fullmatch(keys)

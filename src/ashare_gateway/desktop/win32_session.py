@@ -8,12 +8,18 @@ Two checks, both documented Win32 calls:
   input, i.e. the workstation is locked.
 A minimised RDP window keeps the session active and is not detected here (its GUI keeps working for
 message-based input, which is what the driver uses).
+
+``refuse_keys_if_locked`` is the driver's last line before it sends keys (``SendInput``): keys sent into
+a desktop that takes none are lost without a trace, so the driver says why instead of sending them.
 """
 
 from __future__ import annotations
 
 import ctypes
 from ctypes import wintypes
+
+from ..domain.errors import BrokerUnavailable
+from ..domain.messages import KEYS_LOCKED
 
 WTS_CURRENT_SERVER_HANDLE = 0
 WTS_CURRENT_SESSION = 0xFFFFFFFF
@@ -36,6 +42,13 @@ def desktop_lock_reason() -> str | None:
         return TEXTS["locked"]
     windll.user32.CloseDesktop(desktop)
     return None
+
+
+def refuse_keys_if_locked() -> None:
+    """Raise (in Chinese, with the reason) when typed keys would go nowhere; nothing otherwise."""
+    reason = desktop_lock_reason()
+    if reason is not None:
+        raise BrokerUnavailable(KEYS_LOCKED.format(reason=reason))
 
 
 def _connect_state(windll) -> int | None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from . import win32_process
 from .win32 import Win32Driver, _win32_errors
+from .win32_session import refuse_keys_if_locked
 
 
 class VirtualKeyWin32Driver(Win32Driver):
     def press_keys(self, handle: int, keys: str) -> None:
         """``type_keys`` with ``vk_packet=False``: '2' goes as VK 0x32 (SendInput wVk), not VK_PACKET."""
         keyboard = self._pw["keyboard"]
+        refuse_keys_if_locked()  # the same last line as type_keys (win32_session.py)
         with _win32_errors("发送按键"):
             self._focus(handle)
             keyboard.send_keys(keys, pause=0, with_spaces=True, vk_packet=False)

@@ -69,6 +69,11 @@ OK_WAIT = "等待完成（{seconds}秒）"
 OK_POP_CLOSED = "弹出对话框已关闭"
 OK_NO_POP = "没有弹出对话框"
 
+# The Windows session takes no input (a locked workstation, a disconnected RDP session): typed keys go
+# nowhere. {reason} is the driver's (desktop/win32_session.py): 工作站已锁定（锁屏） / 远程会话已断开（…）.
+DESKTOP_LOCKED = "{reason}：按键无法送达客户端，{action}未执行（请解锁工作站或重新连接远程桌面后再试）"
+KEYS_LOCKED = "{reason}：按键无法送达客户端，未发送按键"
+
 # Several accounts (config.ini [Account:NAME]; calls choose one with account=, X-Account or /accounts/NAME)
 UNKNOWN_ACCOUNT = "未知的账户：{name}（网关配置的账户：{names}）"
 ACCOUNT_REQUIRED = (

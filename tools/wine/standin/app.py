@@ -41,6 +41,7 @@ from .login import LoginWindow
 from .mainframe import MainFrame
 from .pump import Inbox
 from .save_dialog import SaveDialog
+from .session_lock import SessionLock
 from .strays import STRAY_CLASS, Strays
 
 log = logging.getLogger("standin")
@@ -71,7 +72,9 @@ class App:
             "switch_to_shown": 0,  # page commands naming the page already on screen (mainframe.py)
             "results_shown": 0,  # 提示 after a successful order/cancel
             "results_skipped": 0,  # … not shown because result_popups is off
-            "menu_fills": 0,  # lazy tree items filled on TVN_ITEMEXPANDING (menu_lazy.py)
+            "menu_fills": 0,
+            "keys_lost": 0,  # keyboard events swallowed while the session is locked (session_lock.py)
+            "mouse_lost": 0,  # lazy tree items filled on TVN_ITEMEXPANDING (menu_lazy.py)
         }
         self.last_input = time.monotonic()
         self.dialogs = Dialogs(self)
@@ -79,6 +82,7 @@ class App:
         self.lock = LockScreen(self)
         self.save_dialog = SaveDialog(self)
         self.strays = Strays(self)
+        self.session_lock = SessionLock(self)  # the knob session_lock: a locked or disconnected session
         self.login = LoginWindow(self)
         self.frame = MainFrame(self)
         self.hooks = Hooks(self)
@@ -109,6 +113,7 @@ class App:
             return 0
         self.frame.create()
         compact.apply(self)  # 精简模式 when the knob says so
+        self.session_lock.apply()  # a session locked from the start when the knob says so
         self._loop()
         return self.exit_code
 

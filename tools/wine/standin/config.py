@@ -53,6 +53,9 @@ class Config:
     # A busy client: the order edits and the login edits take this long over every key, so typed keys
     # queue for real and a read-back (a sent message) is answered between them (clients.md row 34).
     key_lag_ms: int = 0
+    # The Windows session as the OS reports it: "" active, "locked", "disconnected" (session_lock.py):
+    # typed keys and mouse input go nowhere, the screen is black, messages still work.
+    session_lock: str = ""
     login_saved: dict[str, str] = field(default_factory=dict)  # login edits filled at start (editable)
 
     @classmethod

@@ -35,6 +35,7 @@ class Hooks:
             "main": app.frame.main,
             "page": app.frame.current,
             "locked": app.lock.locked,
+            "session": app.session_lock.state.value,
             "logged_in": bool(app.backend and app.backend.user),
             "open_dialogs": [
                 {k: v for k, v in d.items() if k in ("title", "text")} for d in app.dialogs.open
@@ -74,6 +75,7 @@ class Hooks:
                 setattr(config, key, value)
         self.app.frame.apply_structure()
         compact.apply(self.app)
+        self.app.session_lock.apply()
         return {"ok": True}
 
     def cmd_advance(self, req: dict) -> dict:

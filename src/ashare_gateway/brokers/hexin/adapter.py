@@ -35,7 +35,7 @@ from ...domain import messages as msg
 from ...domain.errors import BrokerUnavailable, NotConnected, NotSupported, OperationTimeout
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
 from ..base import EVERYTHING, Broker, Capabilities, ConnectInfo, Credentials, Operation
-from ..client_state import ClientState, driver_state
+from ..client_state import ClientState, driver_state, require_input
 from ..ths.dialogs import DialogKind
 from ..ths.layouts import UNIVERSAL
 from ..ths.popups import Popup, Popups
@@ -227,6 +227,7 @@ class HexinBroker:
             if request.is_market:
                 raise self._unsupported("market_order")
             self._require("buy" if request.side is Side.BUY else "sell")
+            require_input(self.driver, "委托")  # the quick codes and the flash dialog's fields are keys
             main = self._ready()
             return self.flash.place(
                 main, self.layout, request.side, request.code, request.price, request.amount
@@ -236,6 +237,7 @@ class HexinBroker:
         """The most the client says can be traded (its 可用 after 刷新), at ``price`` or its default."""
         with self._op():
             self._require("buy" if side is Side.BUY else "sell")
+            require_input(self.driver, "查询可交易数量")
             return self.flash.max_amount(self._ready(), self.layout, side, code, price)
 
     # =========================================================== not offered by hexin

@@ -199,6 +199,7 @@ class XiadanBroker(CancelPageMixin, FingerprintMixin):
 
     def place_order(self, request: OrderRequest) -> OrderAck:
         with self._op("委托"):
+            self.session.require_input("委托")  # every build types the order fields (entry.py)
             ids = self.layout.order
             page = ("market_" if request.is_market else "") + ("buy" if request.side is Side.BUY else "sell")
             code_edit = self.session.navigate(page, ids.code)

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 class CancelPageMixin:
     def cancel(self, contract_no: str) -> None:
         with self._op("撤单"):
+            self.session.require_input("撤单")  # the row is selected and proven by keys
             rows = self._cancel_rows("")
             row = next((e for e in rows if e.contract_no == contract_no), None)
             if row is None:

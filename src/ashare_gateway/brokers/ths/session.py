@@ -25,6 +25,7 @@ from ...domain.errors import (
     OperationTimeout,
 )
 from ..base import ConnectInfo, Credentials
+from ..client_state import driver_state, require_input
 from .dialogs import DialogKind
 from .layouts import DATA_PAGES, Layout
 from .login import LoginWindow, button_label
@@ -148,6 +149,12 @@ class ClientSession:
         return ConnectInfo(exe_path=exe, account=credentials.user, main_window_title=self.main_title)
 
     # --- keeping it usable -------------------------------------------------------------------------
+    def require_input(self, action: str) -> None:
+        """Refuse ``action`` (an order, a cancel: flows that type keys) while the Windows desktop takes
+        no input (``client_state.require_input``); reads and 全部撤单 work by messages and are not
+        refused (docs/clients.md row 35)."""
+        require_input(self.driver, action)
+
     def ensure_ready(self) -> int:
         """The main window, ready for input: restarted if dead, unlocked, with no pop-up in the way."""
         if self.main is None:
@@ -222,8 +229,9 @@ class ClientSession:
         log.info("unlocked the client")
 
     def keep_alive(self) -> None:
-        """One harmless key (F5) so the client's idle timer starts over."""
-        if self.main is None or not self.driver.is_alive():
+        """One harmless key (F5) so the client's idle timer starts over; none while the desktop takes
+        no keys (locked, disconnected: the key would go nowhere, and the driver refuses to send it)."""
+        if self.main is None or not self.driver.is_alive() or driver_state(self.driver).locked is not None:
             return
         if self.popups.handles():
             self.settle_popups()
@@ -241,6 +249,8 @@ class ClientSession:
         14, clients.md row 14). A data page already shown is refreshed with F5 instead (easytrader
         ``refresh_strategies.py:42-43``): a key, queued ahead of the keys typed after it. (Re-selecting
         the tree item already selected does nothing in a real tree view anyway.)
+        While the desktop takes no keys (``client_state``: locked, disconnected) a data page shown is
+        refreshed by going to another data page and back instead, all by messages (F5 would be swallowed).
         The page's gate is asked after ``ensure_ready``: a client restarted there has been checked
         again (``after_restart``), and its check, not the dead client's, decides.
         """
@@ -249,6 +259,11 @@ class ClientSession:
         layout = self.layout
         if page == self.page and page_shown(page, layout, self.find, self.driver.get_text):
             if page in DATA_PAGES:
+                if driver_state(self.driver).locked is not None:
+                    # A locked or disconnected desktop swallows F5: the grid would stay as it was (stale,
+                    # and read as if fresh). Shown afresh by messages instead, through another data page.
+                    self.navigate("trades" if page != "trades" else "entrusts", layout.grid_id)
+                    return self.navigate(page, ready_id)
                 self.driver.type_keys(main, layout.keys.refresh)
         elif layout.navigation == "command" and page in layout.commands:
             self.driver.send_command(main, layout.commands[page])

@@ -1,7 +1,8 @@
 """The input rules of the fake Windows: where input goes, and the misuse a real client punishes silently.
 
 A part the :class:`~ashare_gateway.simulators.desktop.desktop.FakeDesktop` holds (``desktop.inputs``),
-not a base class: input aimed under a modal dialog is lost, input to a hidden control is lost, a value
+not a base class: input aimed under a modal dialog is lost, input to a hidden control is lost, keys
+while the Windows session is locked or disconnected are lost (``desktop.session``), a value
 that does not fit the field was typed into the wrong one, typing appends unless the text was selected
 ({HOME}+{END} or Ctrl+A where the build honours it). Each misuse is recorded as an event that the tests
 require to stay empty. What the rules need to see of the desktop is :class:`InputHost`; what differs per
@@ -28,6 +29,7 @@ class InputHost(Protocol):
     def _edit_ctrl_a(self) -> bool: ...
     def _edit_key(self, key: Key, w: Widget) -> None: ...
     def _edited(self, w: Widget, *, typed: bool) -> None: ...
+    def session_locked(self) -> str | None: ...
 
 
 class InputRules:
@@ -46,6 +48,10 @@ class InputRules:
                 action=action, window=title_of(root), control=w.control_id, blocker=title_of(visible[-1])
             )
             self.misuse("input_while_modal", detail)
+            return False
+        locked = host.session_locked() if action == "按键" else None
+        if locked is not None:  # a locked or disconnected desktop: keys go nowhere (messages still land)
+            self.misuse("keys_while_locked", f"{action}控件{w.control_id}时{locked}（按键丢失）")
             return False
         if host._minimised is not None and root is host._minimised and action == "按键":
             self.misuse("keys_while_minimised", f"{action}最小化窗口的控件{w.control_id}（按键丢失）")

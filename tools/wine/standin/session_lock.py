@@ -1,0 +1,185 @@
+"""A locked workstation or a disconnected RDP session (knob ``session_lock``; issue 14 "Window state").
+
+On Windows, once the workstation is locked (Win+L, a screen saver) the secure desktop has the input, and
+once the RDP client is gone the session's desktop has none: keys and mouse input sent with
+``SendInput`` / ``keybd_event`` (pywinauto ``type_keys``/``send_keys``) never reach the client, and a
+grab of the screen (pywinauto ``capture_as_image``, ``ImageGrab``) is black. Messages still reach the
+client's windows, the desktop being locked or not: ``WM_SETTEXT`` (where the build honours it),
+``WM_COMMAND`` (0xE122 copy), ``BM_CLICK``, list/grid messages, ``WM_PRINT`` of a control's DC.
+
+While the knob is ``locked`` or ``disconnected`` the stand-in does the same:
+
+* **the OS's report**: ``session_shim.lock(state)`` holds the named switch that the shimmed
+  ``OpenInputDesktop`` / ``WTSQuerySessionInformationW`` of every process read
+  (``tools/wine/session_shim.py``);
+* **input goes nowhere**: a low-level keyboard hook and a low-level mouse hook (``WH_KEYBOARD_LL``,
+  ``WH_MOUSE_LL``) on a thread of their own swallow every input event (counted in ``keys_lost`` /
+  ``mouse_lost``). Why hooks and not a filter of ``WM_KEYDOWN``/``WM_CHAR`` in the stand-in's windows: the
+  hooks see exactly what a lock takes away — the system's input stream, for every window and every
+  modal loop alike — and nothing else; a key message *sent* to a control (``SendMessage``) or posted to
+  it does not pass them, as it does not pass the secure desktop on Windows;
+* **the screen is black**: a black, topmost, never-activated window over the whole virtual screen (on the
+  same thread, re-stacked every 50 ms as the captcha cover is), so a screen grab reads black pixels while
+  ``PrintWindow`` of a control still gets the control's own drawing. It belongs to the stand-in's process
+  (the real lock screen belongs to winlogon): the driver sees one more stray window, which it leaves alone.
+
+Back to ``""`` (active) everything is undone: hooks removed, the black window gone, the switch closed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import threading
+from ctypes import wintypes
+from typing import TYPE_CHECKING
+
+import session_shim
+import win32api
+import win32con
+import win32gui
+from session_shim import SessionState
+
+from . import win as w
+
+if TYPE_CHECKING:
+    from .app import App
+
+log = logging.getLogger("standin")
+
+WH_KEYBOARD_LL, WH_MOUSE_LL = 13, 14
+HC_ACTION = 0
+SCREEN_CLASS = "AshareSessionScreen"
+RESTACK_TIMER = 12
+RESTACK_MS = 50
+WS_EX_NOACTIVATE = 0x08000000
+SM_XVIRTUALSCREEN, SM_YVIRTUALSCREEN, SM_CXVIRTUALSCREEN, SM_CYVIRTUALSCREEN = 76, 77, 78, 79
+_FLAGS = win32con.SWP_NOACTIVATE | win32con.SWP_SHOWWINDOW
+_KEEP = win32con.SWP_NOMOVE | win32con.SWP_NOSIZE
+
+HOOKPROC = ctypes.WINFUNCTYPE(ctypes.c_ssize_t, ctypes.c_int, wintypes.WPARAM, wintypes.LPARAM)
+user32 = ctypes.WinDLL("user32", use_last_error=True)
+kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+user32.SetWindowsHookExW.argtypes = [ctypes.c_int, HOOKPROC, wintypes.HINSTANCE, wintypes.DWORD]
+user32.SetWindowsHookExW.restype = wintypes.HHOOK
+user32.UnhookWindowsHookEx.argtypes = [wintypes.HHOOK]
+user32.CallNextHookEx.argtypes = [wintypes.HHOOK, ctypes.c_int, wintypes.WPARAM, wintypes.LPARAM]
+user32.CallNextHookEx.restype = ctypes.c_ssize_t
+user32.PostThreadMessageW.argtypes = [wintypes.DWORD, wintypes.UINT, wintypes.WPARAM, wintypes.LPARAM]
+kernel32.GetModuleHandleW.argtypes = [wintypes.LPCWSTR]
+kernel32.GetModuleHandleW.restype = wintypes.HMODULE  # 64-bit: the default c_int would truncate it
+
+_registered = False
+
+
+class SessionLock:
+    """The knob's state on the stand-in's side; ``apply`` follows ``config.session_lock``."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.state = SessionState.ACTIVE
+        self._thread: threading.Thread | None = None
+        self._thread_id = 0
+        # Kept alive as long as the hooks are set: ctypes frees a callback whose object goes away.
+        self._keyboard = HOOKPROC(self._swallow("keys_lost"))
+        self._mouse = HOOKPROC(self._swallow("mouse_lost"))
+
+    def apply(self) -> None:
+        """Lock, disconnect or unlock to match the knob (a hook call, on the GUI thread)."""
+        wanted = SessionState(self.app.config.session_lock or "")
+        if wanted is self.state:
+            return
+        self._stop()
+        session_shim.lock(wanted)  # ACTIVE: the switch closed
+        self.state = wanted
+        if wanted is not SessionState.ACTIVE:
+            ready = threading.Event()
+            self._thread = threading.Thread(target=self._run, args=(ready,), name="session-lock", daemon=True)
+            self._thread.start()
+            ready.wait(10)
+        log.info("session %s", wanted.value or "active")
+
+    def _stop(self) -> None:
+        if self._thread is None:
+            return
+        user32.PostThreadMessageW(self._thread_id, win32con.WM_QUIT, 0, 0)
+        self._thread.join(10)
+        self._thread = None
+
+    def _swallow(self, counter: str):
+        stats = self.app.stats
+
+        def hook(code: int, wparam: int, lparam: int) -> int:
+            if code == HC_ACTION:
+                stats[counter] = stats.get(counter, 0) + 1
+                return 1  # the event goes nowhere, as into a locked or disconnected desktop
+            return user32.CallNextHookEx(None, code, wparam, lparam)
+
+        return hook
+
+    def _run(self, ready: threading.Event) -> None:
+        """The lock's thread: the two hooks and the black screen, and the loop their calls arrive in."""
+        self._thread_id = kernel32.GetCurrentThreadId()
+        module = kernel32.GetModuleHandleW(None)
+        hooks = [
+            user32.SetWindowsHookExW(WH_KEYBOARD_LL, self._keyboard, module, 0),
+            user32.SetWindowsHookExW(WH_MOUSE_LL, self._mouse, module, 0),
+        ]
+        if not all(hooks):
+            log.error("low-level hooks not set: %s (error %d)", hooks, ctypes.get_last_error())
+        screen = _black_screen()
+        ready.set()
+        try:
+            win32gui.PumpMessages()  # until WM_QUIT from _stop
+        finally:
+            w.kill_timer(screen, RESTACK_TIMER)
+            win32gui.DestroyWindow(screen)
+            for hook in hooks:
+                if hook:
+                    user32.UnhookWindowsHookEx(hook)
+
+
+def _black_screen() -> int:
+    global _registered
+    if not _registered:
+        wc = win32gui.WNDCLASS()
+        wc.hInstance = w.HINST
+        wc.lpszClassName = SCREEN_CLASS
+        wc.lpfnWndProc = _proc
+        wc.hbrBackground = win32gui.GetStockObject(win32con.BLACK_BRUSH)
+        win32gui.RegisterClass(wc)
+        _registered = True
+    metric = win32api.GetSystemMetrics
+    hwnd = win32gui.CreateWindowEx(
+        win32con.WS_EX_TOPMOST | win32con.WS_EX_TOOLWINDOW | WS_EX_NOACTIVATE,
+        SCREEN_CLASS,
+        "",
+        win32con.WS_POPUP,
+        metric(SM_XVIRTUALSCREEN),
+        metric(SM_YVIRTUALSCREEN),
+        metric(SM_CXVIRTUALSCREEN),
+        metric(SM_CYVIRTUALSCREEN),
+        0,  # no owner: not one of the client's pop-ups
+        0,
+        w.HINST,
+        None,
+    )
+    _restack(hwnd)
+    w.set_timer(hwnd, RESTACK_TIMER, RESTACK_MS)
+    return hwnd
+
+
+def _restack(hwnd: int) -> None:
+    # Out of the topmost band and back in, as captcha_cover does: under Wine without a window manager an
+    # activated window is raised above topmost ones on the X screen.
+    win32gui.SetWindowPos(hwnd, win32con.HWND_NOTOPMOST, 0, 0, 0, 0, _FLAGS | _KEEP)
+    win32gui.SetWindowPos(hwnd, win32con.HWND_TOPMOST, 0, 0, 0, 0, _FLAGS | _KEEP)
+
+
+def _proc(hwnd: int, msg: int, wparam: int, lparam: int) -> int:
+    if msg == win32con.WM_TIMER and wparam == RESTACK_TIMER:
+        _restack(hwnd)
+        return 0
+    if msg == win32con.WM_MOUSEACTIVATE:
+        return win32con.MA_NOACTIVATE
+    return win32gui.DefWindowProc(hwnd, msg, wparam, lparam)

@@ -63,6 +63,18 @@ class LeanConnection:
         return await self._request(b"POST", path, json)
 
     async def _request(self, method: bytes, path: str, body: Any) -> LeanResponse:
+        reused = self._writer is not None
+        try:
+            return await self._exchange(method, path, body)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            # The server closed a connection idle past its keep-alive timeout (uvicorn: 5 s) as the request
+            # went out. Only a GET is sent again: a POST may have been taken.
+            await self.aclose()
+            if not (reused and method == b"GET"):
+                raise
+            return await self._exchange(method, path, body)
+
+    async def _exchange(self, method: bytes, path: str, body: Any) -> LeanResponse:
         if self._writer is None:
             self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
         assert self._reader is not None

@@ -4,9 +4,10 @@ Why: an order request runs in a worker thread (validation, risk, the journal's s
 waits there for the client's lane, which serves one call at a time anyway. With 64 strategies sending
 at once, 40 pool threads (anyio's default) park on the lane and on the journal's lock while all of them
 compete with the lane and the event loop for the GIL: each one that wakes from an fsync waits for the
-GIL behind the others (the "convoy" of CPython's GIL). Measured on this machine (docs/benchmarks/
-http.md), the gateway's paper orders per second fell from its 4-client rate to less than half of it at
-64 clients, with the server's CPU per order up from 2.9 ms to 5.2 ms. A request waiting here costs
+GIL behind the others (the "convoy" of CPython's GIL), and one account's burst takes every pool
+thread from the reads and the other accounts. Measured (docs/benchmarks/order-gate.md): under load
+from other work, at 16 clients, 2.84 ms of server CPU per order with the gate against 3.79 ms without;
+on the idle machine no difference beyond the run's noise. A request waiting here costs
 nothing but a parked coroutine, and the lane's order is kept: first come, first served.
 
 What a caller sees does not change: every request still gets its answer, in the order it came; one that

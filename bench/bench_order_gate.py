@@ -1,10 +1,16 @@
-"""The order gate on and off: paper orders per second and the server's CPU per order, one run.
+"""Two gateway settings side by side: paper orders per second and the server's CPU per order, one run.
 
-Three servers side by side — the floor app of ``bench_http.py`` and two gateways that differ only in
-``ASHARE_GATEWAY_ORDERS_IN_FLIGHT`` (0: no gate; the default 4) — loaded in alternating rounds by the
-lean generator (``bench/lean_client.py``) at 1, 4, 16 and 64 clients; the median round of each counts.
+Three servers — the floor app of ``bench_http.py`` and two gateways that differ in one setting — loaded
+in alternating rounds by the lean generator (``bench/lean_client.py``) at 1, 4, 16 and 64 clients; the
+median round of each counts. The settings compared:
 
-Run: ``.venv/bin/python bench/bench_order_gate.py``. Writes ``docs/benchmarks/order-gate.md``.
+- default: ``ASHARE_GATEWAY_ORDERS_IN_FLIGHT`` 0 (no gate) against the default 4 (service/order_gate.py),
+  writes ``docs/benchmarks/order-gate.md``;
+- ``--inline``: ``ASHARE_GATEWAY_INLINE_PAPER`` 0 (the paper exchange's calls on worker threads, as a
+  desktop client's) against the default 1 (service/inline_lane.py, api/order_calls.py), writes
+  ``docs/benchmarks/inline-paper.md``.
+
+Run: ``.venv/bin/python bench/bench_order_gate.py [--inline] [--quick]``.
 """
 
 from __future__ import annotations
@@ -19,13 +25,31 @@ from pathlib import Path
 
 import bench_http as b
 
-VARIANTS = {"gate off (0)": "0", "gate 4 (default)": "4"}
+# name → (title, the file written, {variant: environment})
+SETS = {
+    "gate": (
+        "The order gate on and off",
+        "order-gate.md",
+        {
+            "gate off (0)": {"ASHARE_GATEWAY_ORDERS_IN_FLIGHT": "0"},
+            "gate 4 (default)": {"ASHARE_GATEWAY_ORDERS_IN_FLIGHT": "4"},
+        },
+    ),
+    "inline": (
+        "Paper calls on worker threads and on the event loop",
+        "inline-paper.md",
+        {
+            "worker threads (INLINE_PAPER=0)": {"ASHARE_GATEWAY_INLINE_PAPER": "0"},
+            "on the loop (default)": {"ASHARE_GATEWAY_INLINE_PAPER": "1"},
+        },
+    ),
+}
 CONCURRENCIES = (1, 4, 16, 64)
 
 
-def start(data_dir: Path, in_flight: str) -> b.Server:
+def start(data_dir: Path, extra: dict[str, str]) -> b.Server:
     port = b._free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "ASHARE_GATEWAY_ORDERS_IN_FLIGHT": in_flight}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **extra}
     command = [sys.executable, "-m", "ashare_gateway", "serve", "--port", str(port), "--data-dir", data_dir]
     proc = subprocess.Popen(
         [*command, "--log-level", "warning"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
@@ -41,6 +65,7 @@ def _median(loads: list[b.Load]) -> b.Load:
 
 def main() -> int:
     rounds, seconds = (1, 1.0) if "--quick" in sys.argv else (3, 3.0)
+    title, file_name, variants = SETS["inline" if "--inline" in sys.argv else "gate"]
     load_before = os.getloadavg()
     rows = []
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -48,7 +73,7 @@ def main() -> int:
         floor = b.start_floor(tmp)
         gateways: dict[str, b.Server] = {}
         try:
-            for i, (name, value) in enumerate(VARIANTS.items()):
+            for i, (name, value) in enumerate(variants.items()):
                 b.prefill(tmp / f"gw{i}", 0)
                 gateways[name] = start(tmp / f"gw{i}", value)
             for c in CONCURRENCIES:
@@ -66,7 +91,7 @@ def main() -> int:
                 server.stop()
     load_after = os.getloadavg()
     lines = [
-        "# The order gate on and off",
+        f"# {title}",
         "",
         f"Measured by `bench/bench_order_gate.py` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
         f"(2 cores; {rounds} alternating rounds of {seconds:g} s per point, the median round). A paper "
@@ -74,14 +99,14 @@ def main() -> int:
         "bare FastAPI.",
         "",
         "| clients | floor ops/s | "
-        + " | ".join(f"{n}: orders/s | {n}: ratio | {n}: server CPU/order (ms)" for n in VARIANTS)
+        + " | ".join(f"{n}: orders/s | {n}: ratio | {n}: server CPU/order (ms)" for n in variants)
         + " |",
-        "|---:|---:|" + "---:|---:|---:|" * len(VARIANTS),
+        "|---:|---:|" + "---:|---:|---:|" * len(variants),
     ]
     for row in rows:
         floor_rate = row["floor"].rate
         cells = " | ".join(
-            f"{row[n].rate:.0f} | {row[n].rate / floor_rate:.0%} | {row[n].server_ms:.2f}" for n in VARIANTS
+            f"{row[n].rate:.0f} | {row[n].rate / floor_rate:.0%} | {row[n].server_ms:.2f}" for n in variants
         )
         lines.append(f"| {row['c']} | {floor_rate:.0f} | {cells} |")
     lines += [
@@ -89,7 +114,7 @@ def main() -> int:
         f"Load average before {load_before[0]:.1f}, after {load_after[0]:.1f} (1 min).",
         "",
     ]
-    out = b.DOCS / "order-gate.md"
+    out = b.DOCS / file_name
     out.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
     return 0

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # Order requests per account inside the service at once; the others wait on the event loop (0: no
     # limit). See service/order_gate.py.
     orders_in_flight: int = Field(default=4, ge=0)
+    # The paper exchange's calls run in the request's own thread, orders on the event loop itself (no
+    # thread hand-offs: service/inline_lane.py). False: on worker threads, as a desktop client's are.
+    inline_paper: bool = True
     read_freshness: float = 0.5  # identical reads within this many seconds share one client read
     journal_sync: str = "FULL"  # FULL: the pre-send write survives a power cut; NORMAL: a process crash
     duplicate_window: float = 0.0

@@ -83,7 +83,12 @@ def build_gateway(settings: Settings, *, clock: Clock | None = None) -> Gateway:
     desk = OrderDesk(
         journal, risk, now=clock.now, deadline=settings.deadline, duplicate_window=settings.duplicate_window
     )
-    clients = ClientRegistry(providers, pacing=settings.pacing, read_freshness=settings.read_freshness)
+    clients = ClientRegistry(
+        providers,
+        pacing=settings.pacing,
+        read_freshness=settings.read_freshness,
+        inline=settings.inline_paper,
+    )
     service = TraderService(
         clients,
         # Sessions idle out on wall time: a jump of the simulated market clock must not log users out.

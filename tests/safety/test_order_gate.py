@@ -62,7 +62,15 @@ def _until(condition, what: str, seconds: float = 20.0) -> None:
 @pytest.fixture
 def gated(tmp_path: Path, clock: ManualClock, request: pytest.FixtureRequest) -> Iterator[Served]:
     limit, deadline = getattr(request, "param", (2, 30.0))
-    settings = Settings(data_dir=tmp_path, demo_market=False, orders_in_flight=limit, deadline=deadline)
+    # The gate keeps worker threads for clients whose calls wait on a lane thread (a desktop client): the
+    # paper exchange's own calls run on the event loop (inline_paper) and never park a worker.
+    settings = Settings(
+        data_dir=tmp_path,
+        demo_market=False,
+        orders_in_flight=limit,
+        deadline=deadline,
+        inline_paper=False,
+    )
     with serve(settings, clock) as served:
         yield served
 

@@ -24,6 +24,7 @@ from ..service.sessionless import SessionlessTrader
 from . import accounts
 from .models import M, parse, request_body
 from .models.easytrader import EtCancelBody, EtLimitOrderBody, EtMarketOrderBody, PrepareBody
+from .order_calls import place_order
 from .requests import body_dict
 
 PREFIX = "/easytrader"
@@ -115,8 +116,7 @@ def build_router(prefix: str = PREFIX, *, in_schema: bool = True) -> APIRouter:
             body = checked.as_body()
             fn = trader.market_order if market else trader.limit_order
             key = request.headers.get("idempotency-key")
-            async with trader.service.order_gate.admit(trader.account):
-                ack = await run_in_threadpool(lambda: fn(side, body, key=key))
+            ack = await place_order(trader.service, trader.account, lambda: fn(side, body, key=key))
             # easytrader's entrust_no is the 合同编号 its pop-up handler reads. A dry run has none: its
             # message says so.
             data: dict[str, Any] = {"entrust_no": ack.contract_no or None}

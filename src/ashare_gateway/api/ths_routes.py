@@ -23,6 +23,7 @@ from ..service.sessionless import SessionlessTrader
 from . import accounts
 from .models import RequestModel, parse, query_parameters, request_body
 from .models.ths import ThsOrderBody
+from .order_calls import place_order
 from .requests import body_dict
 
 PREFIX = "/ths"
@@ -132,8 +133,9 @@ def build_router(prefix: str = PREFIX, *, in_schema: bool = True) -> APIRouter:
             trader = _trader(request)  # malformed JSON, then the account, then the fields, as before
             params = parse(ThsOrderBody, raw).as_body()
             key = request.headers.get("idempotency-key")
-            async with trader.service.order_gate.admit(trader.account):
-                ack = await run_in_threadpool(lambda: trader.flexible_order(side, params, key=key))
+            ack = await place_order(
+                trader.service, trader.account, lambda: trader.flexible_order(side, params, key=key)
+            )
             return render(order_message(side, ack))
 
     order("/buy", Side.BUY, "买入（price 可省略；amount 可为 max）")

@@ -20,6 +20,7 @@ from .accounts import requested_account, session_id  # the session of the accoun
 from .envelope import ok
 from .models import parse, request_body
 from .models.trader import CancelBody, ConnectBody, LimitOrderBody, LoginBody, MarketOrderBody, WaitBody
+from .order_calls import place_order
 from .requests import body_dict
 
 PREFIX = "/api/trader"
@@ -178,8 +179,8 @@ def build_router() -> APIRouter:
             body = parse(model, raw, side=side).as_body()
             fn = service.market_order if market else service.limit_order
             key = request.headers.get("idempotency-key")
-            async with service.order_gate.admit(service.handle_for(sid).name):
-                ack = await run_in_threadpool(lambda: fn(sid, side, body, key=key))
+            account = service.handle_for(sid).name
+            ack = await place_order(service, account, lambda: fn(sid, side, body, key=key))
             return ok(_order_data(ack), msg.OK_ORDER)
 
     order_route("/buy", Side.BUY, market=False, summary="限价买入")

@@ -17,6 +17,7 @@ from ..brokers.sim.provider import SimProvider  # noqa: F401  (its home before t
 from ..domain import messages as msg
 from ..domain.errors import AccountClash, BrokerUnavailable, UnknownAccount
 from .coalescing import ReadCoalescer
+from .inline_lane import InlineLane
 from .lane import Lane
 
 DEFAULT_ACCOUNT = "default"  # the one account of a gateway whose config.ini has no [Account:NAME]
@@ -28,7 +29,7 @@ class ClientHandle:
     kind: str
     account: str
     broker: Broker
-    lane: Lane
+    lane: Lane | InlineLane
     info: ConnectInfo
     reads: ReadCoalescer
     name: str = DEFAULT_ACCOUNT  # the gateway account (config.ini [Account:NAME]) it belongs to
@@ -57,6 +58,7 @@ class ClientRegistry:
         *,
         pacing: float = 0.0,
         read_freshness: float = 0.5,
+        inline: bool = True,
     ) -> None:
         self.providers: dict[str, BrokerProvider] = (
             dict(provider) if isinstance(provider, Mapping) else {DEFAULT_ACCOUNT: provider}
@@ -65,6 +67,7 @@ class ClientRegistry:
             raise ValueError("a gateway needs at least one account")
         self.pacing = pacing
         self.read_freshness = read_freshness
+        self.inline = inline  # an in-process client's calls run in the caller's thread (InlineLane)
         self._lock = threading.Lock()
         self._clients: dict[str, ClientHandle] = {}
 
@@ -119,13 +122,27 @@ class ClientRegistry:
                     provider.kind,
                     info.account,
                     broker,
-                    Lane(key, pacing=self.pacing),
+                    self._lane(key, broker),
                     info,
                     ReadCoalescer(self.read_freshness),
                     name,
                 )
                 self._clients[key] = handle
             return handle
+
+    def _lane(self, key: str, broker: Broker) -> Lane | InlineLane:
+        """A worker thread for a desktop client; the caller's own thread for an in-process one, unless a
+        pacing between calls is configured (a pause belongs on a worker, not on the event loop)."""
+        if self.inline and broker.capabilities.in_process and self.pacing <= 0:
+            return InlineLane(key)
+        return Lane(key, pacing=self.pacing)
+
+    def inline_for(self, name: str) -> bool:
+        """Whether a call for gateway account ``name`` may be made right on the event loop: its client is
+        in process (an :class:`InlineLane`) and no other thread is in a call on it now, so the loop will
+        not wait for one. False before it is connected: the first call connects it, in a worker thread."""
+        handles = self.of_account(name)
+        return bool(handles) and all(h.lane.inline and h.lane.idle for h in handles)
 
     def of_account(self, name: str) -> list[ClientHandle]:
         with self._lock:

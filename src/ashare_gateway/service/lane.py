@@ -53,7 +53,7 @@ def within(deadline_at: float) -> Iterator[None]:
         _DEADLINE_AT.reset(token)
 
 
-def _wait_for(deadline: float) -> float:
+def time_left(deadline: float) -> float:
     """How long a call with ``deadline`` may wait now: the deadline, or less when :func:`within` says."""
     at = _DEADLINE_AT.get()
     return deadline if at is None else max(0.0, min(deadline, at - time.monotonic()))
@@ -70,6 +70,8 @@ class _Job:
 
 
 class Lane:
+    inline = False  # calls run in the worker thread: a route awaits them, never calls them on the loop
+
     def __init__(self, name: str, *, pacing: float = 0.0) -> None:
         self.name = name
         self.pacing = pacing  # minimum seconds between two calls (configurable GUI pacing)
@@ -85,6 +87,10 @@ class Lane:
         self._thread.start()
 
     @property
+    def idle(self) -> bool:
+        return self.in_flight is None and self._queue.qsize() == 0
+
+    @property
     def depth(self) -> int:
         return self._queue.qsize()
 
@@ -98,7 +104,7 @@ class Lane:
     ) -> T:
         job = self._submit(fn, label, priority)
         try:
-            return job.future.result(timeout=_wait_for(deadline))
+            return job.future.result(timeout=time_left(deadline))
         except TimeoutError:
             return self._past_deadline(job, deadline)
 
@@ -118,7 +124,7 @@ class Lane:
         job = self._submit(fn, label, priority)
         waiting = asyncio.wrap_future(job.future)
         waiting.add_done_callback(_retrieve)  # an outcome nobody awaits any more is not an error to log
-        done, _ = await asyncio.wait((waiting,), timeout=_wait_for(deadline))
+        done, _ = await asyncio.wait((waiting,), timeout=time_left(deadline))
         if done:
             return waiting.result()
         return self._past_deadline(job, deadline)

@@ -8,7 +8,7 @@ from ...domain import messages as msg
 from ...domain.errors import BrokerUnavailable
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Trade
 from ...domain.repo import RepoLoan
-from ..base import EVERYTHING, ConnectInfo, Credentials
+from ..base import Capabilities, ConnectInfo, Credentials
 
 if TYPE_CHECKING:
     from .exchange import SimExchange
@@ -18,7 +18,7 @@ class SimBroker:
     """Implements :class:`~ashare_gateway.brokers.base.Broker` on the paper exchange."""
 
     kind = "sim"
-    capabilities = EVERYTHING  # the paper exchange does every operation
+    capabilities = Capabilities(in_process=True)  # every operation, each a short call in this process
 
     def __init__(self, exchange: SimExchange, account_id: int, user: str) -> None:
         self.exchange = exchange

@@ -44,7 +44,8 @@ class InlineLane:
         self.pacing = 0.0
         self._lock = threading.RLock()
         self._closed = False
-        self._waiting = 0
+        self._waiting = 0  # callers waiting for the lock; changed under _count (``+=`` is not atomic)
+        self._count = threading.Lock()
         self.in_flight: str | None = None
         self.last_error: str | None = None
         self.completed = 0
@@ -67,11 +68,13 @@ class InlineLane:
         deadline: float = DEFAULT_DEADLINE,
         priority: int = PRIORITY_NORMAL,
     ) -> T:
-        self._waiting += 1
+        with self._count:
+            self._waiting += 1
         try:
             got = self._lock.acquire(timeout=time_left(deadline))
         finally:
-            self._waiting -= 1
+            with self._count:
+                self._waiting -= 1
         if not got:
             raise NotExecuted(BUSY_TEXT.format(deadline=deadline, label=label or "操作"))
         try:

@@ -3,8 +3,8 @@
 An order for a desktop client waits seconds for its lane, so it runs in a worker thread and the loop
 serves everything else meanwhile. An order on the paper exchange is a fraction of a millisecond of
 Python and two synced commits; handing it to a worker and back costs more than the order itself
-(docs/performance.md, "Orders on the event loop"), so it runs right here, as one step of the loop. Both
-go through the order gate first (service/order_gate.py).
+(docs/performance.md, "Third pass: the paper exchange's calls on the event loop"), so it runs right
+here, as one step of the loop. Both go through the order gate first (service/order_gate.py).
 """
 
 from __future__ import annotations

@@ -26,34 +26,25 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from ..domain.errors import NotConnected, NotExecuted
-from .lane import BUSY_TEXT, CLOSED_TEXT, DEFAULT_DEADLINE, PRIORITY_NORMAL, time_left
+from .lane import BUSY_TEXT, CLOSED_TEXT, DEFAULT_DEADLINE, PRIORITY_NORMAL, LaneState, time_left
 
 T = TypeVar("T")
 
 
-class InlineLane:
+class InlineLane(LaneState):
     """A :class:`.lane.Lane` without its worker thread (same methods, same answers)."""
 
-    inline = True  # a route may call straight on the event loop (api/lane_side.py)
+    inline = True
 
     def __init__(self, name: str) -> None:
-        self.name = name
-        self.pacing = 0.0
+        super().__init__(name)
         self._lock = threading.RLock()
         self._closed = False
         self._waiting = 0  # callers waiting for the lock; changed under _count (``+=`` is not atomic)
         self._count = threading.Lock()
-        self.in_flight: str | None = None
-        self.last_error: str | None = None
-        self.completed = 0
-
-    @property
-    def idle(self) -> bool:
-        """No call running and none waiting (a hint: another thread may start one at any moment)."""
-        return self.in_flight is None and self._waiting == 0
 
     @property
     def depth(self) -> int:
@@ -119,12 +110,3 @@ class InlineLane:
     @property
     def alive(self) -> bool:
         return not self._closed
-
-    def status(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "queue_depth": self.depth,
-            "in_flight": self.in_flight,
-            "last_error": self.last_error,
-            "completed": self.completed,
-        }

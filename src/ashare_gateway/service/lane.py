@@ -13,6 +13,7 @@ worker ends, and calls still queued are answered 未执行 (they never reached t
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import itertools
@@ -69,26 +70,49 @@ class _Job:
     abandoned: bool = field(compare=False, default=False)
 
 
-class Lane:
-    inline = False  # calls run in the worker thread: a route awaits them, never calls them on the loop
+class LaneState(abc.ABC):
+    """What every lane reports (``/health``) and how the routes ask whether it is free: the part the
+    thread lane and the in-process one (:mod:`.inline_lane`) share."""
 
-    def __init__(self, name: str, *, pacing: float = 0.0) -> None:
+    inline = False  # True: a route may make the call right on the event loop (api/order_calls.py)
+
+    def __init__(self, name: str) -> None:
         self.name = name
+        self.in_flight: str | None = None
+        self.last_error: str | None = None
+        self.completed = 0
+
+    @property
+    @abc.abstractmethod
+    def depth(self) -> int:
+        """Calls waiting for the lane."""
+
+    @property
+    def idle(self) -> bool:
+        """No call running and none waiting (a hint: another thread may start one at any moment)."""
+        return self.in_flight is None and self.depth == 0
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "queue_depth": self.depth,
+            "in_flight": self.in_flight,
+            "last_error": self.last_error,
+            "completed": self.completed,
+        }
+
+
+class Lane(LaneState):
+    def __init__(self, name: str, *, pacing: float = 0.0) -> None:
+        super().__init__(name)
         self.pacing = pacing  # minimum seconds between two calls (configurable GUI pacing)
         self._queue: queue.PriorityQueue[_Job] = queue.PriorityQueue()
         self._seq = itertools.count()
         self._lock = threading.Lock()
-        self.in_flight: str | None = None
-        self.last_error: str | None = None
-        self.completed = 0
         self._last_end = 0.0
         self._closed = False
         self._thread = threading.Thread(target=self._work, name=f"lane-{name}", daemon=True)
         self._thread.start()
-
-    @property
-    def idle(self) -> bool:
-        return self.in_flight is None and self._queue.qsize() == 0
 
     @property
     def depth(self) -> int:
@@ -204,15 +228,6 @@ class Lane:
                 job.future.set_result(value)
             else:
                 job.future.set_exception(error)
-
-    def status(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "queue_depth": self.depth,
-            "in_flight": self.in_flight,
-            "last_error": self.last_error,
-            "completed": self.completed,
-        }
 
 
 def _retrieve(waiting: asyncio.Future[Any]) -> None:

@@ -23,6 +23,7 @@ from ashare_gateway.domain.clock import ManualClock
 from ashare_gateway.service.lane import within
 from ashare_gateway.store.journal_tables import journal_orders
 from tests.conftest import Served, serve
+from tests.polling import until
 
 ORDER = {"security": "600000", "price": 8.00, "amount": 100}  # rests below the market: no fill
 
@@ -49,14 +50,6 @@ class Inside:
                     self.now -= 1
 
         service.place = place  # type: ignore[method-assign]
-
-
-def _until(condition, what: str, seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for: {what}")
-        time.sleep(0.01)  # polling a condition set by the server's threads
 
 
 @pytest.fixture
@@ -86,7 +79,11 @@ def test_twelve_strategies_at_once_get_two_slots_and_twelve_orders(gated: Served
     with ThreadPoolExecutor(12) as pool:
         futures = [pool.submit(_buy, gated, 1) for _ in range(12)]
         # Two requests inside the service, the ten others parked at the gate (not in pool threads).
-        _until(lambda: inside.now == 2 and gate.waiting("default") == 10, "2 inside, 10 at the gate")
+        until(
+            lambda: inside.now == 2 and gate.waiting("default") == 10,
+            "2 inside, 10 at the gate",
+            seconds=20.0,
+        )
         assert inside.most == 2
         inside.release.set()
         answers = [r for f in futures for r in f.result()]
@@ -107,9 +104,9 @@ def test_a_request_that_waits_past_its_deadline_is_not_executed_and_not_journall
     gate = gated.gateway.service.order_gate
     with ThreadPoolExecutor(2) as pool:
         first = pool.submit(_buy, gated, 1)
-        _until(lambda: inside.now == 1, "the first order inside")
+        until(lambda: inside.now == 1, "the first order inside", seconds=20.0)
         second = pool.submit(_buy, gated, 1)
-        _until(lambda: gate.waiting("default") == 1, "the second at the gate")
+        until(lambda: gate.waiting("default") == 1, "the second at the gate", seconds=20.0)
         refused = second.result()[0]  # its 1 s deadline passes at the gate
         inside.release.set()
         placed = first.result()[0]
@@ -133,7 +130,7 @@ def test_a_lane_call_inside_within_waits_only_for_what_is_left() -> None:
     hold = threading.Event()
     lane_busy = threading.Thread(target=lambda: lane.run(lambda: hold.wait(30), deadline=60), daemon=True)
     lane_busy.start()
-    _until(lambda: lane.in_flight is not None, "the lane busy")
+    until(lambda: lane.in_flight is not None, "the lane busy", seconds=20.0)
     outcome: list[object] = []
 
     def queued() -> None:

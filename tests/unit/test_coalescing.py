@@ -4,21 +4,13 @@ reused within its window only, and an order (invalidate) makes the next read go 
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 
 import pytest
 
 from ashare_gateway.service.coalescing import ReadCoalescer
+from tests.polling import until
 
 BOUND = 10.0
-
-
-def _until(cond: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + BOUND
-    while not cond():
-        assert time.monotonic() < deadline, "condition never held"
-        time.sleep(0.001)  # polling another thread's progress, not a timed assertion
 
 
 class FakeClock:
@@ -41,14 +33,14 @@ def test_concurrent_identical_reads_share_one_client_read() -> None:
     results: list[int] = []
     leader = threading.Thread(target=lambda: results.append(reads.read("balance", slow_read)))
     leader.start()
-    _until(lambda: bool(calls))  # the leader is inside the client read
+    until(lambda: bool(calls))  # the leader is inside the client read
     followers = [
         threading.Thread(target=lambda: results.append(reads.read("balance", slow_read))) for _ in range(9)
     ]
     for t in followers:
         t.start()
     try:
-        _until(lambda: reads.shared == 9)
+        until(lambda: reads.shared == 9)
     finally:
         gate.set()
     for t in [leader, *followers]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -20,13 +20,6 @@ from ashare_gateway.service.inline_lane import InlineLane
 from tests.conftest import Served, serve
 
 BOUND = 10.0  # the longest any wait below may take before the test calls it a hang
-
-
-def _until(cond: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + BOUND
-    while not cond():
-        assert time.monotonic() < deadline, "condition never held"
-        time.sleep(0.001)  # polling another thread's progress, not a timed assertion
 
 
 def _hold(lane: InlineLane) -> tuple[threading.Event, threading.Thread]:

@@ -6,21 +6,14 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable
 
 import pytest
 
 from ashare_gateway.domain.errors import NotConnected, NotExecuted, OutcomeUnknown
 from ashare_gateway.service.lane import PRIORITY_CANCEL, Lane
+from tests.polling import until
 
 BOUND = 10.0  # the longest any wait below may take before the test calls it a hang
-
-
-def _until(cond: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + BOUND
-    while not cond():
-        assert time.monotonic() < deadline, "condition never held"
-        time.sleep(0.001)  # polling another thread's progress, not a timed assertion
 
 
 @pytest.fixture
@@ -91,12 +84,12 @@ def test_cancels_jump_the_queue(lane: Lane) -> None:
     ]
     for t in threads:
         t.start()
-    _until(lambda: lane.depth == 3)
+    until(lambda: lane.depth == 3)
     cancel = threading.Thread(
         target=lambda: lane.run(lambda: order.append("cancel"), deadline=BOUND, priority=PRIORITY_CANCEL)
     )
     cancel.start()
-    _until(lambda: lane.depth == 4)
+    until(lambda: lane.depth == 4)
     release.set()
     for t in [*threads, cancel, holder]:
         t.join(BOUND)
@@ -118,7 +111,7 @@ def test_close_ends_the_worker_and_refuses_queued_and_new_jobs() -> None:
 
     waiter = threading.Thread(target=queued)
     waiter.start()
-    _until(lambda: lane.depth == 1)
+    until(lambda: lane.depth == 1)
     closer = threading.Thread(target=lane.close)
     closer.start()
     release.set()

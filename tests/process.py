@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,11 +13,9 @@ from pathlib import Path
 
 import httpx
 
+from tests.ports import free_port
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+__all__ = ["free_port", "serve_process", "sigkill", "start_to_kill"]
 
 
 @contextmanager
@@ -40,6 +37,7 @@ def serve_process(cwd: Path, *args: str, port: int | None = None) -> Iterator[tu
     )
     url = f"http://127.0.0.1:{port}"
     lines: list[str] = []
+    failed = False
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -51,7 +49,12 @@ def serve_process(cwd: Path, *args: str, port: int | None = None) -> Iterator[tu
                     proc.kill()
                     raise RuntimeError(f"serve did not start: {proc.communicate()[0]}") from None
                 time.sleep(0.05)  # polling for the child process to listen, not a wait in the gateway
+        if proc.poll() is not None:  # someone else answered on its port (tests/ports.py says why not)
+            raise RuntimeError(f"serve exited, another process answers on {port}: {proc.communicate()[0]}")
         yield url, lines
+    except BaseException:
+        failed = True
+        raise
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGINT)
@@ -61,6 +64,8 @@ def serve_process(cwd: Path, *args: str, port: int | None = None) -> Iterator[tu
             proc.kill()
             out, _ = proc.communicate()
         lines.extend(out.splitlines())
+        if failed:  # the gateway's own account of what went wrong, in pytest's captured output
+            print(f"--- ashare-gateway serve output ---\n{out}")
     assert proc.returncode == 0, out  # a clean exit on Ctrl+C
 
 

@@ -21,23 +21,21 @@ from pathlib import Path
 
 import pytest
 
+from tests.ports import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 TOOLS = REPO / "tools" / "wine"
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 if str(TOOLS) not in sys.path:
     sys.path.insert(0, str(TOOLS))
 
+__all__ = ["free_port"]  # re-exported for the Wine tests
+
 ENABLED = os.environ.get("ASHARE_WINE") == "1"
 SKIP_REASON = (
     "Wine tests are opt-in: run with ASHARE_WINE=1 (tools/wine/ci.sh does); the first run installs Wine, "
     "Xvfb and a Windows CPython with pywinauto under .wine/"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def last_json(text: str) -> dict | None:

@@ -17,6 +17,7 @@ from ...domain.fees import FeeSchedule, fill_fees
 from ...domain.instruments import Security
 from ...domain.models import Side
 from ...domain.statuses import OrderStatus
+from ...store.prepared import Prepared
 from . import ledger as t
 from . import reservations
 from .reservations import buy_reservation
@@ -176,7 +177,7 @@ def _write(
     reservations.store(conn, order, cash, shares, frozen_before=frozen_before)
     values = {f"v_{k}": order[k] for k in _PROGRESS}
     values["v_status"] = str(values["v_status"])
-    conn.execute(_SAVE_PROGRESS, {**values, "oid": order["id"]})
+    _SAVE_PROGRESS.run(conn, {**values, "oid": order["id"]})
 
 
 # An order's progress columns, and the UPDATE that writes them, built once (issue 15).
@@ -194,7 +195,7 @@ _PROGRESS = (
     "reserved_cash",
     "reserved_shares",
 )
-_SAVE_PROGRESS = (
+_SAVE_PROGRESS = Prepared(
     t.orders.update()
     .where(t.orders.c.id == bindparam("oid"))
     .values({k: bindparam(f"v_{k}") for k in _PROGRESS})  # bind names must differ from column names

@@ -19,6 +19,7 @@ from sqlalchemy import and_, bindparam, func, select
 from ...domain import messages as msg
 from ...domain.instruments import Board, Kind, Market, Security, ipo_stock_code, parse_security
 from ...domain.models import IpoApplied, IpoResult, IpoSkipped
+from ...store.prepared import Prepared
 from . import bookkeeping as bk
 from . import ledger as t
 from .accounts import HELD_SINCE_DAYS
@@ -35,11 +36,13 @@ ALREADY_APPLIED = msg.IPO_ALREADY_APPLIED
 
 # Built once (issue 15): every buy reads it to work out the cash available, and a statement built per call
 # costs SQLAlchemy its construction and cache key each time (a third of a paper buy's exchange work).
-_UNPAID = select(t.ipo_subscriptions.c.price, t.ipo_subscriptions.c.won).where(
-    and_(
-        t.ipo_subscriptions.c.account_id == bindparam("aid"),
-        t.ipo_subscriptions.c.won > 0,
-        t.ipo_subscriptions.c.settled.is_(False),
+_UNPAID = Prepared(
+    select(t.ipo_subscriptions.c.price, t.ipo_subscriptions.c.won).where(
+        and_(
+            t.ipo_subscriptions.c.account_id == bindparam("aid"),
+            t.ipo_subscriptions.c.won > 0,
+            t.ipo_subscriptions.c.settled.is_(False),
+        )
     )
 )
 
@@ -170,7 +173,7 @@ class Ipo:
 
     def unpaid(self, conn, account_id: int) -> Decimal:
         """Cash set aside for IPO allotments announced but not yet paid (T+1 result, T+2 payment)."""
-        rows = conn.execute(_UNPAID, {"aid": account_id})
+        rows = _UNPAID.rows(conn, {"aid": account_id})
         return sum((price * won for price, won in rows), Decimal(0))
 
     def settle(self, conn, bdate: dt.date) -> None:

@@ -30,6 +30,7 @@ from ...domain.rules import (
 )
 from ...domain.sessions import MarketState, Phase, has_after_hours
 from ...domain.statuses import OrderStatus
+from ...store.prepared import Prepared
 from . import bookkeeping as bk
 from . import ledger as t
 from . import projections, reservations, texts
@@ -137,9 +138,7 @@ def place(ex: SimExchange, conn, account_id: int, req: OrderRequest, now: dt.dat
         "is_open": status is not OrderStatus.REJECTED,
     }
     cash, shares = reservations.of_order(order, ex.fees, sec)
-    order["id"] = conn.execute(
-        _INSERT_NUMBERED, {**order, "reserved_cash": cash, "reserved_shares": shares}
-    ).inserted_primary_key[0]
+    order["id"] = _INSERT_NUMBERED.run(conn, {**order, "reserved_cash": cash, "reserved_shares": shares})[1]
     reservations.store(conn, order, cash, shares, frozen_before=frozen_before)
     contract_no = str(CONTRACT_BASE + order["id"])
     if status is OrderStatus.REJECTED:
@@ -171,8 +170,14 @@ def _numbered() -> dict:
 
 
 # Built once (issue 15): a statement built per call costs SQLAlchemy its cache key every time.
-_INSERT_NUMBERED = t.orders.insert().values(_numbered())
-_CANCEL_ROW = (
+# Prepared (store/prepared.py): every order and cancel runs them, so they skip SQLAlchemy's execution.
+_ENTRY_COLUMNS = [
+    *("account_id", "trade_date", "created_at", "code", "name", "side", "market_type", "price"),
+    *("reserve_price", "quantity", "filled", "filled_amount", "cancelled", "commission_paid", "status"),
+    *("reason", "is_open", "reserved_cash", "reserved_shares"),
+]
+_INSERT_NUMBERED = Prepared(t.orders.insert().values(_numbered()), column_keys=_ENTRY_COLUMNS)
+_CANCEL_ROW = Prepared(
     select(t.orders, t.accounts.c.frozen_cash.label("account_frozen_cash"))
     .join(t.accounts, t.accounts.c.id == t.orders.c.account_id)
     .where(and_(t.orders.c.account_id == bindparam("aid"), t.orders.c.contract_no == bindparam("contract")))
@@ -233,10 +238,9 @@ def _default_protect(sec: Security, snap: Snapshot, side: Side, band: LimitBand)
 
 def cancel(ex: SimExchange, conn, account_id: int, contract_no: str, now: dt.datetime) -> None:
     # The account's frozen total comes with the order (one statement fewer when the cancel releases it).
-    row = conn.execute(_CANCEL_ROW, {"aid": account_id, "contract": contract_no}).mappings().first()
-    if row is None:
+    order = _CANCEL_ROW.first(conn, {"aid": account_id, "contract": contract_no})
+    if order is None:
         raise OrderRejected(msg.CANCEL_NOT_FOUND.format(entrust_no=contract_no))
-    order = dict(row)
     frozen_before = order.pop("account_frozen_cash")
     if not order["is_open"]:
         raise OrderRejected(msg.CANCEL_NOT_CANCELABLE.format(entrust_no=contract_no, status=order["status"]))

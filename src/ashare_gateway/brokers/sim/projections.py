@@ -19,6 +19,7 @@ from ...domain.models import Balance, Entrust, Level, Position, Quote, Side, Tra
 from ...domain.rules import tick_size
 from ...domain.sessions import Phase
 from ...domain.statuses import OrderStatus
+from ...store.prepared import Prepared
 from . import bookkeeping as bk
 from . import ledger as t
 from .quotes import QuoteSource
@@ -36,13 +37,13 @@ def available_cash(ex: SimExchange, conn, account_id: int) -> Decimal:
 
 def cash_and_frozen(ex: SimExchange, conn, account_id: int) -> tuple[Decimal, Decimal]:
     """(可用, the frozen total it was computed from): order entry reuses the second when it reserves."""
-    cash, frozen = conn.execute(_CASH_AND_FROZEN, {"aid": account_id}).one()
+    ((cash, frozen),) = _CASH_AND_FROZEN.rows(conn, {"aid": account_id})
     return cash - frozen - ex.ipo.unpaid(conn, account_id), frozen
 
 
 # Built once: order entry reads it for every buy (issue 15).
-_CASH_AND_FROZEN = select(t.accounts.c.cash, t.accounts.c.frozen_cash).where(
-    t.accounts.c.id == bindparam("aid")
+_CASH_AND_FROZEN = Prepared(
+    select(t.accounts.c.cash, t.accounts.c.frozen_cash).where(t.accounts.c.id == bindparam("aid"))
 )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from ...domain.fees import FeeSchedule, max_buy_fees
 from ...domain.instruments import Security
 from ...domain.models import Side
+from ...store.prepared import Prepared
 from . import ledger as t
 
 ZERO = Decimal(0)
@@ -77,14 +78,15 @@ def store(
 
 
 # Built once (issue 15): every order entry, fill and cancel runs these.
-_FROZEN_CASH = select(t.accounts.c.frozen_cash).where(t.accounts.c.id == bindparam("aid"))
-_SET_FROZEN_CASH = (
+_FROZEN_CASH = Prepared(select(t.accounts.c.frozen_cash).where(t.accounts.c.id == bindparam("aid")))
+_SET_FROZEN_CASH = Prepared(
     t.accounts.update().where(t.accounts.c.id == bindparam("aid")).values(frozen_cash=bindparam("v_frozen"))
 )
 
 
 def frozen_cash(conn: Connection, account_id: int) -> Decimal:
-    return conn.execute(_FROZEN_CASH, {"aid": account_id}).scalar_one()
+    ((frozen,),) = _FROZEN_CASH.rows(conn, {"aid": account_id})
+    return frozen
 
 
 def frozen_shares(conn: Connection, account_id: int) -> dict[str, int]:
@@ -99,7 +101,7 @@ def frozen_shares(conn: Connection, account_id: int) -> dict[str, int]:
 def _add_cash(conn: Connection, account_id: int, delta: Decimal, before: Decimal | None = None) -> None:
     # Read-modify-write: the amount is exact decimal text, which SQL arithmetic would turn into a float.
     current = frozen_cash(conn, account_id) if before is None else before
-    conn.execute(_SET_FROZEN_CASH, {"aid": account_id, "v_frozen": current + delta})
+    _SET_FROZEN_CASH.run(conn, {"aid": account_id, "v_frozen": current + delta})
 
 
 def _add_shares(conn: Connection, account_id: int, code: str, delta: int) -> None:

@@ -289,25 +289,28 @@ def journal_and_statements() -> dict:
         req = OrderRequest("600000", Side.BUY, 100, Decimal("8.00"))
         gw.service.cancel(None, gw.service.place(None, req).contract_no)  # warm: first-order set-up
         engines = {"paper": gw.exchange.db, "journal": gw.journal.db}
-        listeners = {}
-        for name, engine in engines.items():
-
-            def count(*_args, name=name) -> None:
-                counts[name] += 1
-
-            listeners[name] = count
-            event.listen(engine, "before_cursor_execute", count)
         statements = ("INSERT", "UPDATE", "SELECT", "DELETE")
+        # Counted by SQLite itself (sqlite3's trace callback on every connection of both engines), so
+        # the statements the exchange runs on the raw cursor (store/prepared.py) count as well.
+        tracing = {"on": False}
 
-        def count_hot(sql: str) -> None:  # the journal's plain sqlite3 connection (store/hot.py)
-            if sql.lstrip().upper().startswith(statements):
-                counts["journal"] += 1
+        def counter(name: str):
+            def count(sql: str) -> None:
+                if tracing["on"] and sql.lstrip().upper().startswith(statements):
+                    counts[name] += 1
 
-        gw.journal.hot.set_trace(count_hot)
-        gw.service.cancel(None, gw.service.place(None, req).contract_no)
-        gw.journal.hot.set_trace(None)
+            return count
+
         for name, engine in engines.items():
-            event.remove(engine, "before_cursor_execute", listeners[name])
+            event.listen(
+                engine, "connect", lambda dbapi, _rec, name=name: dbapi.set_trace_callback(counter(name))
+            )
+            engine.dispose()  # the pooled connections are opened again, with the callback
+        gw.journal.hot.set_trace(counter("journal"))  # the journal's plain sqlite3 connection (store/hot.py)
+        tracing["on"] = True
+        gw.service.cancel(None, gw.service.place(None, req).contract_no)
+        tracing["on"] = False
+        gw.journal.hot.set_trace(None)
         gw.close()
     return {**cost, "statements": counts}
 

@@ -18,7 +18,8 @@ from decimal import Decimal
 import pytest
 
 from ashare_gateway.brokers.ths.adapter import XiadanBroker
-from ashare_gateway.domain.errors import InputLost
+from ashare_gateway.domain.errors import BrokerUnavailable, InputLost
+from ashare_gateway.domain.messages import KEYS_LOCKED
 from ashare_gateway.domain.models import OrderRequest, Side
 from ashare_gateway.simulators.xiadan import FakeXiadan
 
@@ -111,6 +112,29 @@ def test_a_lock_between_the_fields_stops_the_order_before_the_next_key(
     assert len(written) == inputs  # nothing written after it: no key, no WM_SETTEXT fallback
     del fake.type_keys, fake.set_text
     assert _confirms_shown(fake) == 0  # the submit was never clicked
+    _unlocked_the_next_order_goes_through(broker, fake, sim)
+
+
+def test_keys_the_driver_refuses_itself_stop_the_order_the_same_way(make, sim, flavour) -> None:
+    """The lock lands between the adapter's look and the driver's ``type_keys``: the Win32 driver's own
+    last line refuses the keys (``win32_session.refuse_keys_if_locked``), here played by a spy on the
+    second key string. Nothing was typed, so it is the same refusal, not an unknown outcome."""
+    broker = make(flavour)
+    fake: FakeXiadan = broker.driver  # type: ignore[assignment]
+    type_keys, calls = fake.type_keys, []
+
+    def win32_like(handle: int, keys: str) -> None:
+        calls.append(keys)
+        if len(calls) == 2:
+            fake.lock_desktop(LOCKED)
+        if fake.session_locked() is not None:
+            raise BrokerUnavailable(KEYS_LOCKED.format(reason=fake.session_locked()))
+        type_keys(handle, keys)
+
+    fake.type_keys = win32_like  # type: ignore[method-assign]
+    _refused_and_nothing_sent(broker, fake, sim, LOCKED)
+    assert len(calls) == 2
+    del fake.type_keys
     _unlocked_the_next_order_goes_through(broker, fake, sim)
 
 

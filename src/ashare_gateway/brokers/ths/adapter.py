@@ -6,7 +6,9 @@ read back) → wait for the client's lookup (the name field fills, and only then
 lookup would overwrite) → type price/amount (read back) → submit → answer the confirm/risk dialogs
 (the confirm must show *our* code, price and amount: ``confirms.py``) → the success pop-up's 合同编号,
 or, when the client shows no result pop-up (a setting), the new row in 当日委托 (``outcome.py``); any
-other result text is the broker's rejection, raised as ``OrderRejected`` verbatim.
+other result text is the broker's rejection, raised as ``OrderRejected`` verbatim. A workstation locked
+part-way (after ``require_input`` passed) is met before each field (``entry.py``), before the submit
+click and at the confirm (answered 否): ``InputLost``, the order not sent (docs/clients.md row 35).
 
 Cancel (``cancel_page.py``): read 可撤, filter it by the order's code (3348 + 3349), read again, select
 the row whose 合同编号 matches, and check the 撤单确认's code/price/amount against that row before 是.

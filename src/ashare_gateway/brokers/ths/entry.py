@@ -51,8 +51,19 @@ class OrderEntry:
         if lost is not None:
             raise lost
 
+    def _send_keys(self, edit: int, keys: str) -> None:
+        """Keys into an order field, the desktop asked first. A driver that refuses them itself (the
+        Win32 driver's last line, ``win32_session.refuse_keys_if_locked``: the lock landed just now)
+        stops the order the same way: no key was sent."""
+        self.require_input()
+        try:
+            self.driver.type_keys(edit, keys)
+        except BrokerUnavailable:
+            self.require_input()
+            raise
+
     def _type(self, edit: int, text: str) -> None:
-        self.driver.type_keys(edit, self.session.layout.keys.clear_edit + literal_keys(text))
+        self._send_keys(edit, self.session.layout.keys.clear_edit + literal_keys(text))
 
     def _fill(self, edit: int, text: str, method: str, what: str, *, keep_same: bool = True) -> bool:
         """Put ``text`` into ``edit`` by ``method`` ("type" or "set_text"); True once it reads back.
@@ -88,8 +99,7 @@ class OrderEntry:
         """
         if not self.driver.get_text(edit):
             return True
-        self.require_input()
-        self.driver.type_keys(edit, self.session.layout.keys.clear_edit)
+        self._send_keys(edit, self.session.layout.keys.clear_edit)
         try:
             self.timeouts.wait(lambda: not self.driver.get_text(edit), self.timeouts.field, f"{what}清空")
         except OperationTimeout:

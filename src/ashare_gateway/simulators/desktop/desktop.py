@@ -318,9 +318,10 @@ class FakeDesktop:
 
     def _accept_input(self, w: Widget, action: str) -> bool:
         self._last_input = self.clock()
-        if action in ("按键", "写入"):  # what a mid-flow lock counts (``session.py``)
+        accepted = self.inputs.accept(w, action)
+        if action in ("按键", "写入"):  # what a mid-flow lock counts (``session.py``): this one still lands
             self.session.input_sent()
-        return self.inputs.accept(w, action)
+        return accepted
 
     def _misuse(self, what: str, detail: str) -> None:
         self.inputs.misuse(what, detail)

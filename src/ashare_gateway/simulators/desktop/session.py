@@ -7,9 +7,9 @@ screen saver, an RDP session closed). It shares the desktop's lock and event log
 
 The switch can also be set to turn *later*, in the middle of a flow that already passed its own check:
 after the N-th input the driver writes (a key string or a WM_SETTEXT text: ``input_sent``, counted by
-the desktop as it takes them; the lock lands on the driver's next call, ``tick``), or the moment the
-client shows a dialog with a given title (``dialog_shown``, e.g. the 委托确认). Keys after it are lost
-as with any lock.
+the desktop once it has taken it; the lock lands on the driver's next call, ``tick``, a look at
+``session_locked`` included), or the moment the client shows a dialog with a given title
+(``dialog_shown``, e.g. the 委托确认). Keys after it are lost as with any lock.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class SessionSwitch:
 
     def reason(self) -> str | None:
         with self._lock:
+            self.tick()  # asking is a driver call too (``session_locked``)
             return self.locked
 
     def lock(self, reason: str = DEFAULT_REASON, *, after_inputs: int = 0, at_dialog: str = "") -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from ..domain.errors import BrokerUnavailable
+from ..domain.errors import BrokerUnavailable, InputLost
 from ..domain.messages import DESKTOP_LOCKED
 
 
@@ -46,3 +46,13 @@ def require_input(driver: object, action: str) -> None:
     reason = driver_state(driver).locked
     if reason is not None:
         raise BrokerUnavailable(DESKTOP_LOCKED.format(reason=reason, action=action))
+
+
+def input_lost(driver: object, text: str) -> InputLost | None:
+    """The error that stops a flow already under way when the desktop has stopped taking input since
+    :func:`require_input` passed (the lock landed between two fields, before the submit click, at a
+    confirm), or None while it still takes input. Asked before each field, click and confirm that
+    matters: nothing more is typed into a desktop that swallows it. ``text`` is formatted with the
+    driver's reason (``messages.LOCKED_MID_ORDER``)."""
+    reason = driver_state(driver).locked
+    return None if reason is None else InputLost(text.format(reason=reason))

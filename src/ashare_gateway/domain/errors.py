@@ -75,6 +75,13 @@ class NotExecuted(OperationTimeout):
     """A queued call was dropped before it started (its caller's deadline passed): nothing happened."""
 
 
+class InputLost(NotExecuted):
+    """A flow under way was stopped because the desktop stopped taking input (a workstation locked part
+    way through an order), before anything was sent: nothing happened. 500, as the refusal before any key."""
+
+    status_code = 500
+
+
 class ClientBusy(BrokerUnavailable):
     """The client did not answer a window message in time: its GUI thread is busy (or hung)."""
 

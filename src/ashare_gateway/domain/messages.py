@@ -73,6 +73,10 @@ OK_NO_POP = "没有弹出对话框"
 # nowhere. {reason} is the driver's (desktop/win32_session.py): 工作站已锁定（锁屏） / 远程会话已断开（…）.
 DESKTOP_LOCKED = "{reason}：按键无法送达客户端，{action}未执行（请解锁工作站或重新连接远程桌面后再试）"
 KEYS_LOCKED = "{reason}：按键无法送达客户端，未发送按键"
+# The lock landed in the middle of an order, after the check before any key had passed (between two
+# fields, before the submit click, while the 委托确认 was up): the flow stops typing, the confirm is
+# answered 否, and the order is not sent.
+LOCKED_MID_ORDER = "工作站在下单过程中被锁定：{reason}，委托未执行（请解锁工作站或重新连接远程桌面后再试）"
 
 # Several accounts (config.ini [Account:NAME]; calls choose one with account=, X-Account or /accounts/NAME)
 UNKNOWN_ACCOUNT = "未知的账户：{name}（网关配置的账户：{names}）"

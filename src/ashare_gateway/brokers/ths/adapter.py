@@ -6,7 +6,9 @@ read back) → wait for the client's lookup (the name field fills, and only then
 lookup would overwrite) → type price/amount (read back) → submit → answer the confirm/risk dialogs
 (the confirm must show *our* code, price and amount: ``confirms.py``) → the success pop-up's 合同编号,
 or, when the client shows no result pop-up (a setting), the new row in 当日委托 (``outcome.py``); any
-other result text is the broker's rejection, raised as ``OrderRejected`` verbatim.
+other result text is the broker's rejection, raised as ``OrderRejected`` verbatim. A workstation locked
+part-way (after ``require_input`` passed) is met before each field (``entry.py``), before the submit
+click and at the confirm (answered 否): ``InputLost``, the order not sent (docs/clients.md row 35).
 
 Cancel (``cancel_page.py``): read 可撤, filter it by the order's code (3348 + 3349), read again, select
 the row whose 合同编号 matches, and check the 撤单确认's code/price/amount against that row before 是.
@@ -31,6 +33,7 @@ from ...domain.clock import Clock, SystemClock
 from ...domain.errors import (
     BrokerUnavailable,
     GatewayError,
+    InputLost,
     NotConnected,
     NotSupported,
     OperationTimeout,
@@ -39,7 +42,7 @@ from ...domain.errors import (
 )
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
 from ..base import Capabilities, ConnectInfo, Credentials, Operation
-from ..client_state import ClientState, driver_state
+from ..client_state import ClientState, driver_state, input_lost
 from . import tables
 from .cancel_page import CancelPageMixin
 from .confirms import order_confirm_mismatch
@@ -212,7 +215,9 @@ class XiadanBroker(CancelPageMixin, FingerprintMixin):
             # What is known before the submit: a row not among these can be this order.
             known = frozenset(self._known) if self._entrusts_read else None
             mark = self.popups.noted
-            self.driver.click(self.session.control(ids.submit, "委托按钮"))
+            submit = self.session.control(ids.submit, "委托按钮")
+            self.entry.require_input()  # a lock since the last field: the fields may not hold the order
+            self.driver.click(submit)
             return self._order_outcome(request, known, mark)
 
     def auto_ipo(self) -> IpoResult:
@@ -224,6 +229,10 @@ class XiadanBroker(CancelPageMixin, FingerprintMixin):
     def _order_outcome(self, request: OrderRequest, known: frozenset[str] | None, mark: int) -> OrderAck:
         def check(popup: Popup) -> None:
             if popup.kind is DialogKind.CONFIRM:
+                lost = input_lost(self.driver, msg.LOCKED_MID_ORDER)
+                if lost is not None:  # locked while the confirm is up: the user never saw it complete
+                    self.popups.decline(popup)
+                    raise lost
                 wrong = order_confirm_mismatch(popup.classified.text, request)
                 if wrong is not None:
                     self.popups.decline(popup)
@@ -232,6 +241,8 @@ class XiadanBroker(CancelPageMixin, FingerprintMixin):
         quiet = self.timeouts.result_quiet if self.result_popups is False else None
         try:
             end = run_flow(self.popups, self.session, self.timeouts, "委托", check, after_confirm=quiet)
+        except InputLost:
+            raise  # the confirm was answered 否 (a lock): nothing was sent, the outcome is known
         except OperationTimeout as exc:
             raise OutcomeUnknown(exc.message + UNKNOWN_OUTCOME) from exc
         self._learn(end)

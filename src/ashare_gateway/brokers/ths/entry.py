@@ -5,6 +5,11 @@ Why typed keys: newer universal builds ignore ``WM_SETTEXT`` in the order edits 
 Ctrl+A. So every field is emptied with Home, Shift+End, Backspace and then typed, and read back;
 ``WM_SETTEXT`` remains only as the fallback for a build whose edits refuse typed keys. A field that
 does not read back what was asked is never submitted.
+
+Why the desktop is asked again before each field and each clear (:meth:`OrderEntry.require_input`):
+a workstation locked (or an RDP session dropped) after the order's first check swallows the keys that
+follow, leaving a field empty, old or half typed, while the WM_SETTEXT fallback would still land. The
+order stops there, refused with the lock's reason (``InputLost``: nothing was sent).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from ...domain.instruments import resolve_code
 from ...domain.market_orders import match_label, needs_protect_price
 from ...domain.models import OrderRequest
 from ...domain.rules import tick_size
+from ..client_state import input_lost
 from .session import ClientSession
 from .timeouts import Timeouts
 
@@ -39,8 +45,25 @@ class OrderEntry:
         self.session = session
         self.timeouts = timeouts
 
+    def require_input(self) -> None:
+        """Stop the order if the desktop stopped taking input since it began (``client_state.input_lost``)."""
+        lost = input_lost(self.driver, msg.LOCKED_MID_ORDER)
+        if lost is not None:
+            raise lost
+
+    def _send_keys(self, edit: int, keys: str) -> None:
+        """Keys into an order field, the desktop asked first. A driver that refuses them itself (the
+        Win32 driver's last line, ``win32_session.refuse_keys_if_locked``: the lock landed just now)
+        stops the order the same way: no key was sent."""
+        self.require_input()
+        try:
+            self.driver.type_keys(edit, keys)
+        except BrokerUnavailable:
+            self.require_input()
+            raise
+
     def _type(self, edit: int, text: str) -> None:
-        self.driver.type_keys(edit, self.session.layout.keys.clear_edit + literal_keys(text))
+        self._send_keys(edit, self.session.layout.keys.clear_edit + literal_keys(text))
 
     def _fill(self, edit: int, text: str, method: str, what: str, *, keep_same: bool = True) -> bool:
         """Put ``text`` into ``edit`` by ``method`` ("type" or "set_text"); True once it reads back.
@@ -53,6 +76,7 @@ class OrderEntry:
         key has landed. ``keep_same=False`` types anyway: the code, whose typed keys start the lookup;
         the caller has emptied the edit first (:meth:`_emptied`), so its read-back too waits for the keys.
         """
+        self.require_input()
         if method == "type":
             if keep_same and self.driver.get_text(edit) == text:
                 return True
@@ -75,7 +99,7 @@ class OrderEntry:
         """
         if not self.driver.get_text(edit):
             return True
-        self.driver.type_keys(edit, self.session.layout.keys.clear_edit)
+        self._send_keys(edit, self.session.layout.keys.clear_edit)
         try:
             self.timeouts.wait(lambda: not self.driver.get_text(edit), self.timeouts.field, f"{what}清空")
         except OperationTimeout:
@@ -147,6 +171,7 @@ class OrderEntry:
         index = next((i for i, item in enumerate(items) if match_label(item) is request.market_type), None)
         if index is None:
             raise NotSupported(f"客户端不支持市价类型“{request.market_type}”（可选：{'、'.join(items)}）")
+        self.require_input()
         self.driver.select_combo(combo, index)
         self.timeouts.wait(
             lambda: self.driver.get_text(combo) == items[index], self.timeouts.field, "市价类型选择"

@@ -30,7 +30,7 @@ from .keys import Key, parse_keys
 from .popups import Popups
 from .session import DEFAULT_REASON, SessionSwitch
 from .timeline import Timeline
-from .widgets import Widget, WidgetFactory, read_text, title_of
+from .widgets import Widget, WidgetFactory, is_visible, read_text, title_of, visible_windows
 
 
 class FakeDesktop:
@@ -148,8 +148,12 @@ class FakeDesktop:
     def session_locked(self) -> str | None:
         return self.session.reason()
 
-    def lock_desktop(self, reason: str = DEFAULT_REASON) -> None:
-        self.session.lock(reason)
+    def lock_desktop(
+        self, reason: str = DEFAULT_REASON, *, after_inputs: int = 0, at_dialog: str = ""
+    ) -> None:
+        """Lock now, or mid-flow (``session.py``): right after the ``after_inputs``-th key string or
+        WM_SETTEXT sent from now, or as the client shows a dialog titled ``at_dialog`` (the 委托确认)."""
+        self.session.lock(reason, after_inputs=after_inputs, at_dialog=at_dialog)
 
     def unlock_desktop(self) -> None:
         self.session.unlock()
@@ -314,7 +318,10 @@ class FakeDesktop:
 
     def _accept_input(self, w: Widget, action: str) -> bool:
         self._last_input = self.clock()
-        return self.inputs.accept(w, action)
+        accepted = self.inputs.accept(w, action)
+        if action in ("按键", "写入"):  # what a mid-flow lock counts (``session.py``): this one still lands
+            self.session.input_sent()
+        return accepted
 
     def _misuse(self, what: str, detail: str) -> None:
         self.inputs.misuse(what, detail)
@@ -322,6 +329,7 @@ class FakeDesktop:
     # =========================================================== time and visibility
 
     def _tick(self) -> None:
+        self.session.tick()
         now = self.clock()
         while (action := self._timeline.pop_due(now)) is not None:
             if self.running:
@@ -332,26 +340,10 @@ class FakeDesktop:
         self._timeline.later(delay, action)
 
     def _visible_windows(self) -> list[Widget]:
-        now = self.clock()
-        hidden_owner = self._minimised.handle if self._minimised is not None else None
-        return [
-            w
-            for w in self._windows
-            if not w.hidden and w.shown_at <= now and (hidden_owner is None or w.owner != hidden_owner)
-        ]
+        return visible_windows(self._windows, self.clock(), self._minimised)
 
     def _visible(self, w: Widget) -> bool:
-        now = self.clock()
-        node: Widget | None = w
-        while node is not None:
-            if node.hidden or node.shown_at > now:
-                return False
-            if node.page is not None and node.page != self._page:
-                return False
-            if node.parent is None and node not in self._windows:
-                return False
-            node = node.parent
-        return True
+        return is_visible(w, self.clock(), self._windows, self._page)
 
     def _get(self, handle: int) -> Widget:
         w = self._w.by_handle.get(handle)

@@ -16,6 +16,7 @@ from ...brokers.base import Broker
 from ...domain.errors import GatewayError
 from ...domain.models import OrderAck, OrderRequest
 from .events import STRAY_WINDOWS
+from .session import SessionSwitch
 from .widgets import Widget, WidgetFactory
 
 Action = Callable[[], None]
@@ -32,6 +33,7 @@ class PopupHost(Protocol):
     _w: WidgetFactory
     _windows: list[Widget]
     _on_close: dict[int, Action]
+    session: SessionSwitch
 
     def _owner_handle(self) -> int: ...
     def _caption_in_static(self) -> bool: ...
@@ -68,19 +70,23 @@ class Popups:
         window.add(host._w.make("Static", text_id, text, role="text"))
         for cid, label, action in buttons:
             button = window.add(host._w.make("Button", cid, label))
-            button.on_click = self.closing(window, action)
+            button.on_click = self.closing(window, action, answer=f"{title}：{label}")
         if closable:
             # WM_CLOSE acts like OK on a one-button message, like 否/取消 (no action) otherwise.
             fallback = buttons[0][2] if len(buttons) == 1 else None
             host._on_close[window.handle] = self.closing(window, fallback)
         host._windows.append(window)
         host._record("dialog", f"{title}：{text}")
+        host.session.dialog_shown(title)  # a lock set to land at this dialog does (``session.py``)
         return window
 
-    def closing(self, window: Widget, action: Action | None) -> Action:
-        """What a button (or WM_CLOSE) does: close ``window``, then run ``action``."""
+    def closing(self, window: Widget, action: Action | None, *, answer: str | None = None) -> Action:
+        """What a button (or WM_CLOSE) does: close ``window``, then run ``action``. A button's click is
+        recorded as an ``answer`` event ("委托确认：是(&Y)"), so a test can tell which answer a dialog got."""
 
         def run() -> None:
+            if answer is not None:
+                self.host._record("answer", answer)
             self.host._close(window)
             if action is not None:
                 action()

@@ -90,3 +90,27 @@ def title_of(window: Widget) -> str:
         if c.control_id == 1365:
             return c.text
     return ""
+
+
+def visible_windows(windows: list[Widget], now: float, minimised: Widget | None) -> list[Widget]:
+    """The top-level windows shown at ``now``, bottom → top; a minimised window's dialogs are hidden."""
+    hidden_owner = minimised.handle if minimised is not None else None
+    return [
+        w
+        for w in windows
+        if not w.hidden and w.shown_at <= now and (hidden_owner is None or w.owner != hidden_owner)
+    ]
+
+
+def is_visible(w: Widget, now: float, windows: list[Widget], page: str | None) -> bool:
+    """Whether ``w`` is shown at ``now``: it and every parent shown, on the page shown, in a live window."""
+    node: Widget | None = w
+    while node is not None:
+        if node.hidden or node.shown_at > now:
+            return False
+        if node.page is not None and node.page != page:
+            return False
+        if node.parent is None and node not in windows:
+            return False
+        node = node.parent
+    return True

@@ -107,6 +107,13 @@ def empty_order_page() -> None:
     wait_until(lambda: not driver.get_text(name).strip(), timeout=5, what="证券名称清空")
 
 
+def order_fields() -> dict[str, str]:
+    """What the buy page's edits hold (read by WM_GETTEXT: works locked)."""
+    ids = broker.layout.order
+    wanted = {"code": ids.code, "price": ids.price, "amount": ids.amount}
+    return {what: driver.get_text(broker.session.control(cid, "委托输入框")) for what, cid in wanted.items()}
+
+
 def unlock() -> None:
     ctl.call("set", session_lock="", session_lock_after_keys={}, session_lock_at_confirm="")
     assert state()["session"] == "", state()["session"]
@@ -114,20 +121,20 @@ def unlock() -> None:
 
 def refused_then_placed(request: OrderRequest, reason: str) -> dict:
     """The order refused mid-way with the mid-order reason, nothing at the exchange; then, unlocked, the
-    same order goes through. The stand-in's counters say what the lock swallowed."""
+    same order goes through. The stand-in's counters say what the lock swallowed. A failure says what the
+    adapter did instead (the class and text it raised, or the 合同编号 it got) and what the exchange got."""
     before, stats = orders(), state()["stats"]
+    wanted = "InputLost: " + MID_ORDER.format(reason=reason)
     try:
         try:
-            ack = broker.place_order(request)
+            outcome = f"placed {broker.place_order(request).contract_no}"
         except GatewayError as exc:
-            message = exc.message
-            assert type(exc).__name__ == "InputLost", f"{type(exc).__name__}: {message}"
-            assert message == MID_ORDER.format(reason=reason), message
-        else:
-            raise AssertionError(f"the order went through although the desktop locked: {ack.contract_no}")
-        now = state()
+            outcome = f"{type(exc).__name__}: {exc.message}"
+        now, fields = state(), order_fields()
+        sent = set(orders()) - set(before)
+        assert not sent, f"the exchange got {sorted(sent)} while the desktop was locked ({outcome})"
+        assert outcome == wanted, f"{outcome} (the exchange got nothing)"
         assert now["session"] in REASONS and REASONS[now["session"]] == reason, now["session"]
-        assert orders() == before, f"the exchange got an order: {set(orders()) - set(before)}"
         assert not now["open_dialogs"], now["open_dialogs"]
     finally:
         unlock()
@@ -135,9 +142,10 @@ def refused_then_placed(request: OrderRequest, reason: str) -> dict:
     assert set(orders()) - set(before) == {ack.contract_no}, (before, orders())
     after = now["stats"]
     return {
-        "message": message,
+        "message": outcome,
         "keys_before_lock": after["keys_before_lock"] - stats["keys_before_lock"],
         "keys_lost": after["keys_lost"] - stats["keys_lost"],
+        "fields_when_refused": fields,
         "placed_after_unlock": ack.contract_no,
     }
 

@@ -114,6 +114,22 @@ def order_fields() -> dict[str, str]:
     return {what: driver.get_text(broker.session.control(cid, "委托输入框")) for what, cid in wanted.items()}
 
 
+def screen_black() -> int:
+    """Wait until a screen grab of the main window is black (the whole lock landed, not only the switch);
+    the grabs it took. A window the driver activated can come over the black one for a moment (no window
+    manager); the stand-in puts it back on top every 50 ms."""
+    from pywinauto.controls.hwndwrapper import HwndWrapper
+
+    grabs: list[tuple] = []
+
+    def black() -> bool:
+        grabs.append(HwndWrapper(broker.session.main).capture_as_image().convert("RGB").getextrema())
+        return grabs[-1] == ((0, 0), (0, 0), (0, 0))
+
+    wait_until(black, timeout=5, what="主窗口的屏幕截图全黑")
+    return len(grabs)
+
+
 def unlock() -> None:
     ctl.call("set", session_lock="", session_lock_after_keys={}, session_lock_at_confirm="")
     assert state()["session"] == "", state()["session"]
@@ -136,6 +152,7 @@ def refused_then_placed(request: OrderRequest, reason: str) -> dict:
         assert outcome == wanted, f"{outcome} (the exchange got nothing)"
         assert now["session"] in REASONS and REASONS[now["session"]] == reason, now["session"]
         assert not now["open_dialogs"], now["open_dialogs"]
+        grabs = screen_black()
     finally:
         unlock()
     ack = broker.place_order(request)
@@ -146,6 +163,7 @@ def refused_then_placed(request: OrderRequest, reason: str) -> dict:
         "keys_before_lock": after["keys_before_lock"] - stats["keys_before_lock"],
         "keys_lost": after["keys_lost"] - stats["keys_lost"],
         "fields_when_refused": fields,
+        "grabs_until_black": grabs,
         "placed_after_unlock": ack.contract_no,
     }
 

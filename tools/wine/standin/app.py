@@ -74,6 +74,7 @@ class App:
             "results_skipped": 0,  # … not shown because result_popups is off
             "menu_fills": 0,
             "keys_lost": 0,  # keyboard events swallowed while the session is locked (session_lock.py)
+            "keys_before_lock": 0,  # key-downs passed while a mid-flow lock was armed (session_lock.py)
             "mouse_lost": 0,  # lazy tree items filled on TVN_ITEMEXPANDING (menu_lazy.py)
         }
         self.last_input = time.monotonic()

@@ -105,8 +105,12 @@ class Dialogs:
                     self.hidden.append(hwnd)
                 return True
             result = proc(hwnd, msg, wparam, lparam)
-            if msg == win32con.WM_INITDIALOG and main and win32gui.IsIconic(main):
-                win32gui.PostMessage(hwnd, WM_APP_HIDE, 0, 0)
+            if msg == win32con.WM_INITDIALOG:
+                if main and win32gui.IsIconic(main):
+                    win32gui.PostMessage(hwnd, WM_APP_HIDE, 0, 0)
+                session = getattr(self.app, "session_lock", None)  # the hexin stand-in has none
+                if session is not None:
+                    session.dialog_shown(record.get("title", ""))  # a lock set to land at this dialog
             return result
 
         self.open.append(record)

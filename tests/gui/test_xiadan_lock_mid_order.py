@@ -24,10 +24,6 @@ from ashare_gateway.domain.models import OrderRequest, Side
 from ashare_gateway.simulators.xiadan import FakeXiadan
 
 BUY = OrderRequest("600000", Side.BUY, 100, Decimal("8.40"))
-# The order after the unlock differs in every typed field. (The same order again would find the amount
-# the refused one left, equal to its own, and keep it: the fake flags that as a field of the last order,
-# ``interleaved``; the adapter's keep-same-text rule, entry.py ``_fill``, not this lock.)
-NEXT = OrderRequest("600000", Side.BUY, 200, Decimal("8.41"))
 LOCKED = "工作站已锁定（锁屏）"
 DROPPED = "远程会话已断开（连接状态 4）"
 CONFIRM = "委托确认"
@@ -85,11 +81,14 @@ def _refused_and_nothing_sent(broker: XiadanBroker, fake: FakeXiadan, sim, reaso
 
 
 def _unlocked_the_next_order_goes_through(broker: XiadanBroker, fake: FakeXiadan, sim) -> None:
-    """What the lock left in the fields (an old, empty or half-typed value) does not reach the next order."""
+    """The user retries the same order once unlocked, and it goes through as typed now: what the
+    refused one left in the fields (its price and amount, equal to this order's, or half of them) is
+    emptied before the code, never kept as this order's (the fake flags a value written for the last
+    order's code as ``interleaved``, checked at teardown)."""
     fake.unlock_desktop()
-    ack = broker.place_order(NEXT)
+    ack = broker.place_order(BUY)
     assert [(e.contract_no, e.code, e.quantity, e.price) for e in sim.today_entrusts()] == [
-        (ack.contract_no, NEXT.code, NEXT.amount, NEXT.price)
+        (ack.contract_no, BUY.code, BUY.amount, BUY.price)
     ]
 
 

@@ -206,6 +206,7 @@ class XiadanBroker(CancelPageMixin, FingerprintMixin):
             ids = self.layout.order
             page = ("market_" if request.is_market else "") + ("buy" if request.side is Side.BUY else "sell")
             code_edit = self.session.navigate(page, ids.code)
+            self.entry.empty_left_over((ids.price, ids.amount))
             self.entry.enter_code(code_edit, request.code)
             if request.is_market:
                 self.entry.choose_market_type(request)

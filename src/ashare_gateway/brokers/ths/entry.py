@@ -106,6 +106,25 @@ class OrderEntry:
             return False
         return True
 
+    def empty_left_over(self, control_ids: tuple[int, ...]) -> None:
+        """Empty what an order that was not sent left in the order fields, before this order's code.
+
+        Why: a refused or declined order (a lock part-way, a confirm that did not match) leaves its
+        price and amount in the edits, and :meth:`_fill` keeps a field that already holds the wanted
+        text. A retry of the same order would then submit a value written before this order's code
+        and its lookup, which a client may reset after the lookup (the fake flags it as
+        ``interleaved``): emptied here, every field is this order's own. A field that does not empty
+        by keys is left to :meth:`write`, which reads back what it needs.
+        """
+        for control_id in control_ids:
+            edit = self.session.find(control_id)
+            if (
+                edit is not None
+                and self.driver.get_text(edit)
+                and not self._emptied(edit, "上一笔委托的输入")
+            ):
+                log.info("order field %s kept the last order's text after the clear keys", control_id)
+
     def _name_cleared(self, name: int) -> None:
         """Wait until the name field has let go of the last code's name (the client clears it when the
         code changes). A name kept would pass the lookup wait before the new lookup has run, and the

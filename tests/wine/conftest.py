@@ -69,6 +69,45 @@ class ScenarioResult:
         return (self.data or {}).get(key, {})
 
 
+def run_against_standin(
+    wine, standin, script: str, *args: str, timeout: float, log_name: str
+) -> ScenarioResult:
+    """Spawn ``standin`` (made by ``make_standin``), wait for its main window, run the scenario
+    ``SCENARIOS/script`` against it (``--port``, ``--exe``, then ``args``), and stop the stand-in.
+
+    The wait: the stand-in's control port answers before its main window exists, and the scenario
+    attaches to that window."""
+    try:
+        standin.spawn()
+        ping = standin.client()
+        deadline = time.monotonic() + 60
+        while not ping.call("ping").get("main") and time.monotonic() < deadline:
+            time.sleep(0.1)  # polling the stand-in process for its window
+        port_exe = ("--port", str(standin.port), "--exe", standin.exe)
+        return run_scenario(wine, SCENARIOS / script, *port_exe, *args, timeout=timeout, log_name=log_name)
+    finally:
+        standin.stop()
+
+
+def run_flavour(wine, make_standin, script: str, flavour: str, *, timeout: float = 300, **settings):
+    """A logged-in stand-in of ``flavour`` (with ``settings``) and ``script`` run against it with
+    ``--flavour``, logged as ``<script's stem without _scenario>_<flavour>.log``."""
+    standin = make_standin(logged_in=True, flavour=flavour, **settings)
+    log_name = f"{script.removesuffix('.py').removesuffix('_scenario')}_{flavour}.log"
+    return run_against_standin(
+        wine, standin, script, "--flavour", flavour, timeout=timeout, log_name=log_name
+    )
+
+
+def step_detail(run: ScenarioResult, step: str) -> dict:
+    """The ``detail`` of a scenario's step, once it is known to have run and passed."""
+    assert run.data is not None, run.explain()
+    entry = run.entries("steps").get(step)
+    assert entry is not None, f"step {step!r} did not run\n{run.explain()}"
+    assert entry["ok"], entry["detail"]
+    return entry["detail"]
+
+
 def run_scenario(wine, script: Path, *args: str, timeout: float, log_name: str) -> ScenarioResult:
     t0 = time.monotonic()
     try:

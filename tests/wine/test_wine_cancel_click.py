@@ -10,47 +10,16 @@ Opt-in like every Wine test (ASHARE_WINE=1).
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from tests.wine.conftest import ENABLED, SCENARIOS, SKIP_REASON, run_scenario
+from tests.wine.conftest import ENABLED, SKIP_REASON, run_flavour, step_detail
 
 pytestmark = [pytest.mark.wine, pytest.mark.skipif(not ENABLED, reason=SKIP_REASON)]
 
 
 @pytest.fixture(scope="module", params=["ht", "universal"])
 def click_run(request, wine, make_standin):
-    flavour = request.param
-    standin = make_standin(logged_in=True, flavour=flavour, cancel_confirm="real")
-    try:
-        standin.spawn()
-        ping = standin.client()
-        deadline = time.monotonic() + 60
-        while not ping.call("ping").get("main") and time.monotonic() < deadline:
-            time.sleep(0.1)
-        return run_scenario(
-            wine,
-            SCENARIOS / "cancel_click_scenario.py",
-            "--port",
-            str(standin.port),
-            "--exe",
-            standin.exe,
-            "--flavour",
-            flavour,
-            timeout=300,
-            log_name=f"cancel_click_{flavour}.log",
-        )
-    finally:
-        standin.stop()
-
-
-def _detail(run, step: str) -> dict:
-    assert run.data is not None, run.explain()
-    entry = run.entries("steps").get(step)
-    assert entry is not None, f"step {step!r} did not run\n{run.explain()}"
-    assert entry["ok"], entry["detail"]
-    return entry["detail"]
+    return run_flavour(wine, make_standin, "cancel_click_scenario.py", request.param, cancel_confirm="real")
 
 
 def _new_order(detail: dict) -> str:
@@ -66,7 +35,7 @@ def _click_change_happened(detail: dict, count: int) -> None:
 
 
 def test_another_order_listed_as_the_click_lands_is_refused_by_the_confirm(click_run) -> None:
-    detail = _detail(click_run, "other_at_click")
+    detail = step_detail(click_run, "other_at_click")
     _click_change_happened(detail, 1)
     target, other = detail["contract_no"], _new_order(detail)
     orders = detail["orders"]
@@ -77,7 +46,7 @@ def test_another_order_listed_as_the_click_lands_is_refused_by_the_confirm(click
 
 def test_a_twin_listed_as_the_click_lands_is_never_reported_as_the_cancel_done(click_run) -> None:
     """The 提示 names the twin's 合同编号: the adapter reports OutcomeUnknown naming both."""
-    detail = _detail(click_run, "twin_at_click")
+    detail = step_detail(click_run, "twin_at_click")
     _click_change_happened(detail, 2)
     target, twin = detail["contract_no"], _new_order(detail)
     orders = detail["orders"]
@@ -90,7 +59,7 @@ def test_a_twin_listed_as_the_click_lands_is_never_reported_as_the_cancel_done(c
 
 def test_a_twin_cancelled_without_a_result_popup_is_never_reported_done(click_run) -> None:
     """No 提示 at all: the intended order still in 可撤 is what tells (clients.md row 4)."""
-    detail = _detail(click_run, "twin_at_click_no_result_popup")
+    detail = step_detail(click_run, "twin_at_click_no_result_popup")
     _click_change_happened(detail, 3)
     target, twin = detail["contract_no"], _new_order(detail)
     orders = detail["orders"]
@@ -101,7 +70,7 @@ def test_a_twin_cancelled_without_a_result_popup_is_never_reported_done(click_ru
 
 
 def test_the_same_cancel_with_the_grid_left_alone_cancels_only_its_order(click_run) -> None:
-    detail = _detail(click_run, "again")
+    detail = step_detail(click_run, "again")
     target = detail["contract_no"]
     assert detail["result"] == "cancelled", detail
     still = {c for c, o in detail["orders"].items() if o["cancelable"]}

@@ -8,11 +8,9 @@ Opt-in like every Wine test (ASHARE_WINE=1).
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from tests.wine.conftest import ENABLED, SCENARIOS, SKIP_REASON, run_scenario
+from tests.wine.conftest import ENABLED, SKIP_REASON, run_against_standin, step_detail
 
 pytestmark = [pytest.mark.wine, pytest.mark.skipif(not ENABLED, reason=SKIP_REASON)]
 
@@ -20,36 +18,13 @@ pytestmark = [pytest.mark.wine, pytest.mark.skipif(not ENABLED, reason=SKIP_REAS
 @pytest.fixture(scope="module")
 def race_run(wine, make_standin):
     standin = make_standin(logged_in=True, flavour="ht", cancel_confirm="real")
-    try:
-        standin.spawn()
-        ping = standin.client()
-        deadline = time.monotonic() + 60
-        while not ping.call("ping").get("main") and time.monotonic() < deadline:
-            time.sleep(0.1)
-        return run_scenario(
-            wine,
-            SCENARIOS / "cancel_race_scenario.py",
-            "--port",
-            str(standin.port),
-            "--exe",
-            standin.exe,
-            timeout=240,
-            log_name="cancel_race_ht.log",
-        )
-    finally:
-        standin.stop()
-
-
-def _detail(run, step: str) -> dict:
-    assert run.data is not None, run.explain()
-    entry = run.entries("steps").get(step)
-    assert entry is not None, f"step {step!r} did not run\n{run.explain()}"
-    assert entry["ok"], entry["detail"]
-    return entry["detail"]
+    return run_against_standin(
+        wine, standin, "cancel_race_scenario.py", timeout=240, log_name="cancel_race_ht.log"
+    )
 
 
 def test_a_cancel_while_the_grid_moves_never_cancels_another_order(race_run) -> None:
-    race = _detail(race_run, "race")
+    race = step_detail(race_run, "race")
     assert race["reorders"] == 1, f"the grid was never reordered: the test proves nothing\n{race}"
     (slipped,) = race["slipped_in"]
     assert race["cancelable"][slipped], f"the order slipped in was cancelled instead: {race}"
@@ -62,7 +37,7 @@ def test_a_cancel_while_the_grid_moves_never_cancels_another_order(race_run) -> 
 
 
 def test_the_same_cancel_with_the_grid_left_alone_cancels_only_its_order(race_run) -> None:
-    again = _detail(race_run, "again")
+    again = step_detail(race_run, "again")
     (slipped,) = again["slipped_in"]
     assert not again["cancelable"][again["contract_no"]], again
     assert again["cancelable"][slipped], again
@@ -71,5 +46,5 @@ def test_the_same_cancel_with_the_grid_left_alone_cancels_only_its_order(race_ru
 
 def test_a_price_typed_over_the_clients_own_fill_is_the_price_ordered(race_run) -> None:
     """The read-back proves the keys landed only for a field that was empty first (entry.py ``_type``)."""
-    detail = _detail(race_run, "typed_over_the_client_fill")
+    detail = step_detail(race_run, "typed_over_the_client_fill")
     assert detail["contract_no"], detail

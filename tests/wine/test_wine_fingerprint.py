@@ -7,11 +7,9 @@ Opt-in like every Wine test (ASHARE_WINE=1).
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from tests.wine.conftest import ENABLED, SCENARIOS, SKIP_REASON, run_scenario
+from tests.wine.conftest import ENABLED, SKIP_REASON, run_against_standin
 
 pytestmark = [pytest.mark.wine, pytest.mark.skipif(not ENABLED, reason=SKIP_REASON)]
 
@@ -26,25 +24,9 @@ INI = (
 def fingerprint_run(wine, make_standin):
     standin = make_standin(logged_in=True, flavour="ht", cancel_confirm="real")
     (standin.folder / "xiadan.ini").write_bytes(INI.encode("gb18030"))
-    try:
-        standin.spawn()
-        # Its control port answers before its main window exists: the scenario attaches to that window.
-        ping = standin.client()
-        deadline = time.monotonic() + 60
-        while not ping.call("ping").get("main") and time.monotonic() < deadline:
-            time.sleep(0.1)
-        return run_scenario(
-            wine,
-            SCENARIOS / "fingerprint_scenario.py",
-            "--port",
-            str(standin.port),
-            "--exe",
-            standin.exe,
-            timeout=240,
-            log_name="fingerprint_ht.log",
-        )
-    finally:
-        standin.stop()
+    return run_against_standin(
+        wine, standin, "fingerprint_scenario.py", timeout=240, log_name="fingerprint_ht.log"
+    )
 
 
 @pytest.mark.parametrize("step", STEPS)

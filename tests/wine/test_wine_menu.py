@@ -9,11 +9,9 @@ whole: nothing is reported missing, and its child pages are reached. Opt-in like
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from tests.wine.conftest import ENABLED, SCENARIOS, SKIP_REASON, run_scenario
+from tests.wine.conftest import ENABLED, SKIP_REASON, run_against_standin, step_detail
 
 pytestmark = [pytest.mark.wine, pytest.mark.skipif(not ENABLED, reason=SKIP_REASON)]
 
@@ -31,25 +29,7 @@ RENAMED = {"撤单[F3]": "撤单", "当日成交": "当日成交查询"}
 
 def _run(wine, make_standin, log_name: str, *extra: str, **settings):
     standin = make_standin(logged_in=True, flavour="ht", cancel_confirm="real", **settings)
-    try:
-        standin.spawn()
-        ping = standin.client()
-        deadline = time.monotonic() + 60
-        while not ping.call("ping").get("main") and time.monotonic() < deadline:
-            time.sleep(0.1)
-        return run_scenario(
-            wine,
-            SCENARIOS / "menu_scenario.py",
-            "--port",
-            str(standin.port),
-            "--exe",
-            standin.exe,
-            *extra,
-            timeout=240,
-            log_name=log_name,
-        )
-    finally:
-        standin.stop()
+    return run_against_standin(wine, standin, "menu_scenario.py", *extra, timeout=240, log_name=log_name)
 
 
 @pytest.fixture(scope="module")
@@ -62,35 +42,27 @@ def lazy_run(wine, make_standin):
     return _run(wine, make_standin, "menu_lazy_ht.log", "--lazy", menu_lazy=True)
 
 
-def _detail(run, step: str) -> dict:
-    assert run.data is not None, run.explain()
-    entry = run.entries("steps").get(step)
-    assert entry is not None, f"step {step!r} did not run\n{run.explain()}"
-    assert entry["ok"], entry["detail"]
-    return entry["detail"]
-
-
 @pytest.mark.parametrize("step", STEPS)
 def test_menu_steps_run(menu_run, step: str) -> None:
-    _detail(menu_run, step)
+    step_detail(menu_run, step)
 
 
 def test_the_renamed_items_are_reported_at_connect(menu_run) -> None:
-    detail = _detail(menu_run, "renamed_items_reported")
+    detail = step_detail(menu_run, "renamed_items_reported")
     assert "菜单缺少“撤单[F3]”" in detail["problems"], detail
     assert "菜单缺少“查询[F4]/当日成交”" in detail["problems"], detail
     assert detail["refused"] == ["cancels"], detail
 
 
 def test_the_walk_lists_the_tree_as_the_build_shows_it(menu_run) -> None:
-    paths = _detail(menu_run, "tree_walk_timed")["paths"]
+    paths = step_detail(menu_run, "tree_walk_timed")["paths"]
     assert "撤单" in paths and "撤单[F3]" not in paths
     assert "查询[F4]/当日成交查询" in paths and "查询[F4]/资金股票" in paths
     assert "双向委托" in paths  # the stand-in's decoy node is listed too, and harmless
 
 
 def test_a_cancel_is_refused_naming_the_item_and_the_order_stays(menu_run) -> None:
-    detail = _detail(menu_run, "cancel_refused")
+    detail = step_detail(menu_run, "cancel_refused")
     assert detail["status"] == 409
     assert "菜单缺少“撤单[F3]”" in detail["message"] and "撤单" in detail["message"], detail
     assert detail["order_status"] not in ("已撤", "cancelled"), detail
@@ -98,13 +70,13 @@ def test_a_cancel_is_refused_naming_the_item_and_the_order_stays(menu_run) -> No
 
 @pytest.mark.parametrize("step", LAZY_STEPS)
 def test_lazy_menu_steps_run(lazy_run, step: str) -> None:
-    _detail(lazy_run, step)
+    step_detail(lazy_run, step)
 
 
 def test_a_tree_filled_on_expansion_is_read_whole_at_connect(lazy_run) -> None:
     """Before (the walk read the children as they stood): "菜单缺少“查询[F4]/资金股票”" and every other
     child path, orders and reads of 当日委托 refused on a good client."""
-    detail = _detail(lazy_run, "lazy_tree_read_whole")
+    detail = step_detail(lazy_run, "lazy_tree_read_whole")
     assert detail["problems"] == [], detail
     assert detail["refused"] == [], detail
     assert detail["fills_before"] == 0 and detail["fills"] >= 3, detail  # 查询[F4], 市价委托, 新股申购
@@ -112,5 +84,5 @@ def test_a_tree_filled_on_expansion_is_read_whole_at_connect(lazy_run) -> None:
 
 
 def test_the_walk_lists_the_filled_children(lazy_run) -> None:
-    paths = _detail(lazy_run, "tree_walk_timed")["paths"]
+    paths = step_detail(lazy_run, "tree_walk_timed")["paths"]
     assert {"查询[F4]/当日委托", "查询[F4]/资金股票", "市价委托/买入", "新股申购/批量新股申购"} <= set(paths)

@@ -13,11 +13,9 @@ Opt-in like every Wine test (ASHARE_WINE=1).
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from tests.wine.conftest import ENABLED, SCENARIOS, SKIP_REASON, run_scenario
+from tests.wine.conftest import ENABLED, SKIP_REASON, run_flavour, step_detail
 
 pytestmark = [pytest.mark.wine, pytest.mark.skipif(not ENABLED, reason=SKIP_REASON)]
 
@@ -33,52 +31,21 @@ STEPS = {
 }
 
 
-def _run(wine, make_standin, flavour: str):
-    standin = make_standin(logged_in=True, flavour=flavour)
-    try:
-        standin.spawn()
-        ping = standin.client()
-        deadline = time.monotonic() + 60
-        while not ping.call("ping").get("main") and time.monotonic() < deadline:
-            time.sleep(0.1)
-        return run_scenario(
-            wine,
-            SCENARIOS / "session_lock_scenario.py",
-            "--port",
-            str(standin.port),
-            "--exe",
-            standin.exe,
-            "--flavour",
-            flavour,
-            timeout=300,
-            log_name=f"session_lock_{flavour}.log",
-        )
-    finally:
-        standin.stop()
-
-
 @pytest.fixture(scope="module")
 def universal_run(wine, make_standin):
-    return _run(wine, make_standin, "universal")
+    return run_flavour(wine, make_standin, "session_lock_scenario.py", "universal")
 
 
 @pytest.fixture(scope="module")
 def ht_run(wine, make_standin):
-    return _run(wine, make_standin, "ht")
-
-
-def _passed(run, step: str) -> None:
-    assert run.data is not None, run.explain()
-    entry = run.entries("steps").get(step)
-    assert entry is not None, f"step {step!r} did not run\n{run.explain()}"
-    assert entry["ok"], entry["detail"]
+    return run_flavour(wine, make_standin, "session_lock_scenario.py", "ht")
 
 
 @pytest.mark.parametrize("step", STEPS["universal"])
 def test_universal_typed_order_refused_while_locked(universal_run, step: str) -> None:
-    _passed(universal_run, step)
+    step_detail(universal_run, step)
 
 
 @pytest.mark.parametrize("step", STEPS["ht"])
 def test_ht_message_based_flows_while_locked(ht_run, step: str) -> None:
-    _passed(ht_run, step)
+    step_detail(ht_run, step)

@@ -49,6 +49,7 @@ class Prepared:
         self._results: list[Processor] = [
             c.type.dialect_impl(_DIALECT).result_processor(_DIALECT, None) for c in columns
         ]
+        self._raw_rows = not any(self._results)  # no column needs converting: rows as sqlite3 gives them
 
     def _params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         out = dict(self._fixed)
@@ -66,7 +67,7 @@ class Prepared:
     def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple]:
         """Every row, each value through its column type's result processor."""
         procs = self._results
-        if not any(procs):
+        if self._raw_rows:
             return self._cursor(conn, params).fetchall()
         return [
             tuple(v if p is None else p(v) for p, v in zip(procs, row, strict=True))

@@ -171,11 +171,10 @@ def _numbered() -> dict:
 
 # Built once (issue 15): a statement built per call costs SQLAlchemy its cache key every time.
 # Prepared (store/prepared.py): every order and cancel runs them, so they skip SQLAlchemy's execution.
-_ENTRY_COLUMNS = [
-    *("account_id", "trade_date", "created_at", "code", "name", "side", "market_type", "price"),
-    *("reserve_price", "quantity", "filled", "filled_amount", "cancelled", "commission_paid", "status"),
-    *("reason", "is_open", "reserved_cash", "reserved_shares"),
-]
+# Every column but the two the INSERT numbers itself, taken from the table: a column added to the table
+# is written too, and an order row that lacks its value fails loudly (sqlite3: "You did not supply a
+# value for binding parameter") instead of being stored without it.
+_ENTRY_COLUMNS = [c.key for c in t.orders.columns if c.key not in _numbered()]
 _INSERT_NUMBERED = Prepared(t.orders.insert().values(_numbered()), column_keys=_ENTRY_COLUMNS)
 _CANCEL_ROW = Prepared(
     select(t.orders, t.accounts.c.frozen_cash.label("account_frozen_cash"))

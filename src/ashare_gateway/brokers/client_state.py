@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from ..domain.errors import BrokerUnavailable, InputLost
-from ..domain.messages import DESKTOP_LOCKED
+from ..domain.messages import DESKTOP_LOCKED, LOCKED_MID_ORDER
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +48,11 @@ def require_input(driver: object, action: str) -> None:
         raise BrokerUnavailable(DESKTOP_LOCKED.format(reason=reason, action=action))
 
 
-def input_lost(driver: object, text: str) -> InputLost | None:
+def input_lost(driver: object) -> InputLost | None:
     """The error that stops a flow already under way when the desktop has stopped taking input since
     :func:`require_input` passed (the lock landed between two fields, before the submit click, at a
     confirm), or None while it still takes input. Asked before each field, click and confirm that
-    matters: nothing more is typed into a desktop that swallows it. ``text`` is formatted with the
-    driver's reason (``messages.LOCKED_MID_ORDER``)."""
+    matters: nothing more is typed into a desktop that swallows it (``messages.LOCKED_MID_ORDER``, with
+    the driver's reason)."""
     reason = driver_state(driver).locked
-    return None if reason is None else InputLost(text.format(reason=reason))
+    return None if reason is None else InputLost(LOCKED_MID_ORDER.format(reason=reason))

@@ -230,7 +230,7 @@ class XiadanBroker(CancelPageMixin, FingerprintMixin):
     def _order_outcome(self, request: OrderRequest, known: frozenset[str] | None, mark: int) -> OrderAck:
         def check(popup: Popup) -> None:
             if popup.kind is DialogKind.CONFIRM:
-                lost = input_lost(self.driver, msg.LOCKED_MID_ORDER)
+                lost = input_lost(self.driver)
                 if lost is not None:  # locked while the confirm is up: the user never saw it complete
                     self.popups.decline(popup)
                     raise lost

@@ -47,7 +47,7 @@ class OrderEntry:
 
     def require_input(self) -> None:
         """Stop the order if the desktop stopped taking input since it began (``client_state.input_lost``)."""
-        lost = input_lost(self.driver, msg.LOCKED_MID_ORDER)
+        lost = input_lost(self.driver)
         if lost is not None:
             raise lost
 

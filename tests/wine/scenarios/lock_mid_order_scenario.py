@@ -168,17 +168,26 @@ def refused_then_placed(request: OrderRequest, reason: str) -> dict:
     }
 
 
-def lock_after_keys(n: int, reason_state: str = "locked") -> dict:
-    """Arm the stand-in's lock for the N-th key-down from now, place the order, check the outcome."""
+def no_key_lost(result: dict) -> None:
+    assert result["keys_lost"] == 0, f"keys were sent into the locked session: {result['keys_lost']}"
+
+
+def lock_after_keys(n: int, *, mid_field: bool = False) -> dict:
+    """Arm the stand-in's lock for the N-th key-down from now, place the order, check the outcome. A lock
+    ``mid_field`` swallows the rest of the field's keys; one between fields, none (nothing typed after it)."""
     request = resting_buy()
     empty_order_page()
-    ctl.call("set", session_lock_after_keys={"state": reason_state, "after": n})
+    ctl.call("set", session_lock_after_keys={"state": "locked", "after": n})
     armed = state()
     assert armed["session"] == "" and armed["config"]["session_lock_after_keys"]["after"] == n, armed
-    result = refused_then_placed(request, REASONS[reason_state])
+    result = refused_then_placed(request, REASONS["locked"])
     assert result["keys_before_lock"] == n, (
         f"the lock landed after {result['keys_before_lock']} keys, not {n}"
     )
+    if mid_field:
+        assert result["keys_lost"] > 0, "no key of the price was swallowed"
+    else:
+        no_key_lost(result)
     return {"after": n, **result}
 
 
@@ -189,7 +198,7 @@ def lock_at_confirm(reason_state: str) -> dict:
     result = refused_then_placed(request, REASONS[reason_state])
     confirms = [d for d in state()["dialog_log"] if d["title"] == CONFIRM_TITLE]
     assert confirms[-2]["answer"] == ID_NO, confirms[-2:]  # the locked one 否; the last: after unlock
-    assert result["keys_lost"] == 0, f"keys were sent into the locked session: {result['keys_lost']}"
+    no_key_lost(result)
     return result
 
 
@@ -204,44 +213,27 @@ if args.flavour == "universal":
 
     @step("price_started")
     def _():
-        result = lock_after_keys(CODE_KEYS + 1)
-        assert result["keys_lost"] > 0, "no key of the price was swallowed"
-        return result
+        return lock_after_keys(CODE_KEYS + 1, mid_field=True)
 
     @step("mid_price")
     def _():
-        clear = key_downs(broker.layout.keys.clear_edit)
-        result = lock_after_keys(CODE_KEYS + clear + 2)
-        assert result["keys_lost"] > 0, "no key of the price was swallowed"
-        return result
-
-    @step("after_price")
-    def _():
-        result = lock_after_keys(CODE_KEYS + price_keys(resting_buy()))
-        assert result["keys_lost"] == 0, f"keys were sent into the locked session: {result['keys_lost']}"
-        return result
-
-    @step("at_confirm")
-    def _():
-        return lock_at_confirm("locked")
+        return lock_after_keys(CODE_KEYS + key_downs(broker.layout.keys.clear_edit) + 2, mid_field=True)
 
 else:
 
     @step("after_code")
     def _():
-        result = lock_after_keys(CODE_KEYS)
-        assert result["keys_lost"] == 0, f"keys were sent into the locked session: {result['keys_lost']}"
-        return result
+        return lock_after_keys(CODE_KEYS)
 
-    @step("after_price")
-    def _():
-        result = lock_after_keys(CODE_KEYS + price_keys(resting_buy()))
-        assert result["keys_lost"] == 0, f"keys were sent into the locked session: {result['keys_lost']}"
-        return result
 
-    @step("at_confirm")
-    def _():
-        return lock_at_confirm("disconnected")
+@step("after_price")
+def _():
+    return lock_after_keys(CODE_KEYS + price_keys(resting_buy()))
+
+
+@step("at_confirm")
+def _():
+    return lock_at_confirm("locked" if args.flavour == "universal" else "disconnected")
 
 
 with contextlib.suppress(Exception):

@@ -292,6 +292,27 @@ def test_without_credentials_f12_is_pressed_and_the_wait_ends_clearly(make) -> N
     assert trading_of(broker).running and not trading_of(broker).logged_in  # at its login window
 
 
+def test_the_wait_after_f12_polls_at_a_persons_pace(make) -> None:
+    """Each look for the logged-in sibling lists processes and windows; under Wine those listings queue
+    at the wineserver the starting client needs too, and at 20 looks a second its start took minutes
+    (docs/wine.md, the hexin F12 flake). The look is capped at ``Timeouts.start_poll`` (0.25 s)."""
+    broker = make("9", trading_running=False, trading_timeout=1.0)
+    trading = broker.trading
+    assert trading is not None
+    looks = 0
+    connect = trading.connect
+
+    def counted(*args, **kwargs):
+        nonlocal looks
+        looks += 1
+        return connect(*args, **kwargs)
+
+    trading.connect = counted  # type: ignore[method-assign]
+    with pytest.raises(BrokerUnavailable, match="请在同花顺中按F12登录交易账户"):
+        broker.balance()
+    assert 3 <= looks <= 20, f"{looks} looks for the sibling in 1 s"
+
+
 def test_pop_dialog_check_and_close(make) -> None:
     broker = make("8")
     assert broker.has_pop_dialog() is False

@@ -198,15 +198,17 @@ def user_logs_in(sibling: str, seen: dict) -> None:
     """
     try:
         user = Win32Driver()
+        # At a person's pace: each poll lists processes or windows through the wineserver, which the
+        # starting sibling needs too (polled 5-10 times a second, its start took minutes: wine.md).
         wait_until(
-            lambda: user.attach(exe_path=sibling), timeout=120, what="交易客户端启动", max_interval=0.2
+            lambda: user.attach(exe_path=sibling), timeout=120, what="交易客户端启动", max_interval=0.5
         )
         title = XIADAN_BUILDS["universal"].login_title
         login = wait_until(
             lambda: next((x for x in user.top_windows() if x.title == title), None),
-            timeout=60,
+            timeout=120,
             what="登录窗口出现",
-            max_interval=0.1,
+            max_interval=0.5,
         )
         for name in ("user", "password"):
             edit = wait_until(

@@ -30,7 +30,6 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from ...desktop.driver import VirtualKeyDriver
-from ...desktop.waiting import wait_until
 from ...domain import messages as msg
 from ...domain.errors import BrokerUnavailable, NotConnected, NotSupported, OperationTimeout
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
@@ -212,12 +211,7 @@ class HexinBroker:
             return True
 
         try:
-            wait_until(
-                attached,
-                timeout=self.trading_timeout,
-                what="同花顺交易客户端登录",
-                max_interval=max(self.timeouts.poll_max, 0.05),
-            )
+            self.timeouts.wait_for_start(attached, self.trading_timeout, "同花顺交易客户端登录")
         except OperationTimeout:
             raise BrokerUnavailable(texts.TRADING_NOT_LOGGED_IN.format(path=sibling)) from None
 

@@ -109,7 +109,7 @@ class LoginWindow:
 
     def run(self, credentials: Credentials) -> int:
         pattern = re.compile(self.layout.login_title_re)
-        window = self.timeouts.wait(
+        window = self.timeouts.wait_for_start(
             lambda: next((w.handle for w in self.driver.top_windows() if pattern.search(w.title)), None),
             self.timeouts.start,
             "登录窗口出现",

@@ -37,12 +37,21 @@ class Timeouts:
     login: float = 60.0  # the main window after 确定
     exit: float = 10.0  # the process ends after closing the main window
     poll_max: float = 0.01
+    # The poll cap while a client process starts or a person logs in at it (seconds to minutes): every
+    # poll lists processes and windows, and under Wine each listing queues at the wineserver that the
+    # starting client needs for every file it opens. Polled 20 times a second, a start that takes 20 s
+    # took minutes (docs/wine.md, the hexin F12 flake); noticed a quarter second late, it costs nothing.
+    start_poll: float = 0.25
 
     def scaled(self, factor: float) -> Timeouts:
         """All deadlines times ``factor`` (tests use short ones to prove that nothing hangs)."""
-        names = [f.name for f in dataclasses.fields(self) if f.name != "poll_max"]
+        names = [f.name for f in dataclasses.fields(self) if f.name not in ("poll_max", "start_poll")]
         return dataclasses.replace(self, **{name: getattr(self, name) * factor for name in names})
 
     def wait(self, probe: Callable[[], T | None], timeout: float, what: str) -> T:
         """``wait_until`` with this table's poll cap: the one way the adapter waits."""
         return wait_until(probe, timeout=timeout, what=what, max_interval=self.poll_max)
+
+    def wait_for_start(self, probe: Callable[[], T | None], timeout: float, what: str) -> T:
+        """``wait`` for a client starting or a person logging in: polled at ``start_poll``."""
+        return wait_until(probe, timeout=timeout, what=what, max_interval=self.start_poll)

@@ -55,7 +55,8 @@ def input_lost(driver: object) -> InputLost | None:
     :func:`require_input` passed (the lock landed between two fields, before the submit click, at a
     confirm), or None while it still takes input. Asked before each field, click and confirm that
     matters: nothing more is typed into a desktop that swallows it (``messages.LOCKED_MID_ORDER``, with
-    the driver's reason)."""
+    the driver's reason; a cancel re-words it with :func:`lost_during`). The xiadan order entry, its
+    cancel and hexin's flash order ask it."""
     reason = driver_state(driver).locked
     return None if reason is None else InputLost(LOCKED_MID_ORDER.format(reason=reason), reason=reason)
 

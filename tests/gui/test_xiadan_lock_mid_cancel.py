@@ -163,3 +163,21 @@ def test_reads_and_cancel_all_while_still_locked_see_every_code(make, sim, flavo
     assert {e.contract_no for e in broker.cancelable_entrusts()} == {other, first, target}
     assert broker.cancel_all() == 3
     assert set(_status(sim).values()) == {OrderStatus.CANCELLED}
+
+
+def test_a_lock_after_the_accepted_confirm_without_a_result_popup_is_proven_by_messages(
+    make, sim, flavour
+) -> None:
+    """No 提示 (a client setting): the cancel is proven by 可撤 after 是. The lock lands after that read's
+    F5: the filter is emptied by WM_SETTEXT (no key), and the cancel is reported done."""
+    broker = make(flavour, result_popups=False)
+    fake: FakeXiadan = broker.driver  # type: ignore[assignment]
+    first, target = _twins(broker)
+    fake.lock_desktop(LOCKED, after_inputs=7)  # the six inputs before 撤单, then the proof read's F5
+    written = _spy_inputs(fake)
+
+    broker.cancel(target)
+    assert fake.session_locked() == LOCKED
+    assert written == [*_inputs(broker), "{F5}", ""]  # "": the filter emptied by WM_SETTEXT
+    assert _status(sim) == {first: OrderStatus.REPORTED, target: OrderStatus.CANCELLED}
+    assert ACCEPTED in _answers(fake)

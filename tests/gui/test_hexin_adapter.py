@@ -25,10 +25,11 @@ from ashare_gateway.brokers.hexin.adapter import HexinBroker
 from ashare_gateway.brokers.hexin.layouts import V8, V9
 from ashare_gateway.brokers.hexin.version import layout_for, parse_title
 from ashare_gateway.brokers.ths.timeouts import Timeouts
-from ashare_gateway.domain.errors import BrokerUnavailable, NotSupported, OrderRejected
+from ashare_gateway.domain.errors import BrokerUnavailable, InputLost, NotSupported, OrderRejected
 from ashare_gateway.domain.fees import FeeSchedule
 from ashare_gateway.domain.instruments import resolve_code
 from ashare_gateway.domain.market_orders import MarketType
+from ashare_gateway.domain.messages import KEYS_LOCKED
 from ashare_gateway.domain.models import Entrust, OrderRequest, Side
 from ashare_gateway.service.sizing import max_buy_amount
 from ashare_gateway.simulators.hexin import BUILDS, FakeHexin
@@ -409,3 +410,95 @@ def test_the_win32_driver_and_the_fake_offer_what_the_hexin_adapter_needs(accoun
         wanted = list(inspect.signature(getattr(VirtualKeyDriver, name)).parameters)
         assert list(inspect.signature(getattr(VirtualKeyWin32Driver, name)).parameters) == wanted
     assert isinstance(FakeHexin(account), VirtualKeyDriver)
+
+
+# ---- a lock in the middle of a flash order --------------------------------------------------------
+MID_ORDER_LOCK = "工作站已锁定（锁屏）"
+FLASH_BUY = ("600000", Side.BUY, 300, "8.50")
+
+
+def _flash_inputs(fake: FakeHexin) -> list[str]:
+    """Every key string (typed or as virtual keys) and WM_SETTEXT text the adapter hands hexin from now."""
+    written: list[str] = []
+    for name in ("press_keys", "type_keys", "set_text"):
+        real = getattr(fake, name)
+
+        def spy(handle: int, text: str, real=real) -> None:
+            written.append(text)
+            real(handle, text)
+
+        setattr(fake, name, spy)
+    return written
+
+
+def _flash_answers(fake: FakeHexin) -> list[str]:
+    return [e.detail for e in fake.events if e.kind == "answer"]
+
+
+@pytest.mark.parametrize(
+    ("after", "inputs"),
+    [("the quick keys", 1), ("the code", 2), ("the price", 3), ("the amount", 4)],
+)
+def test_a_lock_part_way_through_a_flash_order_stops_it(make, account, version, after, inputs) -> None:
+    """The lock lands right after the ``inputs``-th input: the quick code (the dialog opens; the code's
+    keys would be lost), the code (price and amount are WM_SETTEXT, which lands: the order would be
+    filled in and sent on a desktop nobody watches), the price, the amount (before 1006)."""
+    broker = make(version)
+    fake = hexin_of(broker)
+    fake.lock_desktop(MID_ORDER_LOCK, after_inputs=inputs)
+    written = _flash_inputs(fake)
+    with pytest.raises(InputLost, match=f"^工作站在下单过程中被锁定：{MID_ORDER_LOCK}，委托未执行"):
+        broker.place_order(limit(*FLASH_BUY))
+    assert fake.session_locked() == MID_ORDER_LOCK
+    assert len(written) == inputs  # nothing written after it
+    for name in ("press_keys", "type_keys", "set_text"):
+        delattr(fake, name)
+    assert account.today_entrusts() == [] and fake.orders_sent == []
+    assert not any(e.kind == "dialog" and e.detail.startswith("委托确认") for e in fake.events)
+    assert fake.dialog_titles() == [f"{fake.build.main_title_prefix} - 首页"]  # the flash dialog closed
+    fake.unlock_desktop()
+    e = booked(account, broker.place_order(limit(*FLASH_BUY)).contract_no)
+    assert (e.code, e.quantity, e.price) == ("600000", 300, Decimal("8.50"))
+
+
+def test_a_lock_while_the_flash_confirm_is_up_declines_it(make, account, version) -> None:
+    broker = make(version)
+    fake = hexin_of(broker)
+    fake.lock_desktop("远程会话已断开（连接状态 4）", at_dialog="委托确认")
+    refused = r"^工作站在下单过程中被锁定：远程会话已断开（连接状态 4），委托未执行"
+    with pytest.raises(InputLost, match=refused):
+        broker.place_order(limit(*FLASH_BUY))
+    assert _flash_answers(fake) == ["委托确认：否(&N)"]
+    assert account.today_entrusts() == [] and fake.orders_sent == []
+    fake.unlock_desktop()
+    assert booked(account, broker.place_order(limit(*FLASH_BUY)).contract_no).quantity == 300
+
+
+def test_quick_keys_the_driver_refuses_itself_are_the_same_refusal(make, account, version) -> None:
+    """The lock lands between the adapter's look and its ``press_keys``: the Win32 driver's own last line
+    refuses the quick code (``win32_session.refuse_keys_if_locked``), played by a spy. Nothing was typed."""
+    broker = make(version)
+    fake = hexin_of(broker)
+    press = fake.press_keys
+
+    def win32_like(handle: int, keys: str) -> None:
+        fake.lock_desktop(MID_ORDER_LOCK)
+        raise BrokerUnavailable(KEYS_LOCKED.format(reason=MID_ORDER_LOCK))
+
+    fake.press_keys = win32_like  # type: ignore[method-assign]
+    with pytest.raises(InputLost, match=r"^工作站在下单过程中被锁定"):
+        broker.place_order(limit(*FLASH_BUY))
+    fake.press_keys = press  # type: ignore[method-assign]
+    fake.unlock_desktop()
+    assert account.today_entrusts() == []
+    assert booked(account, broker.place_order(limit(*FLASH_BUY)).contract_no).quantity == 300
+
+
+def test_a_lock_after_the_flash_confirm_was_accepted_is_no_refusal(make, account, version) -> None:
+    broker = make(version)
+    fake = hexin_of(broker)
+    fake.lock_desktop(MID_ORDER_LOCK, at_dialog="提示")  # the result pop-up, after 是
+    ack = broker.place_order(limit(*FLASH_BUY))
+    assert fake.session_locked() == MID_ORDER_LOCK
+    assert [e.contract_no for e in account.today_entrusts()] == [ack.contract_no]
+    assert _flash_answers(fake)[0] == "委托确认：是(&Y)"

@@ -8,6 +8,8 @@ desktop client has. The paper broker does not offer it; the watcher skips broker
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -53,6 +55,36 @@ def input_lost(driver: object) -> InputLost | None:
     :func:`require_input` passed (the lock landed between two fields, before the submit click, at a
     confirm), or None while it still takes input. Asked before each field, click and confirm that
     matters: nothing more is typed into a desktop that swallows it (``messages.LOCKED_MID_ORDER``, with
-    the driver's reason)."""
+    the driver's reason; a cancel re-words it with :func:`lost_during`). The xiadan order entry, its
+    cancel and hexin's flash order ask it."""
     reason = driver_state(driver).locked
-    return None if reason is None else InputLost(LOCKED_MID_ORDER.format(reason=reason))
+    return None if reason is None else InputLost(LOCKED_MID_ORDER.format(reason=reason), reason=reason)
+
+
+def stop_if_input_lost(driver: object) -> None:
+    """Raise :func:`input_lost`'s error while the desktop takes no input; nothing when it does."""
+    lost = input_lost(driver)
+    if lost is not None:
+        raise lost
+
+
+def send_unless_lost(driver: object, send: Callable[[], None]) -> None:
+    """Send keys (``send``) with the desktop asked first. A driver that refuses them itself (the Win32
+    driver's last line, ``win32_session.refuse_keys_if_locked``: the lock landed just now) stops the
+    flow the same way: no key was sent, so it is :class:`InputLost`, not the driver's error."""
+    stop_if_input_lost(driver)
+    try:
+        send()
+    except BrokerUnavailable:
+        stop_if_input_lost(driver)
+        raise
+
+
+@contextmanager
+def lost_during(message: str) -> Iterator[None]:
+    """Word an :class:`InputLost` raised inside for the flow under way (``message`` with ``{reason}``):
+    a cancel types its code filter through the order entry, whose refusal names an order."""
+    try:
+        yield
+    except InputLost as exc:
+        raise InputLost(message.format(reason=exc.reason), reason=exc.reason) from None

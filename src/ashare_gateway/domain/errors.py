@@ -77,9 +77,14 @@ class NotExecuted(OperationTimeout):
 
 class InputLost(NotExecuted):
     """A flow under way was stopped because the desktop stopped taking input (a workstation locked part
-    way through an order), before anything was sent: nothing happened. 500, as the refusal before any key."""
+    way through an order or a cancel), before anything was sent: nothing happened. 500, as the refusal
+    before any key. ``reason`` is the driver's (工作站已锁定（锁屏） / 远程会话已断开（…）)."""
 
     status_code = 500
+
+    def __init__(self, message: str, *, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class ClientBusy(BrokerUnavailable):

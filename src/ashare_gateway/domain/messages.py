@@ -77,6 +77,10 @@ KEYS_LOCKED = "{reason}：按键无法送达客户端，未发送按键"
 # fields, before the submit click, while the 委托确认 was up): the flow stops typing, the confirm is
 # answered 否, and the order is not sent.
 LOCKED_MID_ORDER = "工作站在下单过程中被锁定：{reason}，委托未执行（请解锁工作站或重新连接远程桌面后再试）"
+# The same in the middle of a cancel by 合同编号 (after the code filter, between the selection keys, before
+# the proof copy or the 撤单 click, while the 撤单确认 is up): nothing more is typed, the 撤单确认 is answered
+# 否, and no order is cancelled (keys lost there would leave another row selected: clients.md row 35).
+LOCKED_MID_CANCEL = "工作站在撤单过程中被锁定：{reason}，撤单未执行（请解锁工作站或重新连接远程桌面后再试）"
 
 # Several accounts (config.ini [Account:NAME]; calls choose one with account=, X-Account or /accounts/NAME)
 UNKNOWN_ACCOUNT = "未知的账户：{name}（网关配置的账户：{names}）"

@@ -10,6 +10,12 @@ price when given, else the client's own → amount, or for "max" 刷新 (1528) a
 field → 买入/卖出 (1006) → answer the confirm (checking it shows *our* code and amount) → the result 提示:
 合同编号 from its text, any other text is the broker's rejection, passed through. The dialog is closed on
 the way out, whatever happened, so the next order starts from a fresh one.
+
+Why the desktop is asked again before each step (the quick keys, the code, the price, the amount, 1006)
+and at the confirm (answered 否 when locked): a workstation locked part-way swallows the keys that follow,
+while the ``WM_SETTEXT`` of price and amount and the click would still land, filling in and sending an
+order on a desktop nobody watches (docs/clients.md row 35). The order stops there (``InputLost``, as the
+xiadan order entry's: ``client_state.input_lost``); the dialog is closed by clicks, which land locked.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from ...domain.errors import BrokerUnavailable, GatewayError, OperationTimeout, 
 from ...domain.instruments import resolve_code
 from ...domain.models import OrderAck, Side
 from ...domain.rules import tick_size
+from ..client_state import input_lost, send_unless_lost, stop_if_input_lost
 from ..ths.dialogs import DialogKind
 from ..ths.popups import DIALOG_CLASS, Popup, Popups
 from ..ths.timeouts import Timeouts
@@ -58,7 +65,9 @@ class FlashOrders:
         with self._dialog(main, layout, side) as dialog:
             self._fill(dialog, layout, code, price)
             self._write(dialog, layout.flash.amount, str(amount), "委托数量")
-            self.driver.click(self._control(dialog, layout.flash.submit, "委托按钮"))
+            submit = self._control(dialog, layout.flash.submit, "委托按钮")
+            stop_if_input_lost(self.driver)  # a lock since the amount: the fields may not hold the order
+            self.driver.click(submit)
             return self._outcome(code, amount)
 
     def max_amount(self, main: int, layout: HexinLayout, side: Side, code: str, price: Decimal | None) -> int:
@@ -83,7 +92,7 @@ class FlashOrders:
     @contextmanager
     def _dialog(self, main: int, layout: HexinLayout, side: Side) -> Iterator[int]:
         title = layout.flash_titles[side]
-        self.driver.press_keys(main, layout.quick_keys[side])
+        send_unless_lost(self.driver, lambda: self.driver.press_keys(main, layout.quick_keys[side]))
         try:
             dialog = self._wait(
                 lambda: self._find_dialog(main, layout, side),
@@ -142,7 +151,7 @@ class FlashOrders:
         ids = layout.flash
         edit = self._control(dialog, ids.code, "证券代码输入框")
         # Typed keys start the client's lookup; select-all first replaces the code the dialog opened with.
-        self.driver.type_keys(edit, "^a" + code)
+        send_unless_lost(self.driver, lambda: self.driver.type_keys(edit, "^a" + code))
         self._wait(lambda: self.driver.get_text(edit) == code, self.timeouts.field, "证券代码写入")
         try:
             name = self._control(dialog, ids.name, "证券名称")
@@ -154,6 +163,7 @@ class FlashOrders:
 
     def _write(self, dialog: int, control_id: int, text: str, what: str) -> None:
         handle = self._control(dialog, control_id, f"{what}输入框")
+        stop_if_input_lost(self.driver)
         self.driver.set_text(handle, text)
         self._wait(lambda: self.driver.get_text(handle) == text, self.timeouts.field, f"{what}写入")
 
@@ -185,6 +195,10 @@ class FlashOrders:
         raise OperationTimeout(texts.TOO_MANY_POPUPS + texts.UNKNOWN_OUTCOME)
 
     def _check_confirm(self, popup: Popup, code: str, amount: int) -> None:
+        lost = input_lost(self.driver)
+        if lost is not None:  # locked while the confirm is up: the user never saw it complete
+            self.popups.decline(popup)
+            raise lost
         text = popup.classified.text
         shown_code = _CODE_IN_TEXT.search(text)
         shown_amount = _AMOUNT_IN_TEXT.search(text)

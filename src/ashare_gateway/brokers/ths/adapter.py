@@ -11,7 +11,8 @@ part-way (after ``require_input`` passed) is met before each field (``entry.py``
 click and at the confirm (answered 否): ``InputLost``, the order not sent (docs/clients.md row 35).
 
 Cancel (``cancel_page.py``): read 可撤, filter it by the order's code (3348 + 3349), read again, select
-the row whose 合同编号 matches, and check the 撤单确认's code/price/amount against that row before 是.
+the row whose 合同编号 matches, and check the 撤单确认's code/price/amount against that row before 是; a
+lock part-way is met as an order's is (``InputLost``, ``LOCKED_MID_CANCEL``: nothing is cancelled).
 
 Reads navigate to the page (or F5 when it is already shown), wait for the grid, copy or export it
 (captcha solved offline), and check the header names the expected table before parsing.

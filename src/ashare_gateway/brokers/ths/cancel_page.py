@@ -4,6 +4,14 @@ A mixin of :class:`~ashare_gateway.brokers.ths.adapter.XiadanBroker` (it uses th
 session, order entry and table reading), kept apart so the adapter stays one screen of flows. The
 filter (Edit 3348 + 查询 3349, easyths order_cancel.py:101-109) narrows 可撤 to one code before a
 row is selected, and is emptied again afterwards so every later read lists all codes.
+
+Why the desktop is asked again before the filter, before each selection key, before the proof copy,
+before the 撤单 click and at the 撤单确认 (docs/clients.md row 35): a workstation locked part-way swallows
+the keys that follow, so the selected line stays where it was (the first row after the filter's reload)
+while the 撤单 click, a message, still lands and cancels *that* order; the 撤单确认 check cannot tell a
+twin (same code, price, amount) apart. The cancel stops there (``InputLost``, ``LOCKED_MID_CANCEL``),
+the 撤单确认 answered 否; the filter is then left as it is (no key into a locked desktop) and the next
+read of every code empties it, by ``WM_SETTEXT`` while the desktop is still locked.
 """
 
 from __future__ import annotations
@@ -11,8 +19,9 @@ from __future__ import annotations
 import logging
 
 from ...domain import messages as msg
-from ...domain.errors import BrokerUnavailable, OperationTimeout, OrderRejected, OutcomeUnknown
+from ...domain.errors import BrokerUnavailable, InputLost, OperationTimeout, OrderRejected, OutcomeUnknown
 from ...domain.models import Entrust
+from ..client_state import driver_state, input_lost, lost_during, send_unless_lost, stop_if_input_lost
 from . import tables
 from .confirms import cancel_confirm_mismatch, cancel_confirm_shown, cancel_many_count
 from .dialogs import DialogKind
@@ -24,7 +33,7 @@ log = logging.getLogger(__name__)
 
 class CancelPageMixin:
     def cancel(self, contract_no: str) -> None:
-        with self._op("撤单"):
+        with self._op("撤单"), lost_during(msg.LOCKED_MID_CANCEL):
             self.session.require_input("撤单")  # the row is selected and proven by keys
             rows = self._cancel_rows("")
             row = next((e for e in rows if e.contract_no == contract_no), None)
@@ -33,17 +42,19 @@ class CancelPageMixin:
             try:
                 # The peers' way (easyths order_cancel.py:101-109): list only this code's orders, read
                 # again, and select the row whose 合同编号 matches (rows may have moved meanwhile).
+                stop_if_input_lost(self.driver)  # the filter is typed
                 rows = self._cancel_rows(row.code)
                 index = next((i for i, e in enumerate(rows) if e.contract_no == contract_no), None)
                 if index is None:
                     raise OrderRejected(msg.CANCEL_NOT_FOUND.format(entrust_no=contract_no))
                 row = rows[index]
                 grid = self.session.control(self.layout.grid_id, "撤单表格")
-                keys = self.layout.keys
-                # Select the row with the keyboard: no screen coordinates (DPI and row heights differ).
-                self.driver.type_keys(grid, keys.row_first + keys.row_next * index)
+                self._select_row(grid, index)
+                stop_if_input_lost(self.driver)  # the proof copy is keys too
                 self._prove_selected(grid, contract_no)
-                self.driver.click(self.session.control(self.layout.cancel_one_id, "撤单按钮"))
+                button = self.session.control(self.layout.cancel_one_id, "撤单按钮")
+                stop_if_input_lost(self.driver)  # the click would act on a selection no one proved
+                self.driver.click(button)
                 quiet = self.timeouts.result_quiet if self.result_popups is False else None
                 end = run_flow(
                     self.popups,
@@ -70,6 +81,14 @@ class CancelPageMixin:
             end = run_flow(self.popups, self.session, self.timeouts, "全部撤单", lambda popup: None)
             said = cancel_many_count(end.confirm.classified.text) if end.confirm is not None else None
             return said if said is not None else len(rows)
+
+    def _select_row(self, grid: int, index: int) -> None:
+        """Select row ``index`` with the keyboard (no screen coordinates: DPI and row heights differ), one
+        key at a time with the desktop asked before each: a lock between two would leave the line above
+        the target selected, and its twin cancelled."""
+        keys = self.layout.keys
+        for key in (keys.row_first, *[keys.row_next] * index):
+            send_unless_lost(self.driver, lambda key=key: self.driver.type_keys(grid, key))
 
     def _prove_selected(self, grid: int, contract_no: str) -> None:
         """The selection keys have been handled, and the selected row is this order, before 撤单.
@@ -108,6 +127,10 @@ class CancelPageMixin:
             )
 
     def _check_cancel(self, popup: Popup, row: Entrust) -> None:
+        lost = input_lost(self.driver)
+        if lost is not None:  # locked while the 撤单确认 is up: 否, whatever it shows
+            self.popups.decline(popup)
+            raise lost
         if popup.kind is not DialogKind.CANCEL_CONFIRM:
             self.popups.decline(popup)
             raise OrderRejected(f"撤单时出现的不是撤单确认框（{popup.classified.message}），已取消撤单")
@@ -136,7 +159,10 @@ class CancelPageMixin:
         self.session.navigate("cancel", self.layout.grid_id)
         edit = self.session.find(self.layout.cancel_filter_id)
         if edit is not None and (code or self.driver.get_text(edit)):
-            self.entry.write(self.layout.cancel_filter_id, code, "撤单代码筛选")
+            if code:
+                self.entry.write(self.layout.cancel_filter_id, code, "撤单代码筛选")
+            else:
+                self._empty_filter(edit)
             self.driver.click(self.session.control(self.layout.cancel_query_id, "撤单查询按钮"))
         table = self.timeouts.wait(
             lambda: self._filtered(code), self.timeouts.query, f"撤单列表只显示{code or '全部'}委托"
@@ -153,9 +179,33 @@ class CancelPageMixin:
             return None
         return table
 
+    def _empty_filter(self, edit: int) -> None:
+        """Empty the filter before a read of every code: by keys while the desktop takes them, else (a
+        cancel stopped by a lock left it) by ``WM_SETTEXT``, a message, which lands where keys are lost.
+        A filter that keeps its code is an error: 可撤 and 全部撤单 would act on that code's orders alone."""
+        if driver_state(self.driver).locked is None:
+            try:
+                self.entry.write(self.layout.cancel_filter_id, "", "撤单代码筛选")
+                return
+            except InputLost:
+                log.info("the desktop locked as the cancel filter was emptied: emptying it by message")
+        self.driver.set_text(edit, "")
+        try:
+            self.timeouts.wait(
+                lambda: not self.driver.get_text(edit), self.timeouts.field, "撤单代码筛选清空"
+            )
+        except OperationTimeout:
+            left = self.driver.get_text(edit)
+            raise BrokerUnavailable(f"撤单代码筛选仍为{left}，工作站锁定时无法清空，可撤列表不完整") from None
+
     def _clear_cancel_filter(self) -> None:
-        if self.session.main is None:
+        """Empty the filter after a cancel; left as it is while the desktop takes no keys (the next read
+        of every code empties it by message: :meth:`_cancel_rows`)."""
+        if self.session.main is None or driver_state(self.driver).locked is not None:
             return
         edit = self.session.find(self.layout.cancel_filter_id)
         if edit is not None and self.driver.get_text(edit):
-            self.entry.write(self.layout.cancel_filter_id, "", "撤单代码筛选")
+            try:
+                self.entry.write(self.layout.cancel_filter_id, "", "撤单代码筛选")
+            except InputLost:  # locked as the keys went: the cancel's own outcome stands
+                log.info("the desktop locked as the cancel filter was emptied: left for the next read")

@@ -30,7 +30,7 @@ from ...domain.instruments import resolve_code
 from ...domain.market_orders import match_label, needs_protect_price
 from ...domain.models import OrderRequest
 from ...domain.rules import tick_size
-from ..client_state import input_lost
+from ..client_state import send_unless_lost, stop_if_input_lost
 from .session import ClientSession
 from .timeouts import Timeouts
 
@@ -47,20 +47,12 @@ class OrderEntry:
 
     def require_input(self) -> None:
         """Stop the order if the desktop stopped taking input since it began (``client_state.input_lost``)."""
-        lost = input_lost(self.driver)
-        if lost is not None:
-            raise lost
+        stop_if_input_lost(self.driver)
 
     def _send_keys(self, edit: int, keys: str) -> None:
-        """Keys into an order field, the desktop asked first. A driver that refuses them itself (the
-        Win32 driver's last line, ``win32_session.refuse_keys_if_locked``: the lock landed just now)
-        stops the order the same way: no key was sent."""
-        self.require_input()
-        try:
-            self.driver.type_keys(edit, keys)
-        except BrokerUnavailable:
-            self.require_input()
-            raise
+        """Keys into an order field, the desktop asked first (``client_state.send_unless_lost``: a
+        driver that refuses them itself stops the order the same way)."""
+        send_unless_lost(self.driver, lambda: self.driver.type_keys(edit, keys))
 
     def _type(self, edit: int, text: str) -> None:
         self._send_keys(edit, self.session.layout.keys.clear_edit + literal_keys(text))

@@ -92,6 +92,29 @@ def test_a_fresh_file_upgraded_to_head_matches_the_tables_in_code(tmp_path: Path
     assert _version(tmp_path / FILES[database]) == [migrations.head(database)]
 
 
+def _schema(path: Path) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return sorted(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+
+
+@pytest.mark.parametrize("database", list(Database))
+def test_a_fresh_file_gets_exactly_the_schema_the_revisions_make(tmp_path: Path, database: Database) -> None:
+    """A new file is written from the head schema taken once per process (``fresh_schema``), not by
+    running the revisions: it must be the very schema they make, index for index."""
+    from alembic import command
+
+    by_revisions = open_engine(tmp_path / "by_revisions.sqlite3")
+    with by_revisions.begin() as conn:
+        command.upgrade(migrations.config(database, conn), "head")
+    by_revisions.dispose()
+    fresh = open_engine(tmp_path / "fresh.sqlite3")
+    migrations.upgrade(fresh, database)
+    fresh.dispose()
+    assert _schema(tmp_path / "fresh.sqlite3") == _schema(tmp_path / "by_revisions.sqlite3")
+    assert any(kind == "index" for kind, *_ in _schema(tmp_path / "fresh.sqlite3"))
+    assert _version(tmp_path / "fresh.sqlite3") == _version(tmp_path / "by_revisions.sqlite3")
+
+
 def test_two_openers_of_one_fresh_file_both_succeed(tmp_path: Path) -> None:
     path = tmp_path / FILES[Database.JOURNAL]
     engines = [open_engine(path), open_engine(path)]

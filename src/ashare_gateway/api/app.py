@@ -24,6 +24,7 @@ from . import (
     easytrader_routes,
     errors,
     events_routes,
+    mcp_mount,
     pages,
     repo_routes,
     security,
@@ -59,17 +60,6 @@ def _policy(gateway: Gateway, root_dialect: str | None) -> SecurityPolicy:
 log = logging.getLogger(__name__)
 
 
-def _install_mcp(app: FastAPI) -> None:
-    """Mount ``/mcp`` when the ``mcp`` SDK is importable (it always is from PyPI; the Wine test harness
-    pins a smaller closure of wheels): a gateway without it still trades, and says why ``/mcp`` is absent."""
-    try:
-        from . import mcp_server
-    except ImportError as exc:
-        log.warning("MCP server not mounted at /mcp: %s", exc)
-        return
-    mcp_server.install(app)
-
-
 def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
     """The app for one listener; ``root_dialect`` ("ths", "easytrader", or None/"ht") owns its root paths."""
     if root_dialect not in (None, *DIALECTS):
@@ -89,7 +79,7 @@ def create_app(gateway: Gateway, root_dialect: str | None = None) -> FastAPI:
     app.include_router(repo_routes.build_router())
     app.include_router(condition_routes.build_router())
     app.include_router(events_routes.build_router())
-    _install_mcp(app)
+    mcp_mount.install(app)  # built on its first request
     for module in DIALECT_MODULES.values():
         app.include_router(module.build_router())
     if root is not None:

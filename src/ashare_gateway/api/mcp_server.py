@@ -13,13 +13,14 @@ be left out; with several, a call without it is refused with the list of names, 
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
 from fastapi import FastAPI
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from .. import __version__
 from ..accounts_config import check_name
@@ -27,7 +28,7 @@ from ..domain import fields
 from ..domain.errors import GatewayError
 from ..service.agent_orders import ProposalBook
 
-PATH = "/mcp"
+PATH = "/mcp"  # mcp_mount.PATH
 ACCOUNT_ARG = "。account：网关账户名（config.ini [Account:名称]）；只有一个账户时可省略，有多个时必填"
 INSTRUCTIONS = (
     "A-share trading account behind ashare-gateway. Prices in yuan, amounts in shares. "
@@ -119,8 +120,9 @@ def build(app: FastAPI) -> MCPServer:
     return server
 
 
-def install(app: FastAPI) -> None:
-    """Add ``/mcp`` to the app and run the MCP session manager with the app's lifespan."""
+def build_app(app: FastAPI) -> tuple[MCPServer, ASGIApp]:
+    """The server and the ASGI endpoint that answers ``/mcp`` (mounted by ``mcp_mount``, which also runs
+    the server's session manager: ``server.session_manager.run()``)."""
     server = build(app)
     mcp_app = server.streamable_http_app(
         streamable_http_path=PATH,
@@ -128,12 +130,5 @@ def install(app: FastAPI) -> None:
         json_response=True,
         host=app.state.gateway.settings.host,
     )
-    app.router.routes.extend(mcp_app.routes)
-    previous = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(a: FastAPI):
-        async with server.session_manager.run(), previous(a) as state:
-            yield state
-
-    app.router.lifespan_context = lifespan
+    route = next(r for r in mcp_app.routes if isinstance(r, Route) and r.path == PATH)
+    return server, route.app

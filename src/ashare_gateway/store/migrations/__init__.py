@@ -6,6 +6,12 @@ file (accounts, positions, orders, trades, IPO, market state). Revision ``0001``
 it was before migrations existed, so a data dir written by that code (tables present, no
 ``alembic_version`` table) is stamped at ``0001`` and then upgraded like any other. A file lock beside
 the database keeps two processes opening one data dir at once from both creating the tables.
+
+A new, empty file gets the head schema without Alembic running: the revisions are run once per process
+on an in-memory database and the schema they produced (``sqlite_master``'s statements, in the order they
+were made, and the head revision) is written to the file. It is the same schema by construction
+(``tests/unit/test_migrations.py`` compares the two); running the revisions costs ~35 ms of CPU per file,
+paid on every start on a fresh data dir, every new account and ~1,500 times by the test suite.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from filelock import FileLock
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 HERE = Path(__file__).resolve().parent
@@ -77,6 +83,9 @@ def upgrade(engine: Engine, database: Database, *, versions: Path | None = None)
         with engine.begin() as conn:
             cfg = config(database, conn, versions)
             revision = MigrationContext.configure(conn).get_current_revision()
+            if revision is None and versions is None and not inspect(conn).get_table_names():
+                _write_fresh(conn, database)
+                return
             if revision is None and _is_legacy(conn, database):
                 command.stamp(cfg, BASELINE)
             command.upgrade(cfg, "head")
@@ -88,3 +97,33 @@ def upgrade(engine: Engine, database: Database, *, versions: Path | None = None)
 def _is_legacy(conn: Connection, database: Database) -> bool:
     tables = set(inspect(conn).get_table_names())
     return any(name in tables for name in LEGACY_MARKER[database])
+
+
+@cache
+def fresh_schema(database: Database) -> tuple[tuple[str, ...], str]:
+    """The statements that make a file at head, and the head revision: the revisions run once on an
+    in-memory database, read back from ``sqlite_master`` in the order they made each object (tables
+    before their indexes; ``sqlite_*`` internals and automatic indexes are SQLite's own)."""
+    engine = create_engine("sqlite://")
+    try:
+        with engine.begin() as conn:
+            command.upgrade(config(database, conn), "head")
+            rows = conn.execute(
+                text(
+                    "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+                    "ORDER BY rowid"
+                )
+            )
+            statements = tuple(row[0] for row in rows)
+            revision = MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+    assert revision is not None
+    return statements, revision
+
+
+def _write_fresh(conn: Connection, database: Database) -> None:
+    statements, revision = fresh_schema(database)
+    for statement in statements:
+        conn.exec_driver_sql(statement)
+    conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": revision})

@@ -90,6 +90,25 @@ class MarketState:
         )
 
 
+@functools.cache
+def _xshg_sessions() -> tuple[dt.date, dt.date, frozenset[dt.date]]:
+    """exchange_calendars' XSHG sessions as dates (first, last, all), read once per process: the package's
+    data does not change while it runs, and every calendar (each account, each restart of a gateway in one
+    process) would otherwise turn ~8,000 timestamps into dates again."""
+    import exchange_calendars  # imported lazily: it loads pandas, which start-up does not need
+
+    cal = exchange_calendars.get_calendar("XSHG")
+    days = frozenset(d.date() for d in cal.sessions)
+    return cal.first_session.date(), cal.last_session.date(), days
+
+
+@functools.cache
+def _xshg_holidays():
+    import holidays
+
+    return holidays.financial_holidays("XSHG")
+
+
 class TradingCalendar:
     """XSHG trading days; ``always_open`` is the explicit demo mode in which every moment is continuous.
 
@@ -101,22 +120,12 @@ class TradingCalendar:
         self.closures = frozenset(closures)
 
     @functools.cached_property
-    def _calendar(self):
-        import exchange_calendars  # imported lazily: it loads pandas, which start-up does not need
-
-        return exchange_calendars.get_calendar("XSHG")
-
-    @functools.cached_property
     def _sessions(self) -> tuple[dt.date, dt.date, frozenset[dt.date]]:
-        cal = self._calendar
-        days = frozenset(d.date() for d in cal.sessions)
-        return cal.first_session.date(), cal.last_session.date(), days
+        return _xshg_sessions()
 
     @functools.cached_property
     def _holidays(self):
-        import holidays
-
-        return holidays.financial_holidays("XSHG")
+        return _xshg_holidays()
 
     @functools.cached_property
     def data_end(self) -> dt.date:

@@ -11,6 +11,8 @@ the model does not declare never reaches the service.
 
 from __future__ import annotations
 
+import copy
+import functools
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
@@ -59,8 +61,15 @@ def parse(model: type[M], body: dict[str, Any], **context: Any) -> M:
 
 def request_body(model: type[RequestModel], *, required: bool = True) -> dict[str, Any]:
     """``openapi_extra`` declaring ``model`` as the route's JSON body (the route reads it itself)."""
-    schema = _inlined(model.model_json_schema(mode="validation"))
+    schema = copy.deepcopy(_body_schema(model))  # the caller's own copy: FastAPI merges it into the document
     return {"requestBody": {"required": required, "content": {"application/json": {"schema": schema}}}}
+
+
+@functools.cache
+def _body_schema(model: type[RequestModel]) -> dict[str, Any]:
+    """``model``'s JSON schema, made once per process: pydantic builds it in milliseconds, and every app
+    (each listener, each restart in one process) declares every route's body again."""
+    return _inlined(model.model_json_schema(mode="validation"))
 
 
 def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
@@ -85,7 +94,7 @@ def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
 
 def query_parameters(model: type[RequestModel]) -> dict[str, Any]:
     """``openapi_extra`` declaring ``model``'s fields as query parameters (the ths dialect's GET form)."""
-    schema = model.model_json_schema(mode="validation")
+    schema = _query_schema(model)
     required = set(schema.get("required", []))
     parameters = []
     for name, prop in schema["properties"].items():
@@ -99,7 +108,12 @@ def query_parameters(model: type[RequestModel]) -> dict[str, Any]:
                 "schema": field,
             }
         )
-    return {"parameters": parameters}
+    return {"parameters": copy.deepcopy(parameters)}
+
+
+@functools.cache
+def _query_schema(model: type[RequestModel]) -> dict[str, Any]:
+    return model.model_json_schema(mode="validation")
 
 
 __all__ = ["M", "RequestModel", "parse", "query_parameters", "request_body"]

@@ -115,22 +115,34 @@ class OfflineQuotes:
     @functools.lru_cache(maxsize=512)  # noqa: B019 - one source per exchange; bounded
     def _path(self, code: str, day: dt.date) -> tuple[int, ...]:
         ref = self._refs[code]
-        tick = tick_size(ref.security)
-        base = int(ref.prev_close / tick)
-        band = max(2, int(base * ref.volatility))
-        rng = random.Random(_seed("path", code, day))
-        # The open gaps a little from the prior close, then the walk reverts towards it.
-        offset = rng.randint(-band // 2, band // 2)
-        out = []
-        for _ in range(SNAPSHOTS_PER_DAY):
-            pull = -1 if offset > band // 3 else (1 if offset < -band // 3 else 0)
-            step = rng.choice((-1, 0, 0, 1)) + (pull if rng.random() < 0.3 else 0)
-            offset = max(-band, min(band, offset + step))
-            out.append(max(1, base + offset))
-        return tuple(out)
+        base = int(ref.prev_close / tick_size(ref.security))
+        return price_path(code, day, base, max(2, int(base * ref.volatility)))
+
+
+@functools.lru_cache(maxsize=256)
+def price_path(code: str, day: dt.date, base: int, band: int) -> tuple[int, ...]:
+    """The day's walk of ``code`` in ticks around ``base`` within ``±band``: a pure function of its
+    arguments, so one cache serves every exchange of the process (each new paper exchange — a restart,
+    a second account, a test — would otherwise walk 4,800 steps again per code and day)."""
+    rng = random.Random(_seed("path", code, day))
+    # The open gaps a little from the prior close, then the walk reverts towards it.
+    offset = rng.randint(-band // 2, band // 2)
+    out = []
+    for _ in range(SNAPSHOTS_PER_DAY):
+        pull = -1 if offset > band // 3 else (1 if offset < -band // 3 else 0)
+        step = rng.choice((-1, 0, 0, 1)) + (pull if rng.random() < 0.3 else 0)
+        offset = max(-band, min(band, offset + step))
+        out.append(max(1, base + offset))
+    return tuple(out)
 
 
 def load_bundled_references() -> list[Reference]:
+    return list(_bundled_references())
+
+
+@functools.cache
+def _bundled_references() -> tuple[Reference, ...]:
+    """The bundled table, parsed once per process (its rows are frozen)."""
     text = resources.files(__package__).joinpath("data/securities.csv").read_text(encoding="utf-8")
     out = []
     for row in csv.DictReader(text.splitlines()):
@@ -146,7 +158,7 @@ def load_bundled_references() -> list[Reference]:
                 t0=row["t0"] == "1",
             )
         )
-    return out
+    return tuple(out)
 
 
 def load_bundled_ipos() -> list[IpoOffer]:

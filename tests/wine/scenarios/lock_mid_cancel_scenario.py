@@ -151,7 +151,7 @@ def refused_then_cancelled(arm: dict, reason: str, *, read_locked: bool = True) 
         lost = now["stats"]["keys_lost"] - stats["keys_lost"]
         assert open_now[first] and open_now[target], (
             f"cancelled while locked ({outcome}): first {first} open {open_now[first]}, "
-            f"target {target} open {open_now[target]}"
+            f"target {target} open {open_now[target]}; {lost} keys swallowed"
         )
         assert outcome == wanted, f"{outcome} (both twins still open; {lost} keys swallowed)"
         assert now["session"] in REASONS and REASONS[now["session"]] == reason, now["session"]

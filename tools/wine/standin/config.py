@@ -57,9 +57,10 @@ class Config:
     # typed keys and mouse input go nowhere, the screen is black, messages still work.
     session_lock: str = ""
     # The same lock landing mid-flow, once (session_lock.py): {"state": "locked", "after": N} after the
-    # N-th key-down from now; "locked" / "disconnected" as the next 委托确认 comes up.
+    # N-th key-down from now; "locked" / "disconnected" as the next 委托确认 comes up, or the next 撤单确认.
     session_lock_after_keys: dict = field(default_factory=dict)
     session_lock_at_confirm: str = ""
+    session_lock_at_cancel_confirm: str = ""
     login_saved: dict[str, str] = field(default_factory=dict)  # login edits filled at start (editable)
 
     @classmethod

@@ -34,10 +34,14 @@ switched on from inside the stand-in as a real one arrives, not by the test betw
   a key pressed before the lock still passes (Windows releases held keys as the secure desktop takes
   over), nothing else does. ``after`` 0: at once;
 * ``session_lock_at_confirm = "locked"``: the lock is on as the next 委托确认 comes up (its
-  ``WM_INITDIALOG``, ``dialogs.py``), before the caller can see the dialog.
+  ``WM_INITDIALOG``, ``dialogs.py``), before the caller can see the dialog;
+* ``session_lock_at_cancel_confirm = "locked"``: the same at the next 撤单确认 (a cancel by 合同编号 or
+  全撤): the cancel's keys have all passed, its 撤单 click has landed, and the caller finds the desktop
+  locked as the confirm comes up (``tests/wine/scenarios/lock_mid_cancel_scenario.py``). A knob of its
+  own, so an order placed while it is armed (the twins of that scenario) is not the one that locks.
 
-Either is used once: as the lock lands the knob reads as ``session_lock`` = the state and the trigger is
-cleared, so ``set(session_lock="")`` unlocks as after any lock.
+Each is used once: as the lock lands the knob reads as ``session_lock`` = the state and every trigger
+is cleared, so ``set(session_lock="")`` unlocks as after any lock.
 """
 
 from __future__ import annotations
@@ -88,6 +92,11 @@ kernel32.GetModuleHandleW.argtypes = [wintypes.LPCWSTR]
 kernel32.GetModuleHandleW.restype = wintypes.HMODULE  # 64-bit: the default c_int would truncate it
 
 _registered = False
+# The dialog each at-confirm knob lands at (``SessionLock.dialog_shown``).
+AT_DIALOG = {
+    texts.CONFIRM_TITLE: "session_lock_at_confirm",
+    texts.CANCEL_TITLE: "session_lock_at_cancel_confirm",
+}
 
 
 class KBDLLHOOKSTRUCT(ctypes.Structure):
@@ -109,7 +118,8 @@ def _after_keys(knob: object) -> tuple[SessionState, int] | None:
 
 class SessionLock:
     """The knob's state on the stand-in's side; ``apply`` follows ``config.session_lock`` and the
-    mid-flow triggers (``session_lock_after_keys``, ``session_lock_at_confirm``)."""
+    mid-flow triggers (``session_lock_after_keys``, ``session_lock_at_confirm``,
+    ``session_lock_at_cancel_confirm``)."""
 
     def __init__(self, app: App) -> None:
         self.app = app
@@ -146,11 +156,15 @@ class SessionLock:
         log.info("session %s%s", wanted.value or "active", armed)
 
     def dialog_shown(self, title: str) -> None:
-        """A modal came up (``Dialogs.run``, on the GUI thread): the at-confirm lock lands at a 委托确认."""
+        """A modal came up (``Dialogs.run``, on the GUI thread): an at-confirm lock lands at its dialog,
+        ``session_lock_at_confirm`` at a 委托确认, ``session_lock_at_cancel_confirm`` at a 撤单确认."""
         config = self.app.config
-        if title != texts.CONFIRM_TITLE or not config.session_lock_at_confirm:
+        knob = AT_DIALOG.get(title)
+        state = getattr(config, knob) if knob else ""
+        if not state:
             return
-        config.session_lock, config.session_lock_at_confirm = config.session_lock_at_confirm, ""
+        config.session_lock = state
+        config.session_lock_at_confirm = config.session_lock_at_cancel_confirm = ""
         config.session_lock_after_keys = {}
         log.info("session lock lands at the %s", title)
         self.apply()

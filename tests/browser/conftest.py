@@ -31,8 +31,10 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1440, "height": 900}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser() -> Iterator:
+    """One Chromium per test module (per xdist worker): a launch costs about a second of CPU, and each
+    test still gets its own context (``page``), so no cookie or storage passes from one to the next."""
     if CHROMIUM is None:
         if os.environ.get("CI"):
             pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium for the browser tests")

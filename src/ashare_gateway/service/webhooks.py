@@ -21,16 +21,18 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 
 from ..domain.errors import InvalidParameter
 from ..store.event_tables import webhook_deliveries
 from .events import Event, EventBus
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +140,8 @@ class Webhooks:
 
     # ---- the sender --------------------------------------------------------------------------
     def _run(self) -> None:
+        import httpx  # here, not at start-up: ~60 ms of every serve's start (it pulls in rich and click)
+
         with httpx.Client(timeout=self.config.timeout) as http:
             while not self._stop.is_set():
                 self._wake.clear()
@@ -181,6 +185,8 @@ class Webhooks:
             ).scalar_one()
 
     def _deliver(self, http: httpx.Client, row) -> None:
+        import httpx
+
         event = self.bus.get(row.event_id)
         if event is None:
             self._update(row.id, state=DeliveryState.FAILED, last_error="event missing")

@@ -19,6 +19,29 @@ from ashare_gateway.config import Settings
 from ashare_gateway.domain.clock import ManualClock
 from ashare_gateway.gateway import Gateway, build_gateway
 
+
+def _one_default_tls_context() -> None:
+    """The tests call ``httpx.get``/``post`` by the thousand, each building a client whose default TLS
+    context loads the CA bundle (~26 ms of CPU), for plain HTTP to loopback. One default context serves
+    every such client of the test process (any other ``verify``/``cert`` still gets its own). Test
+    harness only: the gateway's own clients are untouched."""
+    from httpx._transports import default
+
+    build = default.create_ssl_context
+    made: dict[bool, object] = {}
+
+    def create_ssl_context(verify=True, cert=None, trust_env=True):
+        if verify is not True or cert is not None:
+            return build(verify=verify, cert=cert, trust_env=trust_env)
+        if trust_env not in made:
+            made[trust_env] = build(verify=verify, cert=cert, trust_env=trust_env)
+        return made[trust_env]
+
+    default.create_ssl_context = create_ssl_context
+
+
+_one_default_tls_context()
+
 # A Friday, in continuous trading: deterministic quotes for every test that does not set its own time.
 TRADING_MORNING = "2026-11-20 10:00:00"
 

@@ -234,6 +234,7 @@ def _():
 def _():
     """0xE122 does nothing on this grid, so the read goes by keys, and the IME eats the first Ctrl+C
     (xiadan-gateway position_service.py:46-115): the copy that produced nothing is sent again."""
+    broker.grids.forget_preference()  # from 0xE122 (a step before may have left save-as the way first)
     before = ctl.call("state")["stats"]
     try:
         got = {p.code: p.quantity for p in broker.positions()}

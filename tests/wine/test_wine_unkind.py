@@ -28,6 +28,7 @@ UNKIND_STEPS = [
     "nested_grid_read",
     "ctrl_read_async",
     "copy_refused_save_as",
+    "ime_eats_first_copy",
     "async_page_switch",
     "async_cancel",
     "stray_windows",

@@ -230,6 +230,26 @@ def _():
     return {"positions": got, "refused": after["copy_refused"] - before["copy_refused"]}
 
 
+@step("ime_eats_first_copy", copy_command_ignored=True, ime_eats_copy=1)
+def _():
+    """0xE122 does nothing on this grid, so the read goes by keys, and the IME eats the first Ctrl+C
+    (xiadan-gateway position_service.py:46-115): the copy that produced nothing is sent again."""
+    broker.grids.forget_preference()  # from 0xE122 (a step before may have left save-as the way first)
+    before = ctl.call("state")["stats"]
+    try:
+        got = {p.code: p.quantity for p in broker.positions()}
+    finally:
+        broker.grids.forget_preference()  # the next steps start from 0xE122 again
+    after = ctl.call("state")["stats"]
+    assert got == holdings(), (got, holdings())
+    eaten = after["ime_ate_copy"] - before["ime_ate_copy"]
+    ignored = after["copy_command_ignored"] - before["copy_command_ignored"]
+    assert eaten == 1 and ignored >= 1, (before, after)
+    copies = after["copies"] - before["copies"]
+    assert copies >= 1, (before, after)  # the re-sent Ctrl+C got through
+    return {"positions": got, "ime_ate_copy": eaten, "copy_command_ignored": ignored, "copies": copies}
+
+
 @step("async_page_switch", async_switch_ms=150)
 def _():
     """A WM_COMMAND page switch lands late and buy/sell share IDs: a buy then a sell must not swap."""

@@ -68,6 +68,8 @@ class App:
             "settext_ignored": 0,  # WM_SETTEXT/EM_REPLACESEL into an order edit that did nothing
             "copy_keys_lost": 0,  # Ctrl+A/Ctrl+C that came too soon after Ctrl (ctrl_lag_ms)
             "copy_refused": 0,
+            "copy_command_ignored": 0,  # 0xE122 posted to the grid that did nothing (copy_command_ignored)
+            "ime_ate_copy": 0,  # Ctrl+C keystrokes the IME ate (ime_eats_copy)
             "saves": 0,
             "switch_to_shown": 0,  # page commands naming the page already on screen (mainframe.py)
             "results_shown": 0,  # 提示 after a successful order/cancel

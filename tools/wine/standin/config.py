@@ -37,6 +37,10 @@ class Config:
     grid_nesting: bool = False  # page → 1047 container → HexinScrollWnd 200 → CVirtualGridCtrl 1047
     ctrl_lag_ms: int = 0  # Ctrl read like GetAsyncKeyState: Ctrl+A/C within N ms of Ctrl-down is lost
     copy_refused: bool = False  # the grid refuses to copy (keys and 0xE122); Ctrl+S (save as) works
+    copy_command_ignored: bool = False  # WM_COMMAND 0xE122 posted to the grid does nothing; keys still copy
+    # The IME eats the next N Ctrl+C keystrokes sent to the grid (xiadan-gateway position_service.py:46-115
+    # sends Ctrl+C twice for it): counted in stats ime_ate_copy.
+    ime_eats_copy: int = 0
     async_switch_ms: int = 0  # a WM_COMMAND page switch lands this much later (SendMessage returns first)
     stale_pages: bool = False  # the page left stays shown (off screen, first in Z order): panes.py
     login_button: str = "确定"  # the login button's text: 确定, 确定(Y), 登录(Y)

@@ -2,7 +2,9 @@
 
 A read-only table window that copies itself to the clipboard as tab-separated text (header first) on
 Ctrl+A Ctrl+C, on posted keystrokes, and on ``WM_COMMAND 0xE122``; rows are selectable by Home/Down and
-a click, and Enter or a double-click activates the selected row (the cancel page cancels it).
+a click, and Enter or a double-click activates the selected row (the cancel page cancels it). Knobs:
+``copy_refused`` (no copy at all), ``copy_command_ignored`` (0xE122 does nothing, keys still copy),
+``ime_eats_copy`` (the IME eats the next N Ctrl+C keystrokes).
 """
 
 from __future__ import annotations
@@ -127,6 +129,18 @@ class Grid:
         w.set_clipboard(self.hwnd, self.copy_text())
         app.stats["copies"] += 1
 
+    def _ime_ate_copy(self) -> bool:
+        """Knob ``ime_eats_copy`` = N: the IME takes the next N Ctrl+C keystrokes before the grid sees
+        them (the Linux fake's ``Faults.ime_eats_copy``); True when it ate this one. 0xE122 is no key:
+        never eaten."""
+        config = self.app.config
+        if config.ime_eats_copy <= 0:
+            return False
+        config.ime_eats_copy -= 1
+        self.app.stats["ime_ate_copy"] += 1
+        log.info("the IME ate a Ctrl+C (%d more to eat)", config.ime_eats_copy)
+        return True
+
     def save(self) -> None:
         """Ctrl+S: (the captcha, then) the save-as dialog, writing the whole grid."""
         app = self.app
@@ -231,8 +245,9 @@ class Grid:
                 self._char_done = True
                 win32gui.InvalidateRect(hwnd, None, True)
             elif ctrl and wparam == ord("C"):
-                self._char_done = True
-                self.copy()
+                self._char_done = True  # the WM_CHAR that follows is the same keystroke
+                if not self._ime_ate_copy():
+                    self.copy()
             elif ctrl and wparam == ord("S"):
                 self._char_done = True
                 self.app.later(self.save)
@@ -267,10 +282,13 @@ class Grid:
                 elif wparam == 1:
                     self.select_all = True
                     win32gui.InvalidateRect(hwnd, None, True)
-                else:
+                elif not self._ime_ate_copy():
                     self.copy()
             return 0
         if msg == win32con.WM_COMMAND and w.loword(wparam) == COPY_CMD:
+            if self.app.config.copy_command_ignored:  # a build whose grid has no Edit→Copy handler
+                self.app.stats["copy_command_ignored"] += 1
+                return 0
             self.select_all = True
             self.copy()
             return 0

@@ -9,6 +9,8 @@ trading client, so the hexin adapter finds the sibling by folder as it must on a
   WM_KEYDOWN 0xE7 and is counted in ``stats["vk_packet_ignored"]``, never taken for a digit;
 - the flash-order dialog (``hexin_flash``), empty caption on 9.x;
 - the pop-ups (委托确认, 提示) are the xiadan stand-in's ``Dialogs``;
+- a locked or disconnected session, at once or landing mid-order (after N key-downs, at the flash
+  order's 委托确认): the xiadan stand-in's ``SessionLock`` (``session_lock.py``), same knobs and stats;
 - F12 starts the xiadan.exe beside it when none runs (``hexin_f12``);
 - test hooks on the control port (``hexin_hooks``), reaching the GUI thread through ``pump.Inbox``.
 """
@@ -34,6 +36,7 @@ from .hexin_config import HexinConfig
 from .hexin_flash import FlashDialog
 from .hexin_hooks import HexinHooks
 from .pump import Inbox
+from .session_lock import SessionLock
 
 log = logging.getLogger("standin")
 
@@ -50,12 +53,15 @@ class HexinApp:
         self.backend: Backend | None = None
         self.stats = {"orders": 0, "lookups": 0, "vk_packet_ignored": 0, "quick_codes": 0, "results_shown": 0}
         self.stats["results_skipped"] = 0
+        # What a locked session swallowed, and the key-downs passed before a mid-order lock (session_lock.py).
+        self.stats.update(keys_lost=0, keys_before_lock=0, mouse_lost=0)
         self.keys: list[str] = []  # what the 键盘精灵 read, one entry per Enter ("21↵")
         self.main = 0
         self.frame = SimpleNamespace(main=0)  # what Dialogs reads: the owner of its pop-ups
         self.login = SimpleNamespace(hwnd=0)
         self.dialogs = Dialogs(self)  # type: ignore[arg-type]
         self.flash: FlashDialog | None = None
+        self.session_lock = SessionLock(self)  # type: ignore[arg-type]  # Dialogs lands at_confirm on it
         self.sprite = ""
         self.hooks = HexinHooks(self)
         self.inbox = Inbox("AshareHexinMsg", self.hooks)
@@ -106,6 +112,7 @@ class HexinApp:
         win32gui.UpdateWindow(self.main)
         win32gui.SetForegroundWindow(self.main)
         log.info("hexin main window %#x (%s)", self.main, self.title(self.hexin.home_page))
+        self.session_lock.apply()  # a session locked from the start when the knob says so
         self._loop()
         return 0
 

@@ -27,6 +27,12 @@ class HexinConfig:
     lookup_delay_ms: int = 0  # the code lookup (name, default price) lands this late
     flash_caption: bool | None = None  # the dialog's caption 闪电买入/闪电卖出 (9.x: empty)
     vk_only: bool | None = None  # the 键盘精灵 ignores VK_PACKET characters (both builds: True)
+    # A locked / disconnected session, and the same lock landing mid-order, as the xiadan stand-in's
+    # (session_lock.py): "" active, "locked", "disconnected"; {"state": "locked", "after": N} after the
+    # N-th key-down; at_confirm: as the flash order's 委托确认 comes up.
+    session_lock: str = ""
+    session_lock_after_keys: dict = field(default_factory=dict)
+    session_lock_at_confirm: str = ""
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> HexinConfig:

@@ -1,7 +1,8 @@
 """The hexin stand-in's test hooks (never part of a real client), answered on its GUI thread.
 
-Commands: ping, state (stats, what the 键盘精灵 read, the open flash dialog, the exchange's books),
-set (config fields), quote, quit, kill. Same wire format as the xiadan stand-in's (``control.py``).
+Commands: ping, state (stats, what the 键盘精灵 read, the open flash dialog, the session, the exchange's
+books), set (config fields; the session_lock knobs applied at once), quote, quit, kill. Same wire format
+as the xiadan stand-in's (``control.py``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class HexinHooks:
             "ok": True,
             "main": app.main,
             "title": win32gui.GetWindowText(app.main) if app.main else "",
+            "session": app.session_lock.state.value,
             "stats": dict(app.stats),
             "keys": app.keys[-20:],
             "sprite": app.sprite,
@@ -54,6 +56,7 @@ class HexinHooks:
         for key, value in req.items():
             if key != "cmd" and hasattr(self.app.config, key):
                 setattr(self.app.config, key, value)
+        self.app.session_lock.apply()  # the session_lock knobs take effect at once (session_lock.py)
         return {"ok": True}
 
     def cmd_quote(self, req: dict) -> dict:

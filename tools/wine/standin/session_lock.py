@@ -34,7 +34,8 @@ switched on from inside the stand-in as a real one arrives, not by the test betw
   a key pressed before the lock still passes (Windows releases held keys as the secure desktop takes
   over), nothing else does. ``after`` 0: at once;
 * ``session_lock_at_confirm = "locked"``: the lock is on as the next 委托确认 comes up (its
-  ``WM_INITDIALOG``, ``dialogs.py``), before the caller can see the dialog;
+  ``WM_INITDIALOG``, ``dialogs.py``), before the caller can see the dialog — the order page's, or in the
+  hexin stand-in (``hexin_app.py``, same knobs) the flash order's;
 * ``session_lock_at_cancel_confirm = "locked"``: the same at the next 撤单确认 (a cancel by 合同编号 or
   全撤): the cancel's keys have all passed, its 撤单 click has landed, and the caller finds the desktop
   locked as the confirm comes up (``tests/wine/scenarios/lock_mid_cancel_scenario.py``). A knob of its
@@ -160,7 +161,7 @@ class SessionLock:
         ``session_lock_at_confirm`` at a 委托确认, ``session_lock_at_cancel_confirm`` at a 撤单确认."""
         config = self.app.config
         knob = AT_DIALOG.get(title)
-        state = getattr(config, knob) if knob else ""
+        state = getattr(config, knob, "") if knob else ""  # hexin's config has no cancel knob
         if not state:
             return
         config.session_lock = state

@@ -129,6 +129,37 @@ def run_scenario(wine, script: Path, *args: str, timeout: float, log_name: str) 
 
 
 @dataclass
+def install_hexin_pair(wine, wine_home: Path, db: Path, version: str, name: str, **trading: object):
+    """hexin.exe with its xiadan.exe beside it (``standin.hexin_install``), both on the paper exchange
+    ``db`` with the demo account; ``trading`` adds to the sibling's settings (e.g. ``logged_in=False``).
+    Returns (hexin Standin, sibling Standin, hexin exe, sibling exe); neither is started."""
+    from standin.hexin_install import install_hexin
+    from winenv import winpath
+
+    wine.log_dir.mkdir(parents=True, exist_ok=True)
+    port, trading_port = free_port(), free_port()
+    account = {"user": "demo", "password": "demo", "comm_password": None}
+    hexin_config = {
+        "db": winpath(db),
+        "version": version,
+        "accounts": [account],
+        "control_port": port,
+        "log": winpath(wine.log_dir / f"{name}-{port}.log"),
+    }
+    trading_config = {
+        "db": winpath(db),
+        "flavour": "universal",
+        "accounts": [account],
+        "control_port": trading_port,
+        "log": winpath(wine.log_dir / f"{name}-xiadan-{trading_port}.log"),
+        **trading,
+    }
+    hexin_exe, trading_exe, folder = install_hexin(hexin_config, trading_config, home=wine_home)
+    hexin = Standin(wine, hexin_exe, folder, port, hexin_config, db)
+    sibling = Standin(wine, trading_exe, folder, trading_port, trading_config, db)
+    return hexin, sibling, hexin_exe, trading_exe
+
+
 class Standin:
     """One installed stand-in (``C:\\htzqzyb2\\xiadan.exe``) with its control connection."""
 

@@ -19,7 +19,7 @@ import os
 
 import pytest
 
-from tests.wine.conftest import ENABLED, SCENARIOS, SKIP_REASON, Standin, free_port, run_scenario
+from tests.wine.conftest import ENABLED, SCENARIOS, SKIP_REASON, install_hexin_pair, run_scenario
 
 pytestmark = [pytest.mark.wine, pytest.mark.skipif(not ENABLED, reason=SKIP_REASON)]
 
@@ -41,32 +41,13 @@ VERSIONS = [v for v in os.environ.get("ASHARE_WINE_HEXIN", "8,9").split(",") if 
 
 @pytest.fixture(scope="module", params=VERSIONS)
 def hexin_run(request, wine, wine_home, tmp_path_factory):
-    from standin.hexin_install import install_hexin
-    from winenv import winpath
-
     version = request.param
     db = tmp_path_factory.mktemp(f"hexin{version}") / "exchange.sqlite3"
-    wine.log_dir.mkdir(parents=True, exist_ok=True)
-    port, trading_port = free_port(), free_port()
-    account = {"user": "demo", "password": "demo", "comm_password": None}
-    hexin_config = {
-        "db": winpath(db),
-        "version": version,
-        "accounts": [account],
-        "control_port": port,
-        "log": winpath(wine.log_dir / f"hexin{version}-{port}.log"),
-    }
-    trading_config = {
-        "db": winpath(db),
-        "flavour": "universal",
-        "accounts": [account],
-        "logged_in": False,  # started by hexin's F12, it opens at its login window (the scenario logs in)
-        "control_port": trading_port,
-        "log": winpath(wine.log_dir / f"hexin{version}-xiadan-{trading_port}.log"),
-    }
-    hexin_exe, trading_exe, folder = install_hexin(hexin_config, trading_config, home=wine_home)
-    hexin = Standin(wine, hexin_exe, folder, port, hexin_config, db)
-    trading = Standin(wine, trading_exe, folder, trading_port, trading_config, db)
+    # The sibling, started by hexin's F12, opens at its login window (the scenario logs in).
+    hexin, trading, hexin_exe, _ = install_hexin_pair(
+        wine, wine_home, db, version, f"hexin{version}", logged_in=False
+    )
+    port, trading_port = hexin.port, trading.port
     try:
         # Only hexin: the scenario's F12 step has hexin start its xiadan.exe (standin/hexin_f12.py).
         hexin.spawn()

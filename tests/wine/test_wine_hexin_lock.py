@@ -16,7 +16,7 @@ import os
 
 import pytest
 
-from tests.wine.conftest import ENABLED, SCENARIOS, SKIP_REASON, Standin, free_port, run_scenario
+from tests.wine.conftest import ENABLED, SCENARIOS, SKIP_REASON, install_hexin_pair, run_scenario
 
 pytestmark = [pytest.mark.wine, pytest.mark.skipif(not ENABLED, reason=SKIP_REASON)]
 
@@ -26,29 +26,11 @@ VERSIONS = [v for v in os.environ.get("ASHARE_WINE_HEXIN", "8,9").split(",") if 
 
 @pytest.fixture(scope="module", params=VERSIONS)
 def hexin_lock_run(request, wine, wine_home, tmp_path_factory):
-    from standin.hexin_install import install_hexin
-    from winenv import winpath
-
     version = request.param
     db = tmp_path_factory.mktemp(f"hexinlock{version}") / "exchange.sqlite3"
-    wine.log_dir.mkdir(parents=True, exist_ok=True)
-    port, trading_port = free_port(), free_port()
-    account = {"user": "demo", "password": "demo", "comm_password": None}
-    hexin_config = {
-        "db": winpath(db),
-        "version": version,
-        "accounts": [account],
-        "control_port": port,
-        "log": winpath(wine.log_dir / f"hexinlock{version}-{port}.log"),
-    }
-    trading_config = {  # installed beside hexin.exe as on a real install; never started (no F12 here)
-        "db": winpath(db),
-        "flavour": "universal",
-        "accounts": [account],
-        "control_port": trading_port,
-    }
-    hexin_exe, _trading_exe, folder = install_hexin(hexin_config, trading_config, home=wine_home)
-    hexin = Standin(wine, hexin_exe, folder, port, hexin_config, db)
+    # The sibling is installed beside hexin.exe as on a real install; never started (no F12 here).
+    hexin, _sibling, hexin_exe, _ = install_hexin_pair(wine, wine_home, db, version, f"hexinlock{version}")
+    port = hexin.port
     try:
         hexin.spawn()
         return run_scenario(

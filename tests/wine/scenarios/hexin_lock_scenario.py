@@ -30,9 +30,7 @@ import contextlib
 import json
 import logging
 import os
-import re
 import sys
-from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the embeddable Python does not
 
@@ -40,6 +38,9 @@ import shims
 
 shims.install()
 
+from lock_helpers import key_downs, screen_black  # noqa: E402
+from lock_helpers import resting_buy as rest  # noqa: E402
+from lock_helpers import unlock as unlock_all  # noqa: E402
 from standin.control import Client  # noqa: E402
 from steps import recorder  # noqa: E402
 
@@ -73,42 +74,12 @@ def state() -> dict:
     return ctl.call("state")
 
 
-def key_downs(keys: str) -> int:
-    """The key-downs pywinauto sends for ``keys``: one per key ({NAME} or a character), one per modifier."""
-    return len(re.findall(r"\{[^}]+\}|.", keys))
-
-
-def resting_buy() -> OrderRequest:
-    """5 ticks under the last price: it rests, and differs from the price the client fills in itself."""
-    q = ctl.call("quote", code=CODE)
-    return OrderRequest(CODE, Side.BUY, 100, Decimal(q["last"]) - Decimal("0.05"))
-
-
 def orders() -> set[str]:
     return {e["contract_no"] for e in state()["exchange"]["entrusts"]}
 
 
 def flash_windows() -> list:
     return [x for x in driver.top_windows() if x.class_name == "#32770" and x.owner == broker.main]
-
-
-def screen_black() -> int:
-    """Wait until a screen grab of the main window is black (the whole lock landed); the grabs taken."""
-    from pywinauto.controls.hwndwrapper import HwndWrapper
-
-    grabs: list[tuple] = []
-
-    def black() -> bool:
-        grabs.append(HwndWrapper(broker.main).capture_as_image().convert("RGB").getextrema())
-        return grabs[-1] == ((0, 0), (0, 0), (0, 0))
-
-    wait_until(black, timeout=5, what="主窗口的屏幕截图全黑")
-    return len(grabs)
-
-
-def unlock() -> None:
-    ctl.call("set", session_lock="", session_lock_after_keys={}, session_lock_at_confirm="")
-    assert state()["session"] == "", state()["session"]
 
 
 def refused_then_placed(request: OrderRequest) -> dict:
@@ -132,9 +103,9 @@ def refused_then_placed(request: OrderRequest) -> dict:
         # The adapter closes the dialog on the way out by its 取消 (BM_CLICK lands locked).
         wait_until(lambda: not flash_windows(), timeout=5, what="闪电下单对话框关闭")
         assert state()["flash"] is None, state()["flash"]
-        grabs = screen_black()
+        grabs = screen_black(broker.main)
     finally:
-        unlock()
+        unlock_all(ctl, ("session_lock_after_keys", "session_lock_at_confirm"))
     ack = broker.place_order(request)
     assert orders() - before == {ack.contract_no}, (before, orders())
     assert not flash_windows(), flash_windows()
@@ -151,7 +122,7 @@ def refused_then_placed(request: OrderRequest) -> dict:
 
 def lock_after_keys(n: int) -> dict:
     """Arm the stand-in's lock for the N-th key-down from now, place the order, check the outcome."""
-    request = resting_buy()
+    request = rest(ctl, CODE)
     ctl.call("set", session_lock_after_keys={"state": "locked", "after": n})
     armed = state()
     assert armed["session"] == "" and armed["config"]["session_lock_after_keys"]["after"] == n, armed
@@ -178,7 +149,7 @@ def _():
 
 @step("at_confirm")
 def _():
-    request = resting_buy()
+    request = rest(ctl, CODE)
     ctl.call("set", session_lock_at_confirm="locked")
     result = refused_then_placed(request)
     confirms = [d for d in state()["dialog_log"] if d["title"] == CONFIRM_TITLE]
@@ -187,7 +158,7 @@ def _():
 
 
 with contextlib.suppress(Exception):
-    unlock()
+    unlock_all(ctl, ("session_lock_after_keys", "session_lock_at_confirm"))
 with contextlib.suppress(Exception):
     broker.exit()
 print(json.dumps({"version": args.version, "steps": steps}, ensure_ascii=True, default=str))

@@ -36,7 +36,6 @@ import contextlib
 import json
 import logging
 import os
-import re
 import sys
 from decimal import Decimal
 
@@ -46,6 +45,8 @@ import shims
 
 shims.install()
 
+from lock_helpers import REASONS, key_downs  # noqa: E402
+from lock_helpers import unlock as unlock_all  # noqa: E402
 from standin.control import Client  # noqa: E402
 from steps import recorder  # noqa: E402
 
@@ -64,7 +65,6 @@ parser.add_argument("--flavour", default="universal")
 args = parser.parse_args()
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
-REASONS = {"locked": "工作站已锁定（锁屏）", "disconnected": "远程会话已断开（连接状态 4）"}
 # The adapter before the fix (main at 6d72ee1) has no LOCKED_MID_CANCEL: the steps then fail on the text.
 MID_CANCEL = getattr(
     messages,
@@ -83,11 +83,6 @@ step = recorder(steps)
 
 def state() -> dict:
     return ctl.call("state")
-
-
-def key_downs(keys: str) -> int:
-    """The key-downs pywinauto sends for ``keys``: one per key ({NAME} or a character), one per modifier."""
-    return len(re.findall(r"\{[^}]+\}|.", keys))
 
 
 def orders() -> dict[str, bool]:
@@ -118,17 +113,6 @@ def twins() -> tuple[str, str]:
     assert len(rows) == 2, f"not two open twins: {rows}"
     assert filter_text() == "", f"the filter holds {filter_text()!r} before the cancel"
     return rows[0], rows[1]
-
-
-def unlock() -> None:
-    ctl.call(
-        "set",
-        session_lock="",
-        session_lock_after_keys={},
-        session_lock_at_confirm="",
-        session_lock_at_cancel_confirm="",
-    )
-    assert state()["session"] == "", state()["session"]
 
 
 def refused_then_cancelled(arm: dict, reason: str, *, read_locked: bool = True) -> dict:
@@ -163,7 +147,7 @@ def refused_then_cancelled(arm: dict, reason: str, *, read_locked: bool = True) 
             assert {first, target} <= listed, f"a read while locked lists {sorted(listed)}"
             assert state()["stats"]["keys_lost"] == now["stats"]["keys_lost"], "the read sent keys"
     finally:
-        unlock()
+        unlock_all(ctl)
     if not read_locked:
         listed = {e.contract_no for e in broker.cancelable_entrusts()}
         assert filter_text() == "", f"the filter kept {filter_text()!r} after a read"
@@ -228,7 +212,7 @@ def _():
 
 
 with contextlib.suppress(Exception):
-    unlock()
+    unlock_all(ctl)
 with contextlib.suppress(Exception):
     broker.exit()
 print(json.dumps({"flavour": args.flavour, "steps": steps}, ensure_ascii=True, default=str))

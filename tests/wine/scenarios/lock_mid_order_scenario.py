@@ -31,9 +31,7 @@ import contextlib
 import json
 import logging
 import os
-import re
 import sys
-from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the embeddable Python does not
 
@@ -41,6 +39,9 @@ import shims
 
 shims.install()
 
+from lock_helpers import REASONS, key_downs, screen_black  # noqa: E402
+from lock_helpers import resting_buy as rest  # noqa: E402
+from lock_helpers import unlock as unlock_all  # noqa: E402
 from standin.control import Client  # noqa: E402
 from steps import recorder  # noqa: E402
 
@@ -51,7 +52,7 @@ from ashare_gateway.desktop.waiting import wait_until  # noqa: E402
 from ashare_gateway.desktop.win32 import Win32Driver  # noqa: E402
 from ashare_gateway.domain import messages  # noqa: E402
 from ashare_gateway.domain.errors import GatewayError  # noqa: E402
-from ashare_gateway.domain.models import OrderRequest, Side  # noqa: E402
+from ashare_gateway.domain.models import OrderRequest  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--port", type=int, required=True)
@@ -60,10 +61,10 @@ parser.add_argument("--flavour", default="universal")
 args = parser.parse_args()
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
-REASONS = {"locked": "工作站已锁定（锁屏）", "disconnected": "远程会话已断开（连接状态 4）"}
 # The adapter before the fix (main at abff536) has no LOCKED_MID_ORDER: the steps then fail on the text.
 MID_ORDER = getattr(messages, "LOCKED_MID_ORDER", "工作站在下单过程中被锁定：{reason}，委托未执行")
 CONFIRM_TITLE, ID_NO = "委托确认", 7
+TRIGGERS = ("session_lock_after_keys", "session_lock_at_confirm")  # what this scenario arms
 
 ctl = Client(args.port)
 driver = Win32Driver()
@@ -76,20 +77,9 @@ def state() -> dict:
     return ctl.call("state")
 
 
-def key_downs(keys: str) -> int:
-    """The key-downs pywinauto sends for ``keys``: one per key ({NAME} or a character), one per modifier."""
-    return len(re.findall(r"\{[^}]+\}|.", keys))
-
-
 def field_keys(text: str) -> int:
     """The key-downs of one typed field: the clear keys, then the text (``OrderEntry._type``)."""
     return key_downs(broker.layout.keys.clear_edit + literal_keys(text))
-
-
-def resting_buy() -> OrderRequest:
-    """5 ticks under the last price: it rests, and differs from the price the client fills in itself."""
-    q = ctl.call("quote", code="600000")
-    return OrderRequest("600000", Side.BUY, 100, Decimal(q["last"]) - Decimal("0.05"))
 
 
 def orders() -> dict[str, bool]:
@@ -114,27 +104,6 @@ def order_fields() -> dict[str, str]:
     return {what: driver.get_text(broker.session.control(cid, "委托输入框")) for what, cid in wanted.items()}
 
 
-def screen_black() -> int:
-    """Wait until a screen grab of the main window is black (the whole lock landed, not only the switch);
-    the grabs it took. A window the driver activated can come over the black one for a moment (no window
-    manager); the stand-in puts it back on top every 50 ms."""
-    from pywinauto.controls.hwndwrapper import HwndWrapper
-
-    grabs: list[tuple] = []
-
-    def black() -> bool:
-        grabs.append(HwndWrapper(broker.session.main).capture_as_image().convert("RGB").getextrema())
-        return grabs[-1] == ((0, 0), (0, 0), (0, 0))
-
-    wait_until(black, timeout=5, what="主窗口的屏幕截图全黑")
-    return len(grabs)
-
-
-def unlock() -> None:
-    ctl.call("set", session_lock="", session_lock_after_keys={}, session_lock_at_confirm="")
-    assert state()["session"] == "", state()["session"]
-
-
 def refused_then_placed(request: OrderRequest, reason: str) -> dict:
     """The order refused mid-way with the mid-order reason, nothing at the exchange; then, unlocked, the
     same order goes through. The stand-in's counters say what the lock swallowed. A failure says what the
@@ -152,9 +121,9 @@ def refused_then_placed(request: OrderRequest, reason: str) -> dict:
         assert outcome == wanted, f"{outcome} (the exchange got nothing)"
         assert now["session"] in REASONS and REASONS[now["session"]] == reason, now["session"]
         assert not now["open_dialogs"], now["open_dialogs"]
-        grabs = screen_black()
+        grabs = screen_black(broker.session.main)
     finally:
-        unlock()
+        unlock_all(ctl, TRIGGERS)
     ack = broker.place_order(request)
     assert set(orders()) - set(before) == {ack.contract_no}, (before, orders())
     after = now["stats"]
@@ -175,7 +144,7 @@ def no_key_lost(result: dict) -> None:
 def lock_after_keys(n: int, *, mid_field: bool = False) -> dict:
     """Arm the stand-in's lock for the N-th key-down from now, place the order, check the outcome. A lock
     ``mid_field`` swallows the rest of the field's keys; one between fields, none (nothing typed after it)."""
-    request = resting_buy()
+    request = rest(ctl)
     empty_order_page()
     ctl.call("set", session_lock_after_keys={"state": "locked", "after": n})
     armed = state()
@@ -192,7 +161,7 @@ def lock_after_keys(n: int, *, mid_field: bool = False) -> dict:
 
 
 def lock_at_confirm(reason_state: str) -> dict:
-    request = resting_buy()
+    request = rest(ctl)
     empty_order_page()
     ctl.call("set", session_lock_at_confirm=reason_state)
     result = refused_then_placed(request, REASONS[reason_state])
@@ -228,7 +197,7 @@ else:
 
 @step("after_price")
 def _():
-    return lock_after_keys(CODE_KEYS + price_keys(resting_buy()))
+    return lock_after_keys(CODE_KEYS + price_keys(rest(ctl)))
 
 
 @step("at_confirm")
@@ -237,7 +206,7 @@ def _():
 
 
 with contextlib.suppress(Exception):
-    unlock()
+    unlock_all(ctl, TRIGGERS)
 with contextlib.suppress(Exception):
     broker.exit()
 print(json.dumps({"flavour": args.flavour, "steps": steps}, ensure_ascii=True, default=str))

@@ -128,7 +128,6 @@ def run_scenario(wine, script: Path, *args: str, timeout: float, log_name: str) 
     return ScenarioResult(last_json(stdout), stdout, stderr, rc, time.monotonic() - t0, log)
 
 
-@dataclass
 def install_hexin_pair(wine, wine_home: Path, db: Path, version: str, name: str, **trading: object):
     """hexin.exe with its xiadan.exe beside it (``standin.hexin_install``), both on the paper exchange
     ``db`` with the demo account; ``trading`` adds to the sibling's settings (e.g. ``logged_in=False``).
@@ -160,6 +159,7 @@ def install_hexin_pair(wine, wine_home: Path, db: Path, version: str, name: str,
     return hexin, sibling, hexin_exe, trading_exe
 
 
+@dataclass
 class Standin:
     """One installed stand-in (``C:\\htzqzyb2\\xiadan.exe``) with its control connection."""
 

@@ -20,7 +20,7 @@ from tests.wine.conftest import ENABLED, SCENARIOS, SKIP_REASON, install_hexin_p
 
 pytestmark = [pytest.mark.wine, pytest.mark.skipif(not ENABLED, reason=SKIP_REASON)]
 
-STEPS = ["after_quick_keys", "after_code", "at_confirm"]
+STEPS = ["after_quick_keys", "mid_code", "after_code", "at_confirm"]
 VERSIONS = [v for v in os.environ.get("ASHARE_WINE_HEXIN", "8,9").split(",") if v]
 
 

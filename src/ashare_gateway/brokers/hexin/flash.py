@@ -152,10 +152,10 @@ class FlashOrders:
         edit = self._control(dialog, ids.code, "证券代码输入框")
         # Typed keys start the client's lookup; select-all first replaces the code the dialog opened with.
         send_unless_lost(self.driver, lambda: self.driver.type_keys(edit, "^a" + code))
-        self._wait(lambda: self.driver.get_text(edit) == code, self.timeouts.field, "证券代码写入")
+        self._wait_typed(lambda: self.driver.get_text(edit) == code, self.timeouts.field, "证券代码写入")
         try:
             name = self._control(dialog, ids.name, "证券名称")
-            self._wait(lambda: self.driver.get_text(name).strip(), self.timeouts.lookup, "证券名称出现")
+            self._wait_typed(lambda: self.driver.get_text(name).strip(), self.timeouts.lookup, "证券名称出现")
         except OperationTimeout:
             raise OrderRejected(texts.BAD_CODE.format(code=code)) from None
         if price is not None:
@@ -218,6 +218,17 @@ class FlashOrders:
 
     def _wait(self, probe: Callable[[], object], timeout: float, what: str) -> Any:
         return wait_until(probe, timeout=timeout, what=what, max_interval=self.timeouts.poll_max)
+
+    def _wait_typed(self, probe: Callable[[], object], timeout: float, what: str) -> Any:
+        """``_wait`` for what typed keys should bring about, before the order is submitted: a lock that
+        landed part-way through the keys swallowed the rest, so the code never reads back (or is looked
+        up as another one); then the lock is the answer (``InputLost``: nothing was sent), not a
+        timeout or a code refused. Never used after 1006: a lock then does not mean nothing was sent."""
+        try:
+            return self._wait(probe, timeout, what)
+        except OperationTimeout:
+            stop_if_input_lost(self.driver)
+            raise
 
 
 def _price_text(price: Decimal, code: str) -> str:

@@ -34,7 +34,7 @@ from ...domain.errors import BrokerUnavailable, GatewayError, OperationTimeout, 
 from ...domain.instruments import resolve_code
 from ...domain.models import OrderAck, Side
 from ...domain.rules import tick_size
-from ..client_state import input_lost, send_unless_lost, stop_if_input_lost
+from ..client_state import send_unless_lost, stop_if_input_lost
 from ..ths.dialogs import DialogKind
 from ..ths.popups import DIALOG_CLASS, Popup, Popups
 from ..ths.timeouts import Timeouts
@@ -195,10 +195,7 @@ class FlashOrders:
         raise OperationTimeout(texts.TOO_MANY_POPUPS + texts.UNKNOWN_OUTCOME)
 
     def _check_confirm(self, popup: Popup, code: str, amount: int) -> None:
-        lost = input_lost(self.driver)
-        if lost is not None:  # locked while the confirm is up: the user never saw it complete
-            self.popups.decline(popup)
-            raise lost
+        self.popups.decline_if_input_lost(popup)  # 否 before any other check
         text = popup.classified.text
         shown_code = _CODE_IN_TEXT.search(text)
         shown_amount = _AMOUNT_IN_TEXT.search(text)

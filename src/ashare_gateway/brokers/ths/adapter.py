@@ -43,7 +43,7 @@ from ...domain.errors import (
 )
 from ...domain.models import Balance, Entrust, IpoResult, OrderAck, OrderRequest, Position, Quote, Side, Trade
 from ..base import Capabilities, ConnectInfo, Credentials, Operation
-from ..client_state import ClientState, driver_state, input_lost
+from ..client_state import ClientState, driver_state
 from . import tables
 from .cancel_page import CancelPageMixin
 from .confirms import order_confirm_mismatch
@@ -231,10 +231,7 @@ class XiadanBroker(CancelPageMixin, FingerprintMixin):
     def _order_outcome(self, request: OrderRequest, known: frozenset[str] | None, mark: int) -> OrderAck:
         def check(popup: Popup) -> None:
             if popup.kind is DialogKind.CONFIRM:
-                lost = input_lost(self.driver)
-                if lost is not None:  # locked while the confirm is up: the user never saw it complete
-                    self.popups.decline(popup)
-                    raise lost
+                self.popups.decline_if_input_lost(popup)  # 否 before any other check
                 wrong = order_confirm_mismatch(popup.classified.text, request)
                 if wrong is not None:
                     self.popups.decline(popup)

@@ -21,7 +21,7 @@ import logging
 from ...domain import messages as msg
 from ...domain.errors import BrokerUnavailable, InputLost, OperationTimeout, OrderRejected, OutcomeUnknown
 from ...domain.models import Entrust
-from ..client_state import driver_state, input_lost, lost_during, send_unless_lost, stop_if_input_lost
+from ..client_state import driver_state, lost_during, send_unless_lost, stop_if_input_lost
 from . import tables
 from .confirms import cancel_confirm_mismatch, cancel_confirm_shown, cancel_many_count
 from .dialogs import DialogKind
@@ -127,10 +127,7 @@ class CancelPageMixin:
             )
 
     def _check_cancel(self, popup: Popup, row: Entrust) -> None:
-        lost = input_lost(self.driver)
-        if lost is not None:  # locked while the 撤单确认 is up: 否, whatever it shows
-            self.popups.decline(popup)
-            raise lost
+        self.popups.decline_if_input_lost(popup)  # 否 before any other check
         if popup.kind is not DialogKind.CANCEL_CONFIRM:
             self.popups.decline(popup)
             raise OrderRejected(f"撤单时出现的不是撤单确认框（{popup.classified.message}），已取消撤单")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ...desktop.driver import DesktopDriver
 from ...domain.errors import BrokerUnavailable
+from ..client_state import input_lost
 from .dialogs import Classified, DialogKind, classify
 from .layouts import Layout
 from .timeouts import Timeouts
@@ -151,6 +152,14 @@ class Popups:
     def decline(self, popup: Popup) -> None:
         d = self.layout.dialogs
         self.press(popup, d.no, d.cancel, d.ok)
+
+    def decline_if_input_lost(self, popup: Popup) -> None:
+        """A confirm up while the desktop takes no input is answered 否 and the flow stops
+        (``client_state.input_lost``): the user never saw the order or cancel complete."""
+        lost = input_lost(self.driver)
+        if lost is not None:
+            self.decline(popup)
+            raise lost
 
     def acknowledge(self, popup: Popup) -> None:
         """Close a message: OK if it has one, else 否/取消, else WM_CLOSE."""
